@@ -1,0 +1,2 @@
+/** domo-filesets: the public API. Subpaths: domo-filesets/{client,loader,provider,emulator}. */
+export * from './client';
