@@ -1,0 +1,223 @@
+/**
+ * Typed errors of the client. Every error a caller can see from DomoFilesClient is a DomoError with a stable
+ * `code`, so the CLI and the loader switch on codes, never on messages. Messages never contain the token:
+ * they are built only from the method, the URL path (with any `token` query parameter redacted), Domo's
+ * message and its trace id (`toe`).
+ */
+
+/** Fields shared by every DomoError. */
+export interface DomoErrorInit {
+  status?: number;
+  method?: string;
+  path?: string;
+  toe?: string;
+  domoMessage?: string;
+  attempts?: number;
+  cause?: unknown;
+  /** For 429: the delay the server asked for, in ms, when it sent Retry-After. */
+  retryAfterMs?: number;
+}
+
+/** Base class of every error thrown by the client. */
+export class DomoError extends Error {
+  override readonly name: string = 'DomoError';
+  readonly code: string = 'DOMO_ERROR';
+  readonly status?: number;
+  readonly method?: string;
+  /** URL path and query of the failed request (never the token). */
+  readonly path?: string;
+  /** Domo's trace id from the error body; quote it to Domo support. */
+  readonly toe?: string;
+  /** Domo's `message` from the error body (or the plain-text body). */
+  readonly domoMessage?: string;
+  /** How many attempts were made before giving up. */
+  readonly attempts: number;
+  readonly retryAfterMs?: number;
+
+  constructor(message: string, init: DomoErrorInit = {}) {
+    super(message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.status = init.status;
+    this.method = init.method;
+    this.path = init.path;
+    this.toe = init.toe;
+    this.domoMessage = init.domoMessage;
+    this.attempts = init.attempts ?? 1;
+    this.retryAfterMs = init.retryAfterMs;
+  }
+}
+
+/** 404: the FileSet, file or path does not exist (on delete: already gone — callers decide). */
+export class NotFoundError extends DomoError {
+  override readonly name = 'NotFoundError';
+  override readonly code = 'NOT_FOUND';
+}
+/** 409: e.g. a file exists and overwrite is not allowed, or a split upload targets an existing path. */
+export class ConflictError extends DomoError {
+  override readonly name = 'ConflictError';
+  override readonly code = 'CONFLICT';
+}
+/** 429 after the retries ran out. */
+export class RateLimitedError extends DomoError {
+  override readonly name = 'RateLimitedError';
+  override readonly code = 'RATE_LIMITED';
+}
+/** 401: missing or wrong developer token. */
+export class UnauthorizedError extends DomoError {
+  override readonly name = 'UnauthorizedError';
+  override readonly code = 'UNAUTHORIZED';
+}
+/** 403: the token's user lacks permission. */
+export class ForbiddenError extends DomoError {
+  override readonly name = 'ForbiddenError';
+  override readonly code = 'FORBIDDEN';
+}
+/** 413: the body is too large for a single upload (use the split upload). */
+export class PayloadTooLargeError extends DomoError {
+  override readonly name = 'PayloadTooLargeError';
+  override readonly code = 'PAYLOAD_TOO_LARGE';
+}
+/** Any 5xx (after retries, for the retryable ones). */
+export class ServerError extends DomoError {
+  override readonly name = 'ServerError';
+  override readonly code = 'SERVER_ERROR';
+}
+/** Any other non-2xx status. */
+export class HttpError extends DomoError {
+  override readonly name = 'HttpError';
+  override readonly code = 'HTTP_ERROR';
+}
+/** Connection reset, refused, timed out, DNS failure: no HTTP status was received. */
+export class NetworkError extends DomoError {
+  override readonly name = 'NetworkError';
+  override readonly code = 'NETWORK';
+}
+/** Missing or unsafe configuration (token, base URL, plain http to a remote host). */
+export class ConfigError extends DomoError {
+  override readonly name = 'ConfigError';
+  override readonly code = 'CONFIG';
+}
+/** The bytes received or stored do not have the expected SHA-256. */
+export class IntegrityError extends DomoError {
+  override readonly name = 'IntegrityError';
+  override readonly code = 'INTEGRITY';
+  readonly expected?: string;
+  readonly actual?: string;
+  constructor(message: string, init: DomoErrorInit & { expected?: string; actual?: string } = {}) {
+    super(message, init);
+    this.expected = init.expected;
+    this.actual = init.actual;
+  }
+}
+/** A caller passed an argument the API cannot express (e.g. an empty file name). Raised before any I/O. */
+export class ValidationError extends DomoError {
+  override readonly name = 'ValidationError';
+  override readonly code = 'INVALID_ARGUMENT';
+}
+
+/** True for any error thrown by the client (works across duplicated module copies via `code`). */
+export function isDomoError(e: unknown): e is DomoError {
+  return e instanceof DomoError;
+}
+
+/** Domo's error body, as far as it could be read. */
+export interface ParsedErrorBody {
+  message?: string;
+  toe?: string;
+  statusReason?: string;
+}
+
+const MAX_MESSAGE = 300;
+
+/**
+ * Reads Domo's `{status,statusReason,message,toe}` defensively: the body may be JSON of that shape, JSON of
+ * another shape (`error`, `error_description`), a JSON string, plain text (403s), HTML, or empty.
+ */
+export function parseErrorBody(text: string): ParsedErrorBody {
+  const trimmed = text.trim();
+  if (trimmed === '') return {};
+  try {
+    const parsed: unknown = JSON.parse(trimmed);
+    if (typeof parsed === 'string') return { message: clip(parsed) };
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+      const o = parsed as Record<string, unknown>;
+      const message = firstString(o.message, o.error_description, o.error, o.detail, o.title);
+      const toe = firstString(o.toe, o.traceId);
+      const statusReason = firstString(o.statusReason);
+      return { message: message === undefined ? undefined : clip(message), toe, statusReason };
+    }
+  } catch {
+    // not JSON: fall through to plain text
+  }
+  if (/^<(!doctype|html)/i.test(trimmed)) return {};
+  return { message: clip(trimmed.replace(/\s+/g, ' ')) };
+}
+
+function firstString(...values: unknown[]): string | undefined {
+  for (const v of values) if (typeof v === 'string' && v.trim() !== '') return v.trim();
+  return undefined;
+}
+
+function clip(s: string): string {
+  return s.length > MAX_MESSAGE ? `${s.slice(0, MAX_MESSAGE)}…` : s;
+}
+
+/** Hides a `token` query parameter (presigned content URLs) so error paths are safe to print. */
+export function redactPath(pathAndQuery: string): string {
+  return pathAndQuery.replace(/([?&](?:token|access_token|sig|signature)=)[^&#]*/gi, '$1REDACTED');
+}
+
+function attemptsText(n: number): string {
+  return `${n} attempt${n === 1 ? '' : 's'}`;
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
+  409: 'Conflict', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Entity',
+  429: 'Too Many Requests', 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
+
+/** Builds the typed error for a non-2xx response; `token` is scrubbed from every text that reaches the message. */
+export function errorFromResponse(args: {
+  status: number;
+  method: string;
+  path: string;
+  bodyText: string;
+  attempts: number;
+  token?: string;
+  retryAfterMs?: number;
+}): DomoError {
+  const parsed = parseErrorBody(args.bodyText);
+  const scrub = (s: string | undefined): string | undefined =>
+    s === undefined || !args.token ? s : s.split(args.token).join('***');
+  const domoMessage = scrub(parsed.message);
+  const toe = scrub(parsed.toe);
+  const path = redactPath(scrub(args.path) ?? '');
+  const reason = parsed.statusReason ?? STATUS_TEXT[args.status] ?? 'HTTP error';
+  const details = [toe ? `toe ${toe}` : undefined, attemptsText(args.attempts)].filter(Boolean).join(', ');
+  const message = `${args.status} ${reason}: ${args.method} ${path}${domoMessage ? ` — ${domoMessage}` : ''} (${details})`;
+  const init: DomoErrorInit = {
+    status: args.status, method: args.method, path, toe, domoMessage, attempts: args.attempts,
+    retryAfterMs: args.retryAfterMs,
+  };
+  const s = args.status;
+  if (s === 404) return new NotFoundError(message, init);
+  if (s === 409) return new ConflictError(message, init);
+  if (s === 429) return new RateLimitedError(message, init);
+  if (s === 401) return new UnauthorizedError(message, init);
+  if (s === 403) return new ForbiddenError(message, init);
+  if (s === 413) return new PayloadTooLargeError(message, init);
+  if (s >= 500) return new ServerError(message, init);
+  return new HttpError(message, init);
+}
+
+/** Wraps a transport failure (no HTTP status) as a NetworkError with the low-level code in the message. */
+export function networkError(args: { method: string; path: string; cause: unknown; attempts: number; token?: string }): NetworkError {
+  const c = args.cause as { code?: string; message?: string } | undefined;
+  let what = [c?.code, c?.message].filter(Boolean).join(' ') || 'connection failed';
+  if (args.token) what = what.split(args.token).join('***');
+  const path = redactPath(args.path);
+  return new NetworkError(`Network error: ${args.method} ${path} — ${what} (${attemptsText(args.attempts)})`, {
+    method: args.method, path, attempts: args.attempts, cause: args.cause,
+  });
+}
