@@ -1,0 +1,126 @@
+/** The emulator as a separate process, driven over its /_emulator endpoints. */
+import { spawn, ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import type { RequestCounts } from './types';
+
+/** A running emulator child. */
+export interface EmulatorProc {
+  url: string;
+  token: string;
+  pid: number;
+  child: ChildProcess;
+}
+
+/** The part of GET /_emulator/stats the benchmark reads. */
+export interface EmulatorStatsDoc {
+  total: number;
+  mutating: number;
+  requests: Record<string, number>;
+}
+
+/**
+ * Starts `node dist/cli/bin.js emulator --port 0 --token T` and resolves with the URL from its first
+ * stdout line. nodeArgs lets the profiler (--cpu-prof) ride along.
+ */
+export function startEmulatorProcess(cliBin: string, token: string, nodeArgs: string[] = []): Promise<EmulatorProc> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...nodeArgs, cliBin, 'emulator', '--port', '0', '--token', token], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let buf = '';
+    let err = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGTERM');
+      reject(new Error(`emulator did not print its URL within 20 s: ${err.slice(-400)}`));
+    }, 20000);
+    child.stderr!.on('data', (b: Buffer) => {
+      err += b.toString('utf8');
+      if (err.length > 8192) err = err.slice(-8192);
+    });
+    const onData = (b: Buffer): void => {
+      buf += b.toString('utf8');
+      const nl = buf.indexOf('\n');
+      if (nl < 0) return;
+      clearTimeout(timer);
+      child.stdout!.off('data', onData);
+      // Keep draining stdout so a chatty emulator never blocks on a full pipe.
+      child.stdout!.resume();
+      const url = buf.slice(0, nl).trim();
+      if (!/^https?:\/\//.test(url)) {
+        child.kill('SIGTERM');
+        reject(new Error(`emulator's first stdout line is not a URL: ${url.slice(0, 200)}`));
+        return;
+      }
+      resolve({ url: url.replace(/\/$/, ''), token, pid: child.pid!, child });
+    };
+    child.stdout!.on('data', onData);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`emulator exited (${code}) before printing its URL: ${err.slice(-400)}`));
+    });
+  });
+}
+
+/** Stops the emulator with SIGINT (so --cpu-prof can write its profile) and waits for it to exit. */
+export async function stopEmulatorProcess(emu: EmulatorProc): Promise<void> {
+  if (emu.child.exitCode !== null) return;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(() => {
+      emu.child.kill('SIGKILL');
+    }, 10000);
+    emu.child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    emu.child.kill('SIGINT');
+  });
+}
+
+/** POST /_emulator/reset: clears data, counters and the log between measurements. */
+export async function resetEmulator(emu: EmulatorProc): Promise<void> {
+  const res = await fetch(`${emu.url}/_emulator/reset`, { method: 'POST' });
+  if (!res.ok) throw new Error(`POST /_emulator/reset answered ${res.status}`);
+  await res.arrayBuffer();
+}
+
+/** GET /_emulator/stats. */
+export async function emulatorStats(emu: EmulatorProc): Promise<EmulatorStatsDoc> {
+  const res = await fetch(`${emu.url}/_emulator/stats`);
+  if (!res.ok) throw new Error(`GET /_emulator/stats answered ${res.status}`);
+  const doc = (await res.json()) as EmulatorStatsDoc;
+  return { total: doc.total ?? 0, mutating: doc.mutating ?? 0, requests: doc.requests ?? {} };
+}
+
+/** The requests made between two stats snapshots. */
+export function statsDelta(before: EmulatorStatsDoc, after: EmulatorStatsDoc): RequestCounts {
+  const byOperation: Record<string, number> = {};
+  for (const [op, n] of Object.entries(after.requests)) {
+    const d = n - (before.requests[op] ?? 0);
+    if (d !== 0) byOperation[op] = d;
+  }
+  return { total: after.total - before.total, mutating: after.mutating - before.mutating, byOperation };
+}
+
+/** Peak RSS (VmHWM) of a live process in MB, from /proc; null off Linux. */
+export function processPeakRssMB(pid: number): number | null {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const m = /VmHWM:\s+(\d+)\s+kB/.exec(status);
+    return m ? (Number(m[1]) * 1024) / 1e6 : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Creates a FileSet through the API (not timed) for the baselines that upload into one. */
+export async function createFileSet(emu: EmulatorProc, name: string): Promise<string> {
+  const res = await fetch(`${emu.url}/api/files/v1/filesets`, {
+    method: 'POST',
+    headers: { 'X-DOMO-Developer-Token': emu.token, 'content-type': 'application/json' },
+    body: JSON.stringify({ name }),
+  });
+  if (!res.ok) throw new Error(`create FileSet answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
+  const doc = (await res.json()) as { id?: string };
+  if (!doc.id) throw new Error('create FileSet returned no id');
+  return doc.id;
+}

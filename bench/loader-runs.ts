@@ -1,0 +1,181 @@
+/** The loader measured through its CLI, as users run it: cold apply, no-op, 1% changed, plan. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { CorpusSpec, mutateOnePercent } from './corpus';
+import { EmulatorProc, emulatorStats, resetEmulator, statsDelta } from './emulator';
+import { skipped, summarize } from './measure';
+import { runMeasured } from './proc';
+import type { CorpusInfo, Measurement, Sample } from './types';
+
+/** What the loader scenarios need. */
+export interface LoaderContext {
+  cliBin: string;
+  emu: EmulatorProc;
+  reps: number;
+  /** Extra node flags for the CLI child (e.g. --cpu-prof); applied to the cold apply only. */
+  profileArgs: string[];
+  log: (msg: string) => void;
+}
+
+interface ReportDoc {
+  filesets: {
+    name: string;
+    summary: { upload: number; replace: number; delete: number; unchanged: number; bytes: number };
+    result?: { uploaded: number; replaced: number; deleted: number; failed: number };
+    error?: { message: string };
+  }[];
+}
+
+/** Writes `<work>/manifest.yaml` pointing at the corpus; the hash cache then lives in `<work>/.domo-filesets`. */
+export function writeManifest(work: string, corpus: CorpusInfo): string {
+  const file = path.join(work, 'manifest.yaml');
+  const rel = path.relative(work, corpus.dir).split(path.sep).join('/');
+  fs.writeFileSync(
+    file,
+    ['version: 1', 'filesets:', `  - name: bench-${corpus.name}`, `    source: ./${rel}`, '    description: domo-filesets benchmark corpus', ''].join('\n'),
+  );
+  return file;
+}
+
+async function cli(
+  ctx: LoaderContext,
+  args: string[],
+  extraNode: string[] = [],
+): Promise<{ sample: Sample; report: ReportDoc }> {
+  const before = await emulatorStats(ctx.emu);
+  const r = await runMeasured([process.execPath, ...extraNode, ctx.cliBin, ...args, '--format', 'json'], {
+    env: {
+      ...process.env,
+      DOMO_BASE_URL: ctx.emu.url,
+      DOMO_DEVELOPER_TOKEN: ctx.emu.token,
+      NO_COLOR: '1',
+      CI: '1',
+    },
+  });
+  const after = await emulatorStats(ctx.emu);
+  let report: ReportDoc;
+  try {
+    report = JSON.parse(r.stdout) as ReportDoc;
+  } catch {
+    throw new Error(`${args[0]} printed no JSON report: ${r.stdout.slice(0, 200)}`);
+  }
+  return { sample: { wallMs: r.wallMs, peakRssMB: r.peakRssMB, requests: statsDelta(before, after) }, report };
+}
+
+function counts(report: ReportDoc): { upload: number; replace: number; delete: number; unchanged: number; failed: number } {
+  const fsr = report.filesets[0];
+  if (!fsr) throw new Error('report has no FileSet');
+  if (fsr.error) throw new Error(`loader reported: ${fsr.error.message}`);
+  return { ...fsr.summary, failed: fsr.result?.failed ?? 0 };
+}
+
+function expect(cond: boolean, what: string): void {
+  if (!cond) throw new Error(`check failed: ${what}`);
+}
+
+/**
+ * Each repetition starts from an empty emulator and no hash cache: cold apply, no-op re-apply,
+ * re-apply after rewriting 1% of the files, plan alone (warm cache), plan with the cache removed.
+ */
+export async function runLoader(
+  ctx: LoaderContext,
+  spec: CorpusSpec,
+  corpus: CorpusInfo,
+  work: string,
+): Promise<Record<string, Measurement>> {
+  const manifest = writeManifest(work, corpus);
+  const cacheDir = path.join(work, '.domo-filesets');
+  const changedCount = Math.max(1, Math.ceil(spec.files / 100));
+  const changedBytes = changedCount * spec.fileBytes;
+  const samples: Record<string, Sample[]> = { cold: [], noop: [], change: [], plan: [], planNoCache: [] };
+  const checks = new Set<string>();
+  try {
+    for (let rep = 0; rep < ctx.reps; rep++) {
+      await resetEmulator(ctx.emu);
+      fs.rmSync(cacheDir, { recursive: true, force: true });
+      const profile = rep === 0 ? ctx.profileArgs : [];
+      const cold = await cli(ctx, ['apply', '-f', manifest], profile);
+      const c = counts(cold.report);
+      expect(c.upload === spec.files && c.failed === 0, `cold apply uploads ${spec.files} (got ${c.upload}, failed ${c.failed})`);
+      checks.add(`cold apply uploaded ${c.upload}/${spec.files}`);
+      samples.cold.push(cold.sample);
+      ctx.log(`  loader ${spec.name} cold ${(cold.sample.wallMs / 1000).toFixed(2)} s`);
+
+      const noop = await cli(ctx, ['apply', '-f', manifest]);
+      const n = counts(noop.report);
+      expect(n.upload + n.replace + n.delete === 0, `no-op apply changes nothing (got ${JSON.stringify(n)})`);
+      expect(noop.sample.requests?.mutating === 0, `no-op apply sends no mutating request (got ${noop.sample.requests?.mutating})`);
+      checks.add('no-op apply: 0 changes, 0 mutating requests');
+      samples.noop.push(noop.sample);
+
+      mutateOnePercent(spec, corpus.dir, rep + 1);
+      const change = await cli(ctx, ['apply', '-f', manifest]);
+      const ch = counts(change.report);
+      expect(ch.replace === changedCount && ch.upload === 0 && ch.delete === 0, `1% apply replaces ${changedCount} (got ${JSON.stringify(ch)})`);
+      checks.add(`1% apply replaced ${ch.replace}/${changedCount}`);
+      samples.change.push(change.sample);
+
+      const plan = await cli(ctx, ['plan', '-f', manifest]);
+      const p = counts(plan.report);
+      expect(p.upload + p.replace + p.delete === 0, `plan after apply shows no change (got ${JSON.stringify(p)})`);
+      expect(plan.sample.requests?.mutating === 0, 'plan sends no mutating request');
+      checks.add('plan: 0 changes, 0 mutating requests');
+      samples.plan.push(plan.sample);
+
+      fs.rmSync(cacheDir, { recursive: true, force: true });
+      const planCold = await cli(ctx, ['plan', '-f', manifest]);
+      const pc = counts(planCold.report);
+      expect(pc.upload + pc.replace + pc.delete === 0, 'plan without hash cache shows no change');
+      samples.planNoCache.push(planCold.sample);
+      ctx.log(
+        `  loader ${spec.name} rep ${rep + 1}: noop ${(noop.sample.wallMs / 1000).toFixed(2)} s, 1% ${(change.sample.wallMs / 1000).toFixed(2)} s, plan ${(plan.sample.wallMs / 1000).toFixed(2)} s, plan (no cache) ${(planCold.sample.wallMs / 1000).toFixed(2)} s`,
+      );
+      // Very slow corpora get one repetition (the report says so).
+      if (cold.sample.wallMs > 120000) break;
+    }
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    ctx.log(`  loader ${spec.name} failed: ${why}`);
+    const out: Record<string, Measurement> = {};
+    for (const [k, s] of Object.entries(samples)) out[k] = s.length ? summarize(k, 0, 0, s) : skipped(k, 0, 0, why);
+    for (const m of Object.values(out)) if (!m.skipped) m.note = `incomplete: ${why}`;
+    return fillLabels(out, spec, changedCount, changedBytes);
+  }
+  const out: Record<string, Measurement> = {
+    cold: summarize('', 0, 0, samples.cold),
+    noop: summarize('', 0, 0, samples.noop),
+    change: summarize('', 0, 0, samples.change),
+    plan: summarize('', 0, 0, samples.plan),
+    planNoCache: summarize('', 0, 0, samples.planNoCache),
+  };
+  out.cold.checks = [...checks];
+  return fillLabels(out, spec, changedCount, changedBytes);
+}
+
+/** Labels, and throughput figures over the files each scenario had to consider. */
+function fillLabels(
+  out: Record<string, Measurement>,
+  spec: CorpusSpec,
+  changedCount: number,
+  changedBytes: number,
+): Record<string, Measurement> {
+  const total = spec.files * spec.fileBytes;
+  const meta: Record<string, [string, number, number]> = {
+    cold: ['loader: cold apply', spec.files, total],
+    noop: ['loader: no-op re-apply', spec.files, total],
+    change: [`loader: re-apply, 1% changed (${changedCount} files)`, spec.files, total],
+    plan: ['loader: plan (warm hash cache)', spec.files, total],
+    planNoCache: ['loader: plan (no hash cache)', spec.files, total],
+  };
+  for (const [k, [label, files, bytes]] of Object.entries(meta)) {
+    const m = out[k];
+    if (!m) continue;
+    m.label = label;
+    m.files = files;
+    m.bytes = bytes;
+    m.filesPerSec = m.wallMs > 0 ? (files * 1000) / m.wallMs : null;
+    m.mbPerSec = m.wallMs > 0 ? (bytes / 1e6) * (1000 / m.wallMs) : null;
+  }
+  if (out.change) out.change.note = `${changedCount} files, ${(changedBytes / 1e6).toFixed(1)} MB re-uploaded; files/s and MB/s over the whole corpus`;
+  return out;
+}
