@@ -1,0 +1,59 @@
+/**
+ * Where commands get their client: from the environment through the client's own config resolution (so the
+ * error names the missing variable), or from an embedded emulator for `--emulator`.
+ */
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { DomoFilesClient, resolveClientConfig } from '../client';
+import type { Io } from './io';
+
+/** A client plus whatever must be shut down with it. */
+export interface Connection {
+  client: DomoFilesClient;
+  /** Human description of the target for logs ("https://acme.domo.com", "embedded emulator …"). */
+  target: string;
+  close(): Promise<void>;
+}
+
+/** Client from DOMO_* variables; registers the token as a secret before anything can print it. */
+export function connectFromEnv(io: Io): Connection {
+  const { baseUrl, token } = resolveClientConfig({ env: io.env });
+  io.secrets.add(token);
+  const client = new DomoFilesClient({ baseUrl, token, env: io.env });
+  return { client, target: baseUrl, close: () => client.close() };
+}
+
+/**
+ * Starts an emulator in this process, persisted under `<dir>/.domo-filesets/emulator`, with a fresh random
+ * token known only to this run; the client talks to it over real HTTP like any Domo instance.
+ */
+export async function connectEmbedded(io: Io, manifestDir: string): Promise<Connection> {
+  const { startEmulator } = require('../emulator') as typeof import('../emulator');
+  const dataDir = join(manifestDir, '.domo-filesets', 'emulator');
+  const token = randomBytes(24).toString('hex');
+  io.secrets.add(token);
+  const handle = await startEmulator({ host: '127.0.0.1', port: 0, token, dataDir });
+  const client = new DomoFilesClient({ baseUrl: handle.url, token, env: {} });
+  io.log(io.colorErr.dim(`domo-filesets: embedded emulator at ${handle.url} (data in ${dataDir})`));
+  return {
+    client,
+    target: `embedded emulator (${dataDir})`,
+    close: async () => {
+      try {
+        await client.close();
+      } finally {
+        await handle.close();
+      }
+    },
+  };
+}
+
+/** Runs `fn` with a connection and always closes it, even when `fn` throws. */
+export async function withConnection<T>(conn: Connection | Promise<Connection>, fn: (c: Connection) => Promise<T>): Promise<T> {
+  const c = await conn;
+  try {
+    return await fn(c);
+  } finally {
+    await c.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,170 @@
+/**
+ * The command registry: every command's name, arguments and flags are declared here (cheap, so `--help`
+ * works everywhere), while the code that runs it is required only when that command is invoked.
+ */
+import { Command, Option } from 'commander';
+import type { CommandModule, Ctx, Input, Outcome } from './outcome';
+import { packageVersion } from './pkg';
+import { FORMATS, boolean, faultKinds, nonEmpty, nonNegativeInt, port, positiveInt, probability } from './validate';
+
+/** Receives the outcome of the command that ran (commander's action result is not returned by parseAsync). */
+export type OutcomeSink = (outcome: Outcome) => void;
+
+type ModuleLoader = () => CommandModule;
+
+/** Lazy loaders: `require` runs only inside the action, so `domo-filesets --help` loads no client code. */
+const MODULES = {
+  emulator: () => require('./commands/emulator') as CommandModule,
+  plan: () => require('./commands/plan') as CommandModule,
+  apply: () => require('./commands/apply') as CommandModule,
+  destroy: () => require('./commands/destroy') as CommandModule,
+  filesets: () => require('./commands/filesets') as CommandModule,
+  files: () => require('./commands/files') as CommandModule,
+  query: () => require('./commands/query') as CommandModule,
+} satisfies Record<string, ModuleLoader>;
+
+function formatOption(defaultValue = 'text', choices: readonly string[] = FORMATS): Option {
+  return new Option('--format <format>', 'output format').choices([...choices]).default(defaultValue);
+}
+
+/** Builds the program; `ctx` and `sink` are injected so tests can run it in-process. */
+export function buildProgram(ctx: Ctx, sink: OutcomeSink): Command {
+  const version = packageVersion();
+  const program = new Command('domo-filesets');
+
+  /** Applied to every command so --version, errors and help behave the same at every level. */
+  const setup = (cmd: Command): Command =>
+    cmd
+      .version(version, '-V, --version', 'print the version')
+      .helpOption('-h, --help', 'show help')
+      .exitOverride()
+      .showSuggestionAfterError(true)
+      .configureOutput({
+        writeOut: (s) => ctx.io.stdout.write(s),
+        writeErr: (s) => ctx.io.stderr.write(s),
+        // Errors are printed once, as one line, by the top-level handler.
+        outputError: () => undefined,
+      });
+
+  /** Action that loads the module, passes it positional args and options, and reports the outcome. */
+  const action = (load: ModuleLoader, sub?: string) =>
+    async (...params: unknown[]): Promise<void> => {
+      const cmd = params[params.length - 1] as Command;
+      const opts = cmd.opts();
+      const args = params.slice(0, -2).map((p) => (Array.isArray(p) ? p.join(' ') : p === undefined ? '' : String(p)));
+      const input: Input = { args: sub ? [sub, ...args] : args, opts };
+      sink(await load().run(ctx, input));
+    };
+
+  const sub = (parent: Command, name: string, description: string): Command => {
+    const cmd = setup(parent.command(name)).description(description);
+    return cmd;
+  };
+
+  setup(program)
+    .description('Infrastructure-as-code for Domo FileSets: plan/apply/destroy a YAML manifest, the Files API from the shell, and a local emulator.')
+    .addHelpText(
+      'after',
+      '\nCredentials (env): DOMO_INSTANCE or DOMO_BASE_URL, and DOMO_DEVELOPER_TOKEN (or DOMO_ACCESS_TOKEN, DOMO_TOKEN).\nExit codes: 0 ok, 1 error, 2 plan --detailed-exitcode found changes, 3 a safety guard refused a change.',
+    );
+
+  sub(program, 'emulator', 'run a local emulator of the Domo Files API; prints its base URL as the first line of stdout')
+    .option('--host <host>', 'interface to listen on', nonEmpty, '127.0.0.1')
+    .option('--port <port>', 'port (0 = any free port)', port, 0)
+    .option('--token <token>', 'accept only this developer token (default: any non-empty token)', nonEmpty)
+    .option('--data-dir <dir>', 'keep data on disk in this directory (default: in memory)', nonEmpty)
+    .option('--no-overwrite', 'reject uploads to an existing path (409), as a FileSet without overwrite does')
+    .option('--fault-rate <rate>', 'share of API requests that fail with an injected fault (0..1)', probability)
+    .option('--faults <kinds>', 'comma-separated fault kinds: 500,429,reset,slow (default: all)', faultKinds)
+    .option('--fault-seed <n>', 'seed of the fault sequence (repeatable runs)', nonNegativeInt)
+    .option('--slow-ms <ms>', 'delay of a "slow" fault in ms', nonNegativeInt)
+    .action(action(MODULES.emulator));
+
+  const manifestOption = () => new Option('-f, --file <manifest>', 'manifest file (YAML)').makeOptionMandatory().argParser(nonEmpty);
+  const emulatorOption = () =>
+    new Option('--emulator', 'run against an embedded emulator persisted under .domo-filesets/emulator next to the manifest');
+
+  sub(program, 'plan', 'show what apply would change; sends no mutating request')
+    .addOption(manifestOption())
+    .addOption(formatOption())
+    .option('--detailed-exitcode', 'exit 2 when there are changes, 0 when there are none')
+    .option('--concurrency <n>', 'parallel hashing and listing', positiveInt)
+    .option('--max-deletes <n>', 'refuse (exit 3) any FileSet whose plan deletes more than n files', nonNegativeInt)
+    .addOption(emulatorOption())
+    .action(action(MODULES.plan));
+
+  sub(program, 'apply', 'make the FileSets match the manifest: create, upload, then guarded prune')
+    .addOption(manifestOption())
+    .option('--dry-run', 'plan only; send no mutating request')
+    .addOption(formatOption())
+    .option('--concurrency <n>', 'parallel uploads (default 8)', positiveInt)
+    .option('--max-deletes <n>', 'refuse (exit 3) any FileSet whose plan deletes more than n files', nonNegativeInt)
+    .addOption(emulatorOption())
+    .action(action(MODULES.apply));
+
+  sub(program, 'destroy', 'delete the FileSets the manifest declares (e.g. when a PR closes)')
+    .addOption(manifestOption())
+    .option('--yes', 'confirm: required to delete')
+    .addOption(formatOption('text', ['text', 'json']))
+    .addOption(emulatorOption())
+    .action(action(MODULES.destroy));
+
+  const filesets = sub(program, 'filesets', 'FileSets API (JSON on stdout)');
+  sub(filesets, 'list', 'list FileSets')
+    .option('--name <name>', 'only FileSets with exactly this name')
+    .option('--limit <n>', 'at most n FileSets', positiveInt)
+    .action(action(MODULES.filesets, 'list'));
+  sub(filesets, 'get', 'get one FileSet').argument('<fileset-id>').action(action(MODULES.filesets, 'get'));
+  sub(filesets, 'create', 'create a FileSet')
+    .requiredOption('--name <name>', 'FileSet name', nonEmpty)
+    .option('--description <text>', 'description')
+    .option('--ai-enabled <bool>', 'index the files for AI (true|false)', boolean)
+    .action(action(MODULES.filesets, 'create'));
+  sub(filesets, 'update', 'update a FileSet\'s name, description or aiEnabled')
+    .argument('<fileset-id>')
+    .option('--name <name>', 'new name', nonEmpty)
+    .option('--description <text>', 'new description')
+    .option('--ai-enabled <bool>', 'true|false', boolean)
+    .action(action(MODULES.filesets, 'update'));
+  sub(filesets, 'delete', 'delete a FileSet and its files').argument('<fileset-id>').action(action(MODULES.filesets, 'delete'));
+
+  const files = sub(program, 'files', 'Files API (JSON on stdout)');
+  sub(files, 'list', 'list the files of a FileSet')
+    .argument('<fileset-id>')
+    .option('--directory <path>', 'only under this directory')
+    .option('--immediate', 'only the directory\'s immediate children')
+    .option('--files-only', 'leave out directories')
+    .option('--limit <n>', 'at most n entries', positiveInt)
+    .action(action(MODULES.files, 'list'));
+  sub(files, 'get', 'get one file\'s metadata, by id or --path')
+    .argument('<fileset-id>')
+    .argument('[file-id]')
+    .option('--path <path>', 'remote path instead of an id', nonEmpty)
+    .action(action(MODULES.files, 'get'));
+  sub(files, 'upload', 'upload (or overwrite) one local file')
+    .argument('<fileset-id>')
+    .argument('<local-file>')
+    .option('--path <path>', 'remote path (default: the local file name)', nonEmpty)
+    .option('--content-type <type>', 'content type (default: from the name)', nonEmpty)
+    .action(action(MODULES.files, 'upload'));
+  sub(files, 'download', 'download one file, by id or --path, to --output (default: raw bytes on stdout)')
+    .argument('<fileset-id>')
+    .argument('[file-id]')
+    .option('--path <path>', 'remote path instead of an id', nonEmpty)
+    .option('-o, --output <file>', 'write to this file and print {bytes, sha256} as JSON', nonEmpty)
+    .action(action(MODULES.files, 'download'));
+  sub(files, 'delete', 'delete one file, by id or --path')
+    .argument('<fileset-id>')
+    .argument('[file-id]')
+    .option('--path <path>', 'remote path instead of an id', nonEmpty)
+    .action(action(MODULES.files, 'delete'));
+
+  sub(program, 'query', 'semantic search over a FileSet\'s indexed files')
+    .argument('<fileset-id>')
+    .argument('<text...>')
+    .option('--top-k <n>', 'number of matches', positiveInt)
+    .option('--directory <path>', 'only files under this directory')
+    .action(action(MODULES.query));
+
+  return program;
+}

@@ -1,0 +1,85 @@
+/**
+ * The PR-comment report: a heading, a summary table with a totals row, refusals and failures called out,
+ * and the actions in a collapsible <details> block (capped: GitHub comments stop at 65,536 characters).
+ */
+import type { FileSetReport, Report } from '../../loader/types';
+import { conclusion, formatBytes, statusText, totals, type ReportKind } from './summary';
+
+/** Options of the markdown renderer. */
+export interface MarkdownOptions {
+  kind: ReportKind;
+  /** Most action lines in the details block (default 500). */
+  maxActions?: number;
+}
+
+/** Text that must not be read as markdown or HTML inside a table cell or list item. */
+export function mdText(s: string): string {
+  return s
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/([\\`*_[\]|#~])/g, '\\$1');
+}
+
+/** A code span that survives backticks inside the value (and pipes, in a table cell). */
+export function mdCode(s: string, inTable = false): string {
+  const oneLine = s.replace(/[\r\n]+/g, ' ');
+  const clean = inTable ? oneLine.replace(/\|/g, '\\|') : oneLine;
+  const longest = Math.max(0, ...(clean.match(/`+/g) ?? []).map((m) => m.length));
+  const fence = '`'.repeat(longest + 1);
+  const padding = clean.startsWith('`') || clean.endsWith('`') ? ' ' : '';
+  return `${fence}${padding}${clean}${padding}${fence}`;
+}
+
+const ICON: Record<string, string> = { upload: '➕', replace: '✏️', delete: '🗑️' };
+
+function row(cells: (string | number)[]): string {
+  return `| ${cells.join(' | ')} |`;
+}
+
+function notes(fs: FileSetReport): string[] {
+  const out: string[] = [];
+  if (fs.refused) out.push(`> [!WARNING]\n> ${mdCode(fs.name)} refused by **${fs.refused.guard}**: ${mdText(fs.refused.message)}`);
+  if (fs.error) out.push(`> [!CAUTION]\n> ${mdCode(fs.name)}: ${fs.error.count} failed; first error: ${mdText(fs.error.message)}`);
+  return out;
+}
+
+/** Renders the report as GitHub-flavoured markdown. */
+export function renderMarkdown(report: Report, opts: MarkdownOptions): string {
+  const title = opts.kind === 'apply' ? 'domo-filesets apply' : opts.kind === 'dry-run' ? 'domo-filesets apply --dry-run' : 'domo-filesets plan';
+  const out: string[] = [`### ${title}`, '', conclusion(report, opts.kind), ''];
+  const apply = opts.kind === 'apply';
+  const header = apply
+    ? ['FileSet', 'Uploaded', 'Replaced', 'Deleted', 'Failed', 'Unchanged', 'Bytes', 'Status']
+    : ['FileSet', 'Upload', 'Replace', 'Delete', 'Unchanged', 'Bytes', 'Status'];
+  out.push(row(header), row(header.map((_, i) => (i === 0 || i === header.length - 1 ? '---' : '--:'))));
+  for (const fs of report.filesets) {
+    const counts = apply
+      ? [fs.result?.uploaded ?? 0, fs.result?.replaced ?? 0, fs.result?.deleted ?? 0, fs.result?.failed ?? 0]
+      : [fs.summary.upload, fs.summary.replace, fs.summary.delete];
+    out.push(row([mdCode(fs.name, true), ...counts, fs.summary.unchanged, formatBytes(fs.summary.bytes), mdText(statusText(fs, opts.kind))]));
+  }
+  const t = totals(report);
+  const tc = apply ? [t.uploaded, t.replaced, t.deleted, t.failed] : [t.upload, t.replace, t.delete];
+  out.push(row(['**Total**', ...tc.map((n) => `**${n}**`), `**${t.unchanged}**`, `**${formatBytes(t.bytes)}**`, '']));
+
+  const warnings = report.filesets.flatMap(notes);
+  if (warnings.length > 0) out.push('', warnings.join('\n\n'));
+
+  const all = report.filesets.flatMap((fs) => fs.actions.map((a) => ({ fs, a })));
+  const creates = report.filesets.filter((fs) => fs.create);
+  if (all.length > 0 || creates.length > 0) {
+    const max = opts.maxActions ?? 500;
+    out.push('', `<details><summary>Actions (${all.length + creates.length})</summary>`, '');
+    for (const fs of creates) out.push(`- ➕ **create FileSet** ${mdCode(fs.name)}`);
+    for (const { fs, a } of all.slice(0, max)) {
+      const size = a.op === 'delete' ? '' : ` (${formatBytes(a.size)})`;
+      const where = report.filesets.length > 1 ? ` in ${mdCode(fs.name)}` : '';
+      out.push(`- ${ICON[a.op]} **${a.op}** ${mdCode(a.path)}${size}${where}`);
+    }
+    if (all.length > max) out.push(`- … and ${all.length - max} more`);
+    out.push('', '</details>');
+  }
+  return `${out.join('\n')}\n`;
+}

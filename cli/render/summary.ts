@@ -1,0 +1,109 @@
+/**
+ * Facts every renderer derives from a Report the same way: totals, per-FileSet status, byte sizes.
+ * Keeping them here makes text and markdown agree with each other and with the exit code.
+ */
+import type { FileSetReport, Report } from '../../loader/types';
+
+/** Which command produced the report: it changes the wording, never the data. */
+export type ReportKind = 'plan' | 'apply' | 'dry-run';
+
+/** Sums of a report's summaries and results. */
+export interface Totals {
+  upload: number;
+  replace: number;
+  delete: number;
+  unchanged: number;
+  bytes: number;
+  uploaded: number;
+  replaced: number;
+  deleted: number;
+  failed: number;
+  refused: number;
+}
+
+/** Adds up every FileSet of the report. */
+export function totals(report: Report): Totals {
+  const t: Totals = { upload: 0, replace: 0, delete: 0, unchanged: 0, bytes: 0, uploaded: 0, replaced: 0, deleted: 0, failed: 0, refused: 0 };
+  for (const fs of report.filesets) {
+    t.upload += fs.summary.upload;
+    t.replace += fs.summary.replace;
+    t.delete += fs.summary.delete;
+    t.unchanged += fs.summary.unchanged;
+    t.bytes += fs.summary.bytes;
+    if (fs.result) {
+      t.uploaded += fs.result.uploaded;
+      t.replaced += fs.result.replaced;
+      t.deleted += fs.result.deleted;
+      t.failed += fs.result.failed;
+    }
+    if (fs.refused) t.refused += 1;
+  }
+  return t;
+}
+
+/** True when the plan would change anything (a file action or a FileSet to create). */
+export function hasChanges(report: Report): boolean {
+  return report.filesets.some((fs) => fs.create === true || fs.summary.upload + fs.summary.replace + fs.summary.delete > 0);
+}
+
+/** Coarse state of one FileSet, used for the status column and colour. */
+export type Status = 'refused' | 'failed' | 'create' | 'changes' | 'unchanged' | 'applied';
+
+/** The status of a FileSet in a report of the given kind. */
+export function statusOf(fs: FileSetReport, kind: ReportKind): Status {
+  if (fs.refused) return 'refused';
+  if ((fs.result?.failed ?? 0) > 0 || fs.error) return 'failed';
+  const changes = fs.summary.upload + fs.summary.replace + fs.summary.delete > 0;
+  if (kind === 'apply') return changes || fs.create ? 'applied' : 'unchanged';
+  if (fs.create) return 'create';
+  return changes ? 'changes' : 'unchanged';
+}
+
+/** Human words for a status, with the detail a reader needs (which guard, how many failed). */
+export function statusText(fs: FileSetReport, kind: ReportKind): string {
+  switch (statusOf(fs, kind)) {
+    case 'refused':
+      return `refused (${fs.refused?.guard})`;
+    case 'failed':
+      return `${fs.error?.count ?? fs.result?.failed ?? 0} failed`;
+    case 'create':
+      return 'create';
+    case 'changes':
+      return 'changes';
+    case 'applied':
+      return fs.create ? 'created' : 'applied';
+    default:
+      return 'no changes';
+  }
+}
+
+/** 1536 → "1.5 KiB": binary units, one decimal above bytes. */
+export function formatBytes(n: number): string {
+  if (!Number.isFinite(n) || n < 1024) return `${Number.isFinite(n) ? n : 0} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n;
+  let i = -1;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i += 1;
+  }
+  return `${v.toFixed(1)} ${units[i]}`;
+}
+
+/** One-sentence conclusion, like terraform's "Plan: 1 to add, …". */
+export function conclusion(report: Report, kind: ReportKind): string {
+  const t = totals(report);
+  const creates = report.filesets.filter((fs) => fs.create).length;
+  if (kind === 'apply') {
+    const parts = [`${t.uploaded} uploaded`, `${t.replaced} replaced`, `${t.deleted} deleted`, `${t.failed} failed`];
+    if (creates > 0) parts.unshift(`${creates} FileSet${creates === 1 ? '' : 's'} created`);
+    if (t.refused > 0) parts.push(`${t.refused} refused`);
+    return `Apply: ${parts.join(', ')}.`;
+  }
+  const label = kind === 'dry-run' ? 'Dry run' : 'Plan';
+  if (!hasChanges(report) && t.refused === 0) return `${label}: no changes (${t.unchanged} unchanged).`;
+  const parts = [`${t.upload} to upload`, `${t.replace} to replace`, `${t.delete} to delete`, `${t.unchanged} unchanged`];
+  if (creates > 0) parts.unshift(`${creates} FileSet${creates === 1 ? '' : 's'} to create`);
+  if (t.refused > 0) parts.push(`${t.refused} refused`);
+  return `${label}: ${parts.join(', ')}.`;
+}

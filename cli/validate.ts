@@ -1,0 +1,69 @@
+/**
+ * Flag value parsers for commander. They throw InvalidArgumentError, which commander turns into one line
+ * naming the flag: "option '--concurrency <n>' argument '0' is invalid. must be an integer >= 1".
+ */
+import { InvalidArgumentError } from 'commander';
+
+/** Output formats of plan/apply. */
+export const FORMATS = ['text', 'json', 'markdown'] as const;
+/** One of FORMATS. */
+export type Format = (typeof FORMATS)[number];
+
+/** Fault kinds the emulator can inject. */
+export const FAULT_KINDS = ['500', '429', 'reset', 'slow'] as const;
+/** One of FAULT_KINDS. */
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
+/** Parser of an integer flag within [min, max]. */
+export function intInRange(min: number, max = Number.MAX_SAFE_INTEGER): (value: string) => number {
+  return (value: string) => {
+    const v = value.trim();
+    if (!/^[+-]?\d+$/.test(v)) throw new InvalidArgumentError(`must be an integer >= ${min}`);
+    const n = Number(v);
+    if (!Number.isSafeInteger(n) || n < min || n > max) {
+      throw new InvalidArgumentError(max === Number.MAX_SAFE_INTEGER ? `must be an integer >= ${min}` : `must be an integer from ${min} to ${max}`);
+    }
+    return n;
+  };
+}
+
+/** `--concurrency`, `--top-k`, `--limit`: at least 1. */
+export const positiveInt = intInRange(1);
+/** `--max-deletes`, `--fault-seed`: 0 allowed. */
+export const nonNegativeInt = intInRange(0);
+/** `--port`: 0 picks a free port. */
+export const port = intInRange(0, 65535);
+
+/** `--fault-rate`: a probability. */
+export function probability(value: string): number {
+  const v = value.trim();
+  const n = Number(v);
+  if (v === '' || !Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError('must be a number from 0 to 1');
+  return n;
+}
+
+/** `--faults 500,429,reset,slow`: a non-empty list of known kinds. */
+export function faultKinds(value: string): FaultKind[] {
+  const kinds = value.split(',').map((k) => k.trim()).filter((k) => k.length > 0);
+  if (kinds.length === 0) throw new InvalidArgumentError(`must list one or more of ${FAULT_KINDS.join(', ')}`);
+  for (const k of kinds) {
+    if (!(FAULT_KINDS as readonly string[]).includes(k)) {
+      throw new InvalidArgumentError(`unknown fault '${k}' (expected ${FAULT_KINDS.join(', ')})`);
+    }
+  }
+  return [...new Set(kinds)] as FaultKind[];
+}
+
+/** `--ai-enabled true|false`. */
+export function boolean(value: string): boolean {
+  const v = value.trim().toLowerCase();
+  if (['true', 'yes', '1', 'on'].includes(v)) return true;
+  if (['false', 'no', '0', 'off'].includes(v)) return false;
+  throw new InvalidArgumentError('must be true or false');
+}
+
+/** A flag that must not be empty (names, paths). */
+export function nonEmpty(value: string): string {
+  if (value.trim() === '') throw new InvalidArgumentError('must not be empty');
+  return value;
+}
