@@ -47,6 +47,8 @@ export interface FileSetReport {
   actions: PlanAction[];
   /** Present when the FileSet would be / was created. */
   create?: boolean;
+  /** Present when the FileSet's description would be / was updated to the manifest's. */
+  update?: { description: string };
   /** Present when a guard refused the change. */
   refused?: GuardRefusal;
   /** apply only. */
@@ -59,3 +61,53 @@ export interface FileSetReport {
 export interface Report {
   filesets: FileSetReport[];
 }
+
+/** One FileSet entry of a manifest, validated, with defaults applied and paths made absolute. */
+export interface FileSetSpec {
+  /** FileSet name: found by exact name (several with the name → error asking for `id`), created when missing. */
+  name: string;
+  /** Pins the FileSet by id instead of looking it up by name. */
+  id?: string;
+  description?: string;
+  /** Absolute path of the local directory. */
+  source: string;
+  /** fast-glob patterns relative to source (default ["**\/*"]). */
+  include: string[];
+  exclude: string[];
+  /** Remote prefix this entry owns: no leading/trailing slash, "" = the FileSet's root. */
+  directoryPath: string;
+  /** Delete remote files under directoryPath that are gone locally (default true). */
+  prune: boolean;
+  /** Guard: refuse when the plan deletes more files than this. */
+  maxDeletes?: number;
+  /** Guard: refuse when the plan deletes more than this share (0..100) of the remote files under the prefix (default 50). */
+  maxDeletePercent: number;
+  /** Let an empty source prune (default false: a source matching nothing never deletes). */
+  allowEmpty: boolean;
+  /** Include dotfiles (default false). */
+  dot: boolean;
+  /** 1-based line of the entry in the manifest. */
+  line: number;
+}
+
+/** A loaded manifest. */
+export interface Manifest {
+  /** Absolute path of the manifest file. */
+  file: string;
+  /** Directory of the manifest (relative paths resolve against it). */
+  dir: string;
+  filesets: FileSetSpec[];
+}
+
+/** Progress of a plan or an apply, for progress bars; counters are cumulative within the phase. */
+export interface Progress {
+  /** scan: hashing local files; upload: sending files; delete: pruning remote files. */
+  phase: 'scan' | 'upload' | 'delete';
+  files: number;
+  totalFiles: number;
+  bytes: number;
+  totalBytes: number;
+}
+
+/** Called on progress; must not throw (errors from it are ignored). */
+export type ProgressCallback = (p: Progress) => void;

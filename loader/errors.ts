@@ -1,0 +1,46 @@
+/**
+ * The loader's typed errors. Each carries the exit code the CLI maps it to, so exit codes come only from
+ * error types caught at the top, never from string matching.
+ */
+
+/** Base of every loader error: one line for users, with the exit code the CLI should use. */
+export class LoaderError extends Error {
+  override readonly name: string = 'LoaderError';
+  readonly code: string = 'LOADER';
+  readonly exitCode: number = 1;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** A manifest that cannot be used; the message starts with "file:line: ". */
+export class ManifestError extends LoaderError {
+  override readonly name = 'ManifestError';
+  override readonly code = 'MANIFEST';
+  /** Manifest file (absolute or as given) and 1-based line the problem is on (0 when unknown). */
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly problem: string,
+  ) {
+    super(`${file}${line > 0 ? `:${line}` : ''}: ${problem}`);
+  }
+}
+
+/** A safety guard refused a FileSet's change; nothing was changed for that FileSet (exit 3). */
+export class GuardError extends LoaderError {
+  override readonly name = 'GuardError';
+  override readonly code = 'GUARD';
+  override readonly exitCode = 3;
+  constructor(
+    message: string,
+    readonly guard: 'maxDeletes' | 'maxDeletePercent' | 'emptySource',
+  ) {
+    super(message);
+  }
+}
+
+/** True for any of the loader's own errors. */
+export function isLoaderError(e: unknown): e is LoaderError {
+  return e instanceof LoaderError;
+}

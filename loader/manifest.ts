@@ -1,0 +1,314 @@
+/**
+ * Manifest loading: YAML with line numbers, every key and type validated, `${VAR}` interpolation, paths
+ * made absolute, and option combinations checked — all before any network I/O. Throws only ManifestError.
+ */
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair } from 'yaml';
+import { ManifestError } from './errors';
+import { interpolate, InterpolationError } from './interpolate';
+import { normalizeDirectoryPath, patternProblem, prefixesOverlap } from './patterns';
+import type { FileSetSpec, Manifest } from './types';
+
+const ROOT_KEYS = ['version', 'filesets'] as const;
+const ENTRY_KEYS = [
+  'name', 'id', 'description', 'source', 'include', 'exclude', 'directoryPath',
+  'prune', 'maxDeletes', 'maxDeletePercent', 'allowEmpty', 'dot',
+] as const;
+
+/** Reads, parses and validates a manifest; relative paths resolve against the manifest's directory. */
+export async function loadManifest(file: string, env: Record<string, string | undefined> = process.env): Promise<Manifest> {
+  const abs = path.resolve(String(file));
+  const shown = displayPath(abs);
+  let text: string;
+  try {
+    text = await fsp.readFile(abs, 'utf8');
+  } catch (e) {
+    throw new ManifestError(shown, 0, `cannot read the manifest (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+  const manifest = parseManifest(text, { file: abs, shown, env });
+  await checkSources(manifest, shown);
+  return manifest;
+}
+
+/** Options of parseManifest. */
+export interface ParseOptions {
+  /** Absolute manifest path (relative sources resolve against its directory). */
+  file: string;
+  /** How the file is named in error messages (default: `file`). */
+  shown?: string;
+  env?: Record<string, string | undefined>;
+}
+
+/** Parses and validates manifest text without touching the disk. Throws only ManifestError, for any input. */
+export function parseManifest(text: string, opts: ParseOptions): Manifest {
+  const shown = opts.shown ?? opts.file;
+  try {
+    return new Parser(text, opts.file, shown, opts.env ?? process.env).run();
+  } catch (e) {
+    if (e instanceof ManifestError) throw e;
+    // The parser is meant to foresee every input; anything else is still reported as a manifest problem.
+    throw new ManifestError(shown, 0, `cannot parse the manifest: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+class Parser {
+  private readonly lc = new LineCounter();
+  private doc!: Document.Parsed;
+  private readonly dir: string;
+
+  constructor(
+    private readonly text: string,
+    private readonly file: string,
+    private readonly shown: string,
+    private readonly env: Record<string, string | undefined>,
+  ) {
+    this.dir = path.dirname(file);
+  }
+
+  run(): Manifest {
+    this.doc = parseDocument(this.text, { lineCounter: this.lc, prettyErrors: false, uniqueKeys: true, strict: true });
+    const err = this.doc.errors[0];
+    if (err) {
+      const line = err.linePos?.[0]?.line ?? this.lc.linePos(err.pos[0]).line;
+      throw new ManifestError(this.shown, line, `invalid YAML: ${firstLine(err.message)}`);
+    }
+    const root = this.resolve(this.doc.contents);
+    if (!root || (isScalar(root) && (root.value === null || root.value === undefined))) {
+      throw this.fail(null, "the manifest is empty; expected 'version: 1' and 'filesets'");
+    }
+    if (!isMap(root)) throw this.fail(root, "the manifest must be a mapping with 'version' and 'filesets'");
+    const pairs = this.pairs(root, ROOT_KEYS, 'the manifest');
+    const version = pairs.get('version');
+    if (!version) throw this.fail(root, "missing 'version: 1'");
+    const v = this.resolve(version.value as Node | null);
+    if (!isScalar(v) || v.value !== 1) throw this.fail(v ?? (version.key as Node), "'version' must be 1");
+    const fsPair = pairs.get('filesets');
+    if (!fsPair) throw this.fail(root, "missing 'filesets' (a list of FileSet entries)");
+    const list = this.resolve(fsPair.value as Node | null);
+    if (!isSeq(list)) throw this.fail(list ?? (fsPair.key as Node), "'filesets' must be a list");
+    const filesets = list.items.map((item, i) => this.entry(this.resolve(item as Node | null), i, fsPair.key as Node));
+    this.checkCombinations(filesets);
+    return { file: this.file, dir: this.dir, filesets };
+  }
+
+  private entry(node: Node | null, index: number, parent: Node): FileSetSpec {
+    const where = `filesets[${index}]`;
+    if (!isMap(node)) throw this.fail(node ?? parent, `${where} must be a mapping with at least 'name' and 'source'`);
+    const line = this.line(node);
+    const pairs = this.pairs(node, ENTRY_KEYS, where);
+    const str = (key: string, required: boolean): string | undefined => {
+      const p = pairs.get(key);
+      if (!p) {
+        if (required) throw this.fail(node, `${where}: missing '${key}'`);
+        return undefined;
+      }
+      return this.string(p, `${where}.${key}`);
+    };
+    const name = str('name', true) as string;
+    if (name.trim() === '') throw this.fail(pairs.get('name')!.value as Node, `${where}.name must not be empty`);
+    const id = str('id', false);
+    if (id !== undefined && id.trim() === '') throw this.fail(pairs.get('id')!.value as Node, `${where}.id must not be empty`);
+    const description = str('description', false);
+    const sourceRaw = str('source', true) as string;
+    if (sourceRaw === '') throw this.fail(pairs.get('source')!.value as Node, `${where}.source must not be empty`);
+    if (sourceRaw.includes('\0')) throw this.fail(pairs.get('source')!.value as Node, `${where}.source contains a NUL character`);
+    const include = this.patterns(pairs.get('include'), `${where}.include`) ?? ['**/*'];
+    const exclude = this.patterns(pairs.get('exclude'), `${where}.exclude`) ?? [];
+    let directoryPath = '';
+    const dp = pairs.get('directoryPath');
+    if (dp) {
+      const n = normalizeDirectoryPath(this.string(dp, `${where}.directoryPath`));
+      if ('problem' in n) throw this.fail(dp.value as Node, `${where}.${n.problem}`);
+      directoryPath = n.value;
+    }
+    const prune = this.bool(pairs.get('prune'), `${where}.prune`) ?? true;
+    const allowEmpty = this.bool(pairs.get('allowEmpty'), `${where}.allowEmpty`) ?? false;
+    const dot = this.bool(pairs.get('dot'), `${where}.dot`) ?? false;
+    const maxDeletes = this.number(pairs.get('maxDeletes'), `${where}.maxDeletes`, { integer: true, min: 0 });
+    const maxDeletePercent = this.number(pairs.get('maxDeletePercent'), `${where}.maxDeletePercent`, { integer: false, min: 0, max: 100 }) ?? 50;
+    const spec: FileSetSpec = {
+      name, source: path.resolve(this.dir, sourceRaw), include, exclude, directoryPath,
+      prune, maxDeletePercent, allowEmpty, dot, line,
+    };
+    if (id !== undefined) spec.id = id;
+    if (description !== undefined) spec.description = description;
+    if (maxDeletes !== undefined) spec.maxDeletes = maxDeletes;
+    return spec;
+  }
+
+  /** Entries may share a FileSet only with disjoint prefixes and consistent identity. */
+  private checkCombinations(specs: FileSetSpec[]): void {
+    for (let j = 1; j < specs.length; j += 1) {
+      const b = specs[j];
+      for (let i = 0; i < j; i += 1) {
+        const a = specs[i];
+        const sameName = a.name === b.name;
+        const sameId = a.id !== undefined && a.id === b.id;
+        if (!sameName && !sameId) continue;
+        if (sameId && !sameName) {
+          throw new ManifestError(this.shown, b.line, `FileSet id '${b.id}' is declared with two names ('${a.name}' on line ${a.line}, '${b.name}' here)`);
+        }
+        if (sameName && a.id !== b.id) {
+          throw new ManifestError(this.shown, b.line, `FileSet name '${b.name}' is declared twice with different ids (line ${a.line}); give both entries the same id or different names`);
+        }
+        if (a.description !== undefined && b.description !== undefined && a.description !== b.description) {
+          throw new ManifestError(this.shown, b.line, `FileSet '${b.name}' has two different descriptions (line ${a.line} and here)`);
+        }
+        if (prefixesOverlap(a.directoryPath, b.directoryPath)) {
+          const show = (p: string): string => (p === '' ? "'' (the root)" : `'${p}'`);
+          throw new ManifestError(this.shown, b.line, `duplicate FileSet '${b.name}': directoryPath ${show(b.directoryPath)} overlaps ${show(a.directoryPath)} of the entry on line ${a.line}; entries of one FileSet must own disjoint directoryPaths`);
+        }
+      }
+    }
+  }
+
+  private pairs(map: Node, allowed: readonly string[], where: string): Map<string, Pair> {
+    const out = new Map<string, Pair>();
+    if (!isMap(map)) return out;
+    for (const pair of map.items) {
+      const keyNode = this.resolve(pair.key as Node | null);
+      if (!isScalar(keyNode) || typeof keyNode.value !== 'string') {
+        throw this.fail(keyNode ?? map, `${where}: keys must be plain strings`);
+      }
+      const key = keyNode.value;
+      if (!allowed.includes(key)) {
+        const hint = suggest(key, allowed);
+        throw this.fail(keyNode, `unknown key '${key}' in ${where}${hint ? ` (did you mean '${hint}'?)` : ` (allowed: ${allowed.join(', ')})`}`);
+      }
+      out.set(key, pair as Pair);
+    }
+    return out;
+  }
+
+  private string(pair: Pair, where: string): string {
+    const v = this.resolve(pair.value as Node | null);
+    if (!isScalar(v) || typeof v.value !== 'string') {
+      throw this.fail(v ?? (pair.key as Node), `${where} must be a string${isScalar(v) && v.value !== null ? ' (quote it)' : ''}`);
+    }
+    return this.interp(v.value, v);
+  }
+
+  private bool(pair: Pair | undefined, where: string): boolean | undefined {
+    if (!pair) return undefined;
+    const v = this.resolve(pair.value as Node | null);
+    if (isScalar(v) && typeof v.value === 'boolean') return v.value;
+    if (isScalar(v) && typeof v.value === 'string' && v.value.includes('${')) {
+      const s = this.interp(v.value, v).trim();
+      if (s === 'true') return true;
+      if (s === 'false') return false;
+      throw this.fail(v, `${where} must be true or false (got '${s}')`);
+    }
+    throw this.fail(v ?? (pair.key as Node), `${where} must be true or false`);
+  }
+
+  private number(pair: Pair | undefined, where: string, rule: { integer: boolean; min: number; max?: number }): number | undefined {
+    if (!pair) return undefined;
+    const v = this.resolve(pair.value as Node | null);
+    let n: number | undefined;
+    if (isScalar(v) && typeof v.value === 'number') n = v.value;
+    else if (isScalar(v) && typeof v.value === 'string' && v.value.includes('${')) {
+      const s = this.interp(v.value, v).trim();
+      n = /^-?\d+(\.\d+)?$/.test(s) ? Number(s) : Number.NaN;
+    }
+    const kind = rule.integer ? 'a whole number' : 'a number';
+    const range = rule.max !== undefined ? ` from ${rule.min} to ${rule.max}` : ` >= ${rule.min}`;
+    if (n === undefined || !Number.isFinite(n) || (rule.integer && !Number.isInteger(n)) || n < rule.min || (rule.max !== undefined && n > rule.max)) {
+      throw this.fail(v ?? (pair.key as Node), `${where} must be ${kind}${range}`);
+    }
+    return n;
+  }
+
+  private patterns(pair: Pair | undefined, where: string): string[] | undefined {
+    if (!pair) return undefined;
+    const v = this.resolve(pair.value as Node | null);
+    const items: Node[] = isSeq(v) ? (v.items as Node[]).map((n) => this.resolve(n) as Node) : [v as Node];
+    if (!isSeq(v) && !(isScalar(v) && typeof v.value === 'string')) {
+      throw this.fail(v ?? (pair.key as Node), `${where} must be a pattern or a list of patterns`);
+    }
+    return items.map((item, k) => {
+      if (!isScalar(item) || typeof item.value !== 'string') throw this.fail(item ?? v, `${where}[${k}] must be a string`);
+      const p = this.interp(item.value, item);
+      const problem = patternProblem(p);
+      if (problem) throw this.fail(item, `${where}: ${problem}`);
+      return p;
+    });
+  }
+
+  private interp(value: string, node: Node): string {
+    try {
+      return interpolate(value, this.env);
+    } catch (e) {
+      if (e instanceof InterpolationError) throw this.fail(node, e.message);
+      throw e;
+    }
+  }
+
+  private resolve(node: Node | null | undefined): Node | null {
+    let n = node ?? null;
+    for (let depth = 0; n && isAlias(n) && depth < 16; depth += 1) n = (n.resolve(this.doc) as Node | undefined) ?? null;
+    if (n && isAlias(n)) throw this.fail(n, 'alias chain too deep');
+    return n;
+  }
+
+  private line(node: Node | null): number {
+    const off = node?.range?.[0];
+    return typeof off === 'number' ? this.lc.linePos(off).line : 0;
+  }
+
+  private fail(node: Node | null, problem: string): ManifestError {
+    return new ManifestError(this.shown, this.line(node), problem);
+  }
+}
+
+/** Sources must be existing directories; checked once so a typo is not mistaken for an empty source. */
+async function checkSources(m: Manifest, shown: string): Promise<void> {
+  for (const spec of m.filesets) {
+    let st;
+    try {
+      st = await fsp.stat(spec.source);
+    } catch (e) {
+      throw new ManifestError(shown, spec.line, `source '${path.relative(m.dir, spec.source) || '.'}' does not exist or cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+    if (!st.isDirectory()) throw new ManifestError(shown, spec.line, `source '${path.relative(m.dir, spec.source)}' is not a directory`);
+  }
+}
+
+function displayPath(abs: string): string {
+  const rel = path.relative(process.cwd(), abs);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : abs;
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0].trim();
+}
+
+/** The closest allowed key within edit distance 2 (or a case-insensitive match). */
+function suggest(key: string, allowed: readonly string[]): string | null {
+  let best: string | null = null;
+  let bestD = Infinity;
+  for (const k of allowed) {
+    const d = k.toLowerCase() === key.toLowerCase() ? 0 : editDistance(key, k);
+    if (d < bestD) {
+      bestD = d;
+      best = k;
+    }
+  }
+  return bestD <= Math.max(2, Math.floor(key.length / 4)) ? best : null;
+}
+
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 3) return 99;
+  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i += 1) {
+    let diag = prev[0];
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j += 1) {
+      const tmp = prev[j];
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + cost);
+      diag = tmp;
+    }
+  }
+  return prev[b.length];
+}

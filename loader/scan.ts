@@ -1,0 +1,178 @@
+/**
+ * Local scan: fast-glob over the source (files only, include/exclude, dotfiles on request), POSIX paths
+ * relative to the source in Unicode NFC, nothing that resolves outside the source, each file hashed once
+ * (hash cache first) with bounded parallelism. One lstat per file, all asynchronous.
+ */
+import type { Stats } from 'node:fs';
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+import fg from 'fast-glob';
+import pLimit from 'p-limit';
+import { LoaderError } from './errors';
+import { HashCache } from './hash-cache';
+import { sha256File } from './hash';
+import { patternProblem } from './patterns';
+import type { ProgressCallback } from './types';
+
+/** One local file, as the planner sees it. */
+export interface LocalFile {
+  /** POSIX path relative to the source, NFC-normalized (the remote name under the prefix). */
+  path: string;
+  /** Absolute path on disk (as the filesystem spells it). */
+  abs: string;
+  size: number;
+  /** SHA-256 hex. */
+  hash: string;
+}
+
+/** What to scan. */
+export interface ScanOptions {
+  source: string;
+  include?: readonly string[];
+  exclude?: readonly string[];
+  dot?: boolean;
+  /** Hash cache to consult and fill (default: none). */
+  cache?: HashCache;
+  /** Files hashed at once (default 16). */
+  concurrency?: number;
+  onProgress?: ProgressCallback;
+}
+
+interface Candidate {
+  rel: string;
+  abs: string;
+  st: Stats;
+}
+
+/** Scans and hashes the source; files sorted by path. Throws LoaderError for unsafe or unreadable input. */
+export async function scanSource(opts: ScanOptions): Promise<LocalFile[]> {
+  const source = path.resolve(opts.source);
+  const include = opts.include && opts.include.length > 0 ? [...opts.include] : ['**/*'];
+  const exclude = [...(opts.exclude ?? [])];
+  for (const p of [...include, ...exclude]) {
+    const problem = patternProblem(p);
+    if (problem) throw new LoaderError(`${source}: ${problem}`);
+  }
+  let realSource: string;
+  try {
+    const st = await fsp.stat(source);
+    if (!st.isDirectory()) throw new LoaderError(`source ${source} is not a directory`);
+    realSource = await fsp.realpath(source);
+  } catch (e) {
+    if (e instanceof LoaderError) throw e;
+    throw new LoaderError(`source ${source} cannot be read (${errCode(e)})`);
+  }
+
+  let entries: fg.Entry[];
+  try {
+    entries = await fg(include, {
+      cwd: source, ignore: exclude, dot: opts.dot ?? false, onlyFiles: false, followSymbolicLinks: false,
+      stats: true, objectMode: true, unique: true, suppressErrors: false,
+    });
+  } catch (e) {
+    throw new LoaderError(`cannot scan ${source}: ${errCode(e)} ${(e as { path?: string }).path ?? ''}`.trim());
+  }
+
+  const candidates: Candidate[] = [];
+  const symlinks: Candidate[] = [];
+  for (const e of entries) {
+    const abs = path.join(source, e.path);
+    const st = e.stats;
+    if (!st) continue;
+    if (st.isFile()) candidates.push({ rel: e.path, abs, st });
+    else if (st.isSymbolicLink()) symlinks.push({ rel: e.path, abs, st });
+    // directories are walked by fast-glob; sockets, FIFOs and devices are not files to upload
+  }
+  for (const link of symlinks) {
+    const resolved = await resolveSymlink(link, realSource);
+    if (resolved) candidates.push(resolved);
+  }
+
+  const byName = new Map<string, Candidate>();
+  for (const c of candidates) {
+    if (c.rel.includes('\uFFFD')) {
+      // Node decodes invalid UTF-8 names lossily; such a name cannot be opened again nor sent to Domo
+      const ok = await fsp.lstat(c.abs).then(() => true, () => false);
+      if (!ok) throw new LoaderError(`${c.abs}: file name is not valid UTF-8; rename it`);
+    }
+    const key = c.rel.split(path.sep).join('/').normalize('NFC');
+    const other = byName.get(key);
+    if (other) {
+      throw new LoaderError(`${other.abs} and ${c.abs} have the same name after Unicode NFC normalization; rename one of them`);
+    }
+    byName.set(key, c);
+  }
+
+  const names = [...byName.keys()].sort(compareUtf16);
+  const totalBytes = names.reduce((s, k) => s + byName.get(k)!.st.size, 0);
+  const cache = opts.cache;
+  const limit = pLimit(Math.max(1, opts.concurrency ?? 16));
+  let doneFiles = 0;
+  let doneBytes = 0;
+  const report = (): void => {
+    if (!opts.onProgress) return;
+    try {
+      opts.onProgress({ phase: 'scan', files: doneFiles, totalFiles: names.length, bytes: doneBytes, totalBytes });
+    } catch {
+      // a progress renderer must never break a scan
+    }
+  };
+  const out = await Promise.all(names.map(async (name): Promise<LocalFile> => {
+    const c = byName.get(name)!;
+    const key = { size: c.st.size, mtimeMs: c.st.mtimeMs, ino: c.st.ino };
+    let hash = cache?.get(c.abs, key);
+    let size = c.st.size;
+    if (hash === undefined) {
+      const r = await limit(async () => {
+        const startedAt = Date.now();
+        try {
+          return { ...(await sha256File(c.abs, c.st.size)), startedAt };
+        } catch (e) {
+          throw new LoaderError(`cannot read ${c.abs} (${errCode(e)})`);
+        }
+      });
+      hash = r.hash;
+      if (r.bytes === size) cache?.set(c.abs, key, hash, r.startedAt);
+      size = r.bytes;
+    }
+    doneFiles += 1;
+    doneBytes += size;
+    report();
+    return { path: name, abs: c.abs, size, hash };
+  }));
+  return out;
+}
+
+/** Follows a symlink: a file inside the source is scanned; one that escapes, loops or dangles is refused. */
+async function resolveSymlink(link: Candidate, realSource: string): Promise<Candidate | null> {
+  let target: string;
+  try {
+    target = await fsp.realpath(link.abs);
+  } catch (e) {
+    const code = errCode(e);
+    if (code === 'ELOOP') throw new LoaderError(`${link.abs}: symlink loop`);
+    throw new LoaderError(`${link.abs}: broken symlink (${code})`);
+  }
+  if (target !== realSource && !target.startsWith(realSource + path.sep)) {
+    throw new LoaderError(`${link.abs}: symlink points outside source (to ${target}); refusing to read it`);
+  }
+  const st = await fsp.stat(target);
+  if (st.isFile()) return { rel: link.rel, abs: link.abs, st };
+  if (st.isDirectory()) {
+    const linkDir = await fsp.realpath(path.dirname(link.abs));
+    if (linkDir === target || linkDir.startsWith(target + path.sep)) {
+      throw new LoaderError(`${link.abs}: symlink loop (points to its own ancestor ${target})`);
+    }
+  }
+  // symlinked directories inside the source are not followed: their files are scanned at their real path
+  return null;
+}
+
+/** Code-unit order, the same on every platform and locale (the planner sorts with it too). */
+export function compareUtf16(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function errCode(e: unknown): string {
+  return (e as NodeJS.ErrnoException)?.code ?? (e instanceof Error ? e.message : String(e));
+}
