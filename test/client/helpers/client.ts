@@ -1,0 +1,16 @@
+/** Client factory for tests: tiny retry delays so retry tests run fast. */
+import { DomoFilesClient, type ClientOptions } from '../../../client';
+
+/** The token every test client sends; tests assert it never leaks. */
+export const TOKEN = 'tok-SECRET-123';
+
+/** A client for `baseUrl` with fast retries (3 attempts, 1..20 ms). */
+export function testClient(baseUrl: string, options: ClientOptions = {}): DomoFilesClient {
+  return new DomoFilesClient({
+    baseUrl,
+    token: TOKEN,
+    env: {},
+    ...options,
+    retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 20, ...options.retry },
+  });
+}
