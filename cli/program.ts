@@ -5,7 +5,7 @@
 import { Command, Option } from 'commander';
 import type { CommandModule, Ctx, Input, Outcome } from './outcome';
 import { packageVersion } from './pkg';
-import { FORMATS, boolean, faultKinds, nonEmpty, nonNegativeInt, port, positiveInt, probability } from './validate';
+import { FORMATS, boolean, concurrency, faultKinds, nonEmpty, nonNegativeInt, port, positiveInt, probability } from './validate';
 
 /** Receives the outcome of the command that ran (commander's action result is not returned by parseAsync). */
 export type OutcomeSink = (outcome: Outcome) => void;
@@ -88,7 +88,7 @@ export function buildProgram(ctx: Ctx, sink: OutcomeSink): Command {
     .addOption(manifestOption())
     .addOption(formatOption())
     .option('--detailed-exitcode', 'exit 2 when there are changes, 0 when there are none')
-    .option('--concurrency <n>', 'parallel hashing and listing', positiveInt)
+    .option('--concurrency <n>', 'parallel hashing and listing (1-256)', concurrency)
     .option('--max-deletes <n>', 'refuse (exit 3) any FileSet whose plan deletes more than n files', nonNegativeInt)
     .addOption(emulatorOption())
     .action(action(MODULES.plan));
@@ -97,7 +97,7 @@ export function buildProgram(ctx: Ctx, sink: OutcomeSink): Command {
     .addOption(manifestOption())
     .option('--dry-run', 'plan only; send no mutating request')
     .addOption(formatOption())
-    .option('--concurrency <n>', 'parallel uploads (default 8)', positiveInt)
+    .option('--concurrency <n>', 'parallel uploads (1-256, default 8)', concurrency)
     .option('--max-deletes <n>', 'refuse (exit 3) any FileSet whose plan deletes more than n files', nonNegativeInt)
     .addOption(emulatorOption())
     .action(action(MODULES.apply));

@@ -27,8 +27,10 @@ export function intInRange(min: number, max = Number.MAX_SAFE_INTEGER): (value: 
   };
 }
 
-/** `--concurrency`, `--top-k`, `--limit`: at least 1. */
+/** `--top-k`, `--limit`: at least 1. */
 export const positiveInt = intInRange(1);
+/** `--concurrency`: the loader's bounds (more than 256 parallel uploads only hurts). */
+export const concurrency = intInRange(1, 256);
 /** `--max-deletes`, `--fault-seed`: 0 allowed. */
 export const nonNegativeInt = intInRange(0);
 /** `--port`: 0 picks a free port. */

@@ -69,10 +69,12 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions): string {
 
   const all = report.filesets.flatMap((fs) => fs.actions.map((a) => ({ fs, a })));
   const creates = report.filesets.filter((fs) => fs.create);
-  if (all.length > 0 || creates.length > 0) {
+  const updates = report.filesets.filter((fs) => fs.update);
+  if (all.length > 0 || creates.length > 0 || updates.length > 0) {
     const max = opts.maxActions ?? 500;
-    out.push('', `<details><summary>Actions (${all.length + creates.length})</summary>`, '');
+    out.push('', `<details><summary>Actions (${all.length + creates.length + updates.length})</summary>`, '');
     for (const fs of creates) out.push(`- ➕ **create FileSet** ${mdCode(fs.name)}`);
+    for (const fs of updates) out.push(`- ✏️ **update description** of ${mdCode(fs.name)}: ${mdText(fs.update?.description ?? '')}`);
     for (const { fs, a } of all.slice(0, max)) {
       const size = a.op === 'delete' ? '' : ` (${formatBytes(a.size)})`;
       const where = report.filesets.length > 1 ? ` in ${mdCode(fs.name)}` : '';

@@ -41,9 +41,14 @@ export function totals(report: Report): Totals {
   return t;
 }
 
+/** Number of file actions of a FileSet. */
+export function fileChanges(fs: FileSetReport): number {
+  return fs.summary.upload + fs.summary.replace + fs.summary.delete;
+}
+
 /** True when the plan would change anything (a file action or a FileSet to create). */
 export function hasChanges(report: Report): boolean {
-  return report.filesets.some((fs) => fs.create === true || fs.summary.upload + fs.summary.replace + fs.summary.delete > 0);
+  return report.filesets.some((fs) => fs.create === true || fs.update !== undefined || fileChanges(fs) > 0);
 }
 
 /** Coarse state of one FileSet, used for the status column and colour. */
@@ -53,7 +58,7 @@ export type Status = 'refused' | 'failed' | 'create' | 'changes' | 'unchanged' |
 export function statusOf(fs: FileSetReport, kind: ReportKind): Status {
   if (fs.refused) return 'refused';
   if ((fs.result?.failed ?? 0) > 0 || fs.error) return 'failed';
-  const changes = fs.summary.upload + fs.summary.replace + fs.summary.delete > 0;
+  const changes = fileChanges(fs) > 0 || fs.update !== undefined;
   if (kind === 'apply') return changes || fs.create ? 'applied' : 'unchanged';
   if (fs.create) return 'create';
   return changes ? 'changes' : 'unchanged';
@@ -103,6 +108,8 @@ export function conclusion(report: Report, kind: ReportKind): string {
   const label = kind === 'dry-run' ? 'Dry run' : 'Plan';
   if (!hasChanges(report) && t.refused === 0) return `${label}: no changes (${t.unchanged} unchanged).`;
   const parts = [`${t.upload} to upload`, `${t.replace} to replace`, `${t.delete} to delete`, `${t.unchanged} unchanged`];
+  const updates = report.filesets.filter((fs) => fs.update).length;
+  if (updates > 0) parts.unshift(`${updates} description${updates === 1 ? '' : 's'} to update`);
   if (creates > 0) parts.unshift(`${creates} FileSet${creates === 1 ? '' : 's'} to create`);
   if (t.refused > 0) parts.push(`${t.refused} refused`);
   return `${label}: ${parts.join(', ')}.`;

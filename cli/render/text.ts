@@ -36,9 +36,10 @@ function fileSetSection(fs: FileSetReport, opts: TextOptions): string[] {
   const head = `${c.bold(`FileSet ${fs.name}`)}${fs.id ? c.dim(` (${fs.id})`) : fs.create ? c.dim(' (new)') : ''}`;
   const lines = [head];
   if (fs.create) lines.push(`  ${c.green('+ create FileSet')}`);
+  if (fs.update) lines.push(`  ${c.yellow('~ update description')} ${c.dim(JSON.stringify(fs.update.description))}`);
   for (const a of fs.actions.slice(0, max)) lines.push(actionLine(a, c));
   if (fs.actions.length > max) lines.push(c.dim(`  … and ${fs.actions.length - max} more (see --format json)`));
-  if (fs.actions.length === 0 && !fs.create) lines.push(c.dim('  no changes'));
+  if (fs.actions.length === 0 && !fs.create && !fs.update) lines.push(c.dim('  no changes'));
   if (fs.refused) lines.push(`  ${c.red(`! refused by ${fs.refused.guard}: ${fs.refused.message}`)}`);
   if (fs.error) lines.push(`  ${c.red(`! ${fs.error.count} failed; first error: ${fs.error.message}`)}`);
   return lines;

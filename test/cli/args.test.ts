@@ -14,8 +14,9 @@ async function expectOneLineError(argv: string[], pattern: RegExp): Promise<void
 describe('argument validation (in-process)', () => {
   it.each([
     [['plan', '-f', 'm.yaml', '--format', 'xml'], /'--format <format>' argument 'xml' is invalid.*text, json, markdown/],
-    [['apply', '-f', 'm.yaml', '--concurrency', '0'], /'--concurrency <n>' argument '0' is invalid\. must be an integer >= 1/],
+    [['apply', '-f', 'm.yaml', '--concurrency', '0'], /'--concurrency <n>' argument '0' is invalid\. must be an integer from 1 to 256/],
     [['apply', '-f', 'm.yaml', '--concurrency', 'lots'], /--concurrency/],
+    [['apply', '-f', 'm.yaml', '--concurrency', '257'], /'--concurrency <n>' argument '257' is invalid. must be an integer from 1 to 256/],
     [['apply', '-f', 'm.yaml', '--max-deletes', '-1'], /--max-deletes/],
     [['plan'], /required option '-f, --file <manifest>' not specified/],
     [['plan', '-f', 'm.yaml', '--bogus'], /unknown option '--bogus'/],

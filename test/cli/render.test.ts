@@ -142,3 +142,13 @@ describe('json renderer', () => {
     expect(renderReport(r, 'text', 'plan', plain)).toContain('Plan: ');
   });
 });
+
+describe('description updates', () => {
+  it('count as a change and are shown in text and markdown', () => {
+    const r = { filesets: [fsReport({ update: { description: 'New <docs>' } })] };
+    expect(hasChanges(r)).toBe(true);
+    expect(statusText(r.filesets[0], 'plan')).toBe('changes');
+    expect(renderText(r, { kind: 'plan', color: plain })).toContain('~ update description "New <docs>"');
+    expect(renderMarkdown(r, { kind: 'plan' })).toContain('- ✏️ **update description** of `docs`: New &lt;docs&gt;');
+  });
+});
