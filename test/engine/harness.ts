@@ -1,0 +1,280 @@
+/**
+ * Drives Pulumi's own dynamic provider host (`@pulumi/pulumi/cmd/dynamic-provider`) over gRPC the way the
+ * engine does during `pulumi up/preview/refresh/destroy`, without the Pulumi CLI.
+ *
+ * - `buildPackage()` compiles this repository into a throwaway project's node_modules/domo-filesets, so the
+ *   host resolves `domo-filesets/client` and `domo-filesets/loader` exactly as in a user's project.
+ * - `captureProviders()` runs a program under pulumi.runtime.setMocks and returns each resource's inputs,
+ *   including the serialized `__provider` text the engine would store.
+ * - `startHost()` spawns the host, reads its port from the first stdout line and wraps the RPCs.
+ */
+import { spawn, spawnSync, ChildProcess } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import * as pulumi from '@pulumi/pulumi';
+
+/** The repository root. */
+export const REPO = join(__dirname, '..', '..');
+
+const PULUMI_DIR = dirname(require.resolve('@pulumi/pulumi/package.json'));
+/** The host script the engine starts as the `pulumi-resource-pulumi-nodejs` plugin. */
+export const HOST_SCRIPT = join(PULUMI_DIR, 'cmd', 'dynamic-provider', 'index.js');
+/** Version of @pulumi/pulumi the host comes from. */
+export const PULUMI_VERSION: string = require(join(PULUMI_DIR, 'package.json')).version;
+
+// The generated stubs and messages must be used with the google-protobuf copy that @pulumi/pulumi loads.
+const providerGrpc = require(join(PULUMI_DIR, 'proto', 'provider_grpc_pb.js'));
+const providerPb = require(join(PULUMI_DIR, 'proto', 'provider_pb.js'));
+const statusPb = require(join(PULUMI_DIR, 'proto', 'status_pb.js'));
+const structPb = require(require.resolve('google-protobuf/google/protobuf/struct_pb', { paths: [PULUMI_DIR] }));
+
+/** The engine's special wire values. */
+export const UNKNOWN = '04da6b54-80e4-46f7-96ec-b56ff0331ba9';
+export const SIG_KEY = '4dabf18193072939515e22adb298388d';
+export const SECRET_SIG = '1b47061264138c4ac30d75fd1eb44270';
+
+/** A secret-wrapped wire value (as the engine sends secrets to a provider that accepts them). */
+export function secret(value: unknown): Record<string, unknown> {
+  return { [SIG_KEY]: SECRET_SIG, value };
+}
+
+/** A throwaway Pulumi project directory whose node_modules/domo-filesets is this repository, freshly built. */
+export interface BuiltPackage {
+  /** Project directory: the host's cwd. */
+  projectDir: string;
+  remove(): void;
+}
+
+/**
+ * Compiles the package (tsconfig.build.json) into <tmp>/node_modules/domo-filesets/dist. Type errors in
+ * folders under construction do not stop tsc from emitting; the needed entry points are checked instead.
+ */
+export function buildPackage(): BuiltPackage {
+  const projectDir = mkdtempSync(join(tmpdir(), 'domo-filesets-engine-'));
+  const pkgDir = join(projectDir, 'node_modules', 'domo-filesets');
+  mkdirSync(pkgDir, { recursive: true });
+  copyFileSync(join(REPO, 'package.json'), join(pkgDir, 'package.json'));
+  // Dependencies of the package (undici, p-limit, ...) resolve from the repository's node_modules.
+  symlinkSync(join(REPO, 'node_modules'), join(pkgDir, 'node_modules'), 'dir');
+  writeFileSync(join(projectDir, 'Pulumi.yaml'), 'name: domo-filesets-example\nruntime: nodejs\n');
+  const tsc = join(REPO, 'node_modules', 'typescript', 'bin', 'tsc');
+  const r = spawnSync(process.execPath, [tsc, '-p', join(REPO, 'tsconfig.build.json'), '--outDir', join(pkgDir, 'dist'), '--declaration', 'false', '--sourceMap', 'false'], { encoding: 'utf8' });
+  for (const entry of ['client/index.js', 'loader/index.js', 'provider/index.js']) {
+    if (!existsSync(join(pkgDir, 'dist', entry))) {
+      throw new Error(`build did not produce dist/${entry}:\n${r.stdout}\n${r.stderr}`);
+    }
+  }
+  return { projectDir, remove: () => rmSync(projectDir, { recursive: true, force: true }) };
+}
+
+/** One resource registration seen by the mocks. */
+export interface Registered {
+  type: string;
+  name: string;
+  inputs: Record<string, unknown>;
+  id: string;
+}
+
+/**
+ * Runs `program` under pulumi.runtime.setMocks (no engine, no provider calls) and returns what it registered;
+ * each dynamic resource's inputs carry the serialized provider in `__provider`.
+ */
+export async function captureProviders(program: () => pulumi.Resource[] | Promise<pulumi.Resource[]>, stack = 'dev'): Promise<Registered[]> {
+  const seen: Registered[] = [];
+  await pulumi.runtime.setMocks(
+    {
+      newResource(args) {
+        const id = args.id || `${args.name}-id`;
+        seen.push({ type: args.type, name: args.name, inputs: args.inputs, id });
+        return { id, state: args.inputs };
+      },
+      call(args) {
+        return args.inputs;
+      },
+    },
+    'domo-filesets-example',
+    stack,
+    false,
+  );
+  const resources = await program();
+  await Promise.all(resources.map((r) => new Promise((resolve) => r.urn.apply(resolve))));
+  return seen;
+}
+
+/** Result of Check. */
+export interface CheckReply {
+  inputs: Record<string, unknown>;
+  failures: { property: string; reason: string }[];
+}
+
+/** Result of Diff. */
+export interface DiffReply {
+  changes: 'none' | 'some' | 'unknown';
+  replaces: string[];
+  deleteBeforeReplace: boolean;
+}
+
+/** An RPC error, with the partial-create details when the provider reported one. */
+export interface RpcError extends Error {
+  code?: number;
+  details?: string;
+  initFailed?: { id: string; properties: Record<string, unknown>; reasons: string[] };
+}
+
+/** A running provider host and typed wrappers of its RPCs. */
+export interface Host {
+  port: number;
+  /** Everything the host wrote to stdout and stderr so far. */
+  output(): string;
+  configure(config: Record<string, unknown>): Promise<{ acceptSecrets: boolean }>;
+  check(urn: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<CheckReply>;
+  diff(id: string, urn: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<DiffReply>;
+  create(urn: string, props: Record<string, unknown>): Promise<{ id: string; properties: Record<string, unknown> }>;
+  read(id: string, urn: string, props: Record<string, unknown>, inputs?: Record<string, unknown>): Promise<{ id: string; properties: Record<string, unknown>; inputs?: Record<string, unknown> }>;
+  update(id: string, urn: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<Record<string, unknown>>;
+  delete(id: string, urn: string, props: Record<string, unknown>): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function struct(o: Record<string, unknown>): unknown {
+  return structPb.Struct.fromJavaScript(o);
+}
+
+function toRpcError(err: grpc.ServiceError): RpcError {
+  const e = new Error(err.details || err.message) as RpcError;
+  e.code = err.code;
+  e.details = err.details;
+  const bins = err.metadata ? err.metadata.get('grpc-status-details-bin') : [];
+  if (bins.length) {
+    const status = statusPb.Status.deserializeBinary(new Uint8Array(bins[0] as Buffer));
+    for (const any of status.getDetailsList()) {
+      if (String(any.getTypeUrl()).endsWith('pulumirpc.ErrorResourceInitFailed')) {
+        const d = providerPb.ErrorResourceInitFailed.deserializeBinary(any.getValue_asU8());
+        e.initFailed = { id: d.getId(), properties: d.getProperties()?.toJavaScript() ?? {}, reasons: d.getReasonsList() };
+      }
+    }
+  }
+  return e;
+}
+
+/**
+ * Starts `node <host> <engine address>` as the engine does (the host never dials the address), with `cwd` as
+ * the project directory and exactly the environment given (nothing inherited but PATH and HOME).
+ */
+export async function startHost(opts: { cwd: string; env?: Record<string, string> }): Promise<Host> {
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? tmpdir(),
+    PULUMI_NODEJS_PROJECT: 'domo-filesets-example',
+    PULUMI_NODEJS_STACK: 'dev',
+    ...(opts.env ?? {}),
+  };
+  const child: ChildProcess = spawn(process.execPath, [HOST_SCRIPT, '127.0.0.1:1'], { cwd: opts.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.setEncoding('utf8');
+  child.stderr!.setEncoding('utf8');
+  child.stderr!.on('data', (d: string) => (out += d));
+  const port = await new Promise<number>((resolve, reject) => {
+    let first = '';
+    const onData = (d: string): void => {
+      out += d;
+      first += d;
+      const nl = first.indexOf('\n');
+      if (nl >= 0) {
+        child.stdout!.off('data', onData);
+        child.stdout!.on('data', (more: string) => (out += more));
+        resolve(Number(first.slice(0, nl).trim()));
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`provider host exited (${code}) before printing its port:\n${out}`)));
+  });
+  const client = new providerGrpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+  const call = <T>(method: string, req: unknown): Promise<T> =>
+    new Promise((resolve, reject) => {
+      client[method](req, (err: grpc.ServiceError | null, res: T) => (err ? reject(toRpcError(err)) : resolve(res)));
+    });
+  const js = (s: { toJavaScript(): Record<string, unknown> } | undefined): Record<string, unknown> => (s ? s.toJavaScript() : {});
+
+  return {
+    port,
+    output: () => out,
+    async configure(config) {
+      const req = new providerPb.ConfigureRequest();
+      req.setArgs(struct(config));
+      const vars = req.getVariablesMap();
+      for (const [k, v] of Object.entries(config)) vars.set(k, typeof v === 'string' ? v : JSON.stringify(v));
+      req.setAcceptsecrets(true);
+      req.setAcceptresources(true);
+      const res = await call<{ getAcceptsecrets(): boolean }>('configure', req);
+      return { acceptSecrets: res.getAcceptsecrets() };
+    },
+    async check(urn, olds, news) {
+      const req = new providerPb.CheckRequest();
+      req.setUrn(urn);
+      req.setOlds(struct(olds));
+      req.setNews(struct(news));
+      const res = await call<{ getInputs(): { toJavaScript(): Record<string, unknown> }; getFailuresList(): { getProperty(): string; getReason(): string }[] }>('check', req);
+      return { inputs: js(res.getInputs()), failures: res.getFailuresList().map((f) => ({ property: f.getProperty(), reason: f.getReason() })) };
+    },
+    async diff(id, urn, olds, news) {
+      const req = new providerPb.DiffRequest();
+      req.setId(id);
+      req.setUrn(urn);
+      req.setOlds(struct(olds));
+      req.setNews(struct(news));
+      const res = await call<{ getChanges(): number; getReplacesList(): string[]; getDeletebeforereplace(): boolean }>('diff', req);
+      const C = providerPb.DiffResponse.DiffChanges;
+      const changes = res.getChanges() === C.DIFF_SOME ? 'some' : res.getChanges() === C.DIFF_NONE ? 'none' : 'unknown';
+      return { changes, replaces: res.getReplacesList(), deleteBeforeReplace: res.getDeletebeforereplace() };
+    },
+    async create(urn, props) {
+      const req = new providerPb.CreateRequest();
+      req.setUrn(urn);
+      req.setProperties(struct(props));
+      const res = await call<{ getId(): string; getProperties(): { toJavaScript(): Record<string, unknown> } }>('create', req);
+      return { id: res.getId(), properties: js(res.getProperties()) };
+    },
+    async read(id, urn, props, inputs) {
+      const req = new providerPb.ReadRequest();
+      req.setId(id);
+      req.setUrn(urn);
+      req.setProperties(struct(props));
+      if (inputs) req.setInputs(struct(inputs));
+      const res = await call<{ getId(): string; getProperties(): { toJavaScript(): Record<string, unknown> } | undefined; getInputs(): { toJavaScript(): Record<string, unknown> } | undefined }>('read', req);
+      const ins = res.getInputs();
+      return { id: res.getId(), properties: js(res.getProperties()), inputs: ins ? js(ins) : undefined };
+    },
+    async update(id, urn, olds, news) {
+      const req = new providerPb.UpdateRequest();
+      req.setId(id);
+      req.setUrn(urn);
+      req.setOlds(struct(olds));
+      req.setNews(struct(news));
+      const res = await call<{ getProperties(): { toJavaScript(): Record<string, unknown> } }>('update', req);
+      return js(res.getProperties());
+    },
+    async delete(id, urn, props) {
+      const req = new providerPb.DeleteRequest();
+      req.setId(id);
+      req.setUrn(urn);
+      req.setProperties(struct(props));
+      await call('delete', req);
+    },
+    async stop() {
+      client.close();
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }
+    },
+  };
+}
+
+/** The URN the engine would give a resource of this stack. */
+export function urnOf(type: string, name: string): string {
+  return `urn:pulumi:dev::domo-filesets-example::${type}::${name}`;
+}
