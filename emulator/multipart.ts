@@ -1,0 +1,111 @@
+/**
+ * Multipart parsing with @fastify/busboy. The first file part is streamed to the store while it is hashed
+ * (never buffered whole); small fields are collected. Whatever fails, a blob already written is freed.
+ */
+import Busboy from '@fastify/busboy';
+import { createHash } from 'node:crypto';
+import { PassThrough } from 'node:stream';
+import { type Ctx, countBody } from './context';
+import { errors } from './errors';
+import type { Store } from './store/types';
+
+/** The streamed file part, stored. */
+export interface StoredPart {
+  field: string;
+  filename: string;
+  blobId: string;
+  size: number;
+  sha256: string;
+}
+
+/** A parsed multipart body. */
+export interface ParsedForm {
+  fields: Record<string, string>;
+  file: StoredPart | null;
+}
+
+const MAX_FIELD = 1024 * 1024;
+
+/**
+ * Parses the request. `fileFields` names the parts to store (the first present one wins); other file
+ * parts with a name in `textFields` are read as text (e.g. createFileRequest sent as a Blob); the rest are
+ * discarded.
+ */
+export function parseMultipart(ctx: Ctx, store: Store, fileFields: string[], textFields: string[]): Promise<ParsedForm> {
+  const ct = ctx.req.headers['content-type'];
+  if (!ct || !/^multipart\/form-data/i.test(ct)) throw errors.unsupported(`Content-Type must be multipart/form-data, got ${ct ?? 'none'}`);
+  return new Promise<ParsedForm>((resolve, reject) => {
+    const fields: Record<string, string> = {};
+    let filePromise: Promise<StoredPart> | null = null;
+    let fileStream: NodeJS.ReadableStream & { destroy(e?: Error): void } | null = null;
+    const pending: Promise<void>[] = [];
+    let settled = false;
+    let bb: ReturnType<typeof Busboy>;
+    try {
+      bb = Busboy({ headers: { ...ctx.req.headers, 'content-type': ct }, preservePath: true, limits: { fieldSize: MAX_FIELD } });
+    } catch (e) {
+      throw errors.badRequest(`Malformed multipart body: ${(e as Error).message}`);
+    }
+
+    const fail = (e: unknown): void => {
+      if (settled) return;
+      settled = true;
+      ctx.req.unpipe(bb);
+      // Free the blob if the file part was (partly) stored.
+      void filePromise?.then((f) => store.deleteBlob(f.blobId)).catch(() => undefined);
+      reject(e);
+    };
+
+    bb.on('file', (field, stream, filename) => {
+      if (!filePromise && fileFields.includes(field)) {
+        fileStream = stream;
+        const hash = createHash('sha256');
+        const hashing = new PassThrough();
+        stream.on('data', (c: Buffer) => hash.update(c));
+        stream.on('error', (e) => hashing.destroy(e));
+        stream.pipe(hashing);
+        filePromise = store.writeBlob(hashing).then((b) => ({ field, filename: filename ?? '', blobId: b.blobId, size: b.size, sha256: hash.digest('hex') }));
+        filePromise.catch(fail);
+        return;
+      }
+      if (textFields.includes(field)) {
+        const chunks: Buffer[] = [];
+        pending.push(
+          new Promise<void>((res) => {
+            stream.on('data', (c: Buffer) => {
+              if (chunks.reduce((n, b) => n + b.length, 0) < MAX_FIELD) chunks.push(c);
+            });
+            stream.on('end', () => {
+              fields[field] = Buffer.concat(chunks).toString('utf8');
+              res();
+            });
+          }),
+        );
+        return;
+      }
+      stream.resume();
+    });
+    bb.on('field', (field, value) => {
+      fields[field] = value;
+    });
+    bb.on('error', (e: unknown) => fail(errors.badRequest(`Malformed multipart body: ${(e as Error).message}`)));
+    bb.on('finish', () => {
+      void Promise.all([filePromise, ...pending]).then(([file]) => {
+        if (settled) return;
+        settled = true;
+        resolve({ fields, file: (file as StoredPart | null) ?? null });
+      }, fail);
+    });
+    // A client that disconnects mid-body: stop, store nothing.
+    ctx.req.on('close', () => {
+      if (!ctx.req.complete) {
+        const err = new Error('client closed the connection mid-upload');
+        fileStream?.destroy(err);
+        bb.destroy(err);
+        fail(err);
+      }
+    });
+    countBody(ctx);
+    ctx.req.pipe(bb);
+  });
+}

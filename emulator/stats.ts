@@ -1,0 +1,68 @@
+/** Counters for GET /_emulator/stats and the bounded request log for GET /_emulator/log. */
+import type { EmulatorStats, RequestLogEntry } from './types';
+
+/** Operations that change data; searches and queries are POSTs but are not counted. */
+export const MUTATING_OPS = new Set([
+  'createFileSet',
+  'updateFileSet',
+  'deleteFileSet',
+  'createFile',
+  'deleteFile',
+  'deleteFileByPath',
+  'initiateSplitFileUpload',
+  'uploadSplitFilePart',
+  'finalizeSplitFileUpload',
+  'abortSplitFileUpload',
+]);
+
+/** Mutable counters plus the ring-buffered log. */
+export class Recorder {
+  private s: EmulatorStats = Recorder.empty();
+  private log: RequestLogEntry[] = [];
+  private seq = 0;
+
+  constructor(private readonly maxLog: number) {}
+
+  private static empty(): EmulatorStats {
+    return { total: 0, mutating: 0, bytesIn: 0, bytesOut: 0, requests: {}, faults: {} };
+  }
+
+  request(operationId: string): void {
+    this.s.total++;
+    if (MUTATING_OPS.has(operationId)) this.s.mutating++;
+    this.s.requests[operationId] = (this.s.requests[operationId] ?? 0) + 1;
+  }
+
+  fault(kind: string): void {
+    this.s.faults[kind] = (this.s.faults[kind] ?? 0) + 1;
+  }
+
+  bytesIn(n: number): void {
+    this.s.bytesIn += n;
+  }
+
+  bytesOut(n: number): void {
+    this.s.bytesOut += n;
+  }
+
+  entry(e: Omit<RequestLogEntry, 'seq'>): void {
+    if (this.maxLog <= 0) return;
+    this.log.push({ seq: ++this.seq, ...e });
+    // Trim in batches so the ring stays amortized O(1).
+    if (this.log.length > this.maxLog * 2) this.log = this.log.slice(-this.maxLog);
+  }
+
+  stats(): EmulatorStats {
+    return { ...this.s, requests: { ...this.s.requests }, faults: { ...this.s.faults } };
+  }
+
+  entries(): RequestLogEntry[] {
+    return this.log.slice(-this.maxLog);
+  }
+
+  clear(): void {
+    this.s = Recorder.empty();
+    this.log = [];
+    this.seq = 0;
+  }
+}
