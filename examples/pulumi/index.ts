@@ -1,0 +1,45 @@
+/**
+ * Example Pulumi program: a FileSet per stack (each PR stack gets its own), the examples/docs folder synced
+ * into it under "handbook/", and one inline file.
+ *
+ * In your own project import from the package instead of the repository's source:
+ *   import { FileSet, FileSetFile, FileSetFolder } from 'domo-filesets/provider';
+ */
+import * as pulumi from '@pulumi/pulumi';
+import { FileSet, FileSetFile, FileSetFolder } from '../../provider';
+
+const stack = pulumi.getStack();
+const config = new pulumi.Config();
+
+/** The stack's FileSet; its name carries the stack so `pr-42` and `prod` never collide. */
+const docs = new FileSet('docs', {
+  name: `docs-${stack}`,
+  description: `Product docs for the assistant (stack ${stack})`,
+  aiEnabled: true,
+  // Throwaway PR stacks may be destroyed with whatever files they hold.
+  forceDestroy: config.getBoolean('forceDestroy') ?? stack.startsWith('pr-'),
+});
+
+/** Every file of examples/docs (relative to the project directory, where Pulumi.yaml is) under handbook/. */
+const handbook = new FileSetFolder('handbook', {
+  fileSetId: docs.id,
+  source: 'examples/docs',
+  directoryPath: 'handbook',
+  exclude: ['**/*.tmp'],
+  prune: true,
+  maxDeletePercent: 50,
+});
+
+/** A single file with inline content; changing the text is an in-place update. */
+const about = new FileSetFile('about', {
+  fileSetId: docs.id,
+  path: 'about.md',
+  content: `# Docs for ${stack}\n\nManaged by Pulumi (domo-filesets). Do not edit in Domo.\n`,
+  contentType: 'text/markdown',
+});
+
+export const fileSetId = docs.id;
+export const fileSetName = docs.name;
+export const handbookFiles = handbook.fileCount;
+export const handbookDigest = handbook.digest;
+export const aboutFileId = about.fileId;
