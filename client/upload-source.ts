@@ -40,6 +40,7 @@ export async function describeSource(source: UploadSource): Promise<DescribedSou
  * {directoryPath: "a/b c", name: "d.txt"}; "d.txt" → {directoryPath: "", name: "d.txt"}.
  */
 export function splitRemotePath(path: string): { path: string; directoryPath: string; name: string } {
+  if (/[/\\]$/.test(path)) throw new ValidationError(`Invalid remote file path "${path}": it ends with a slash (a directory)`);
   const clean = normalizeRemotePath(path);
   const name = posix.basename(clean);
   if (clean === '' || name === '' || name === '.' || name === '..') {

@@ -1,0 +1,72 @@
+import { testClient } from './helpers/client';
+import { json, scriptedServer, type ScriptedServer } from './helpers/scripted-server';
+
+const files = (ids: string[]) => ids.map((id) => ({ id, path: `d/${id}.txt`, name: `${id}.txt`, fileType: 'TEXT', size: 1 }));
+
+describe('file listing pagination', () => {
+  let server: ScriptedServer | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+
+  it('stops when next equals the token just sent, URL-encoding cursors', async () => {
+    const c1 = 'eyJpZCI6IjEifQ==+/&#?%';
+    const c2 = 'eyJpZCI6IjIifQ==';
+    const seen: (string | null)[] = [];
+    server = await scriptedServer((req, res) => {
+      const next = new URL(req.url, 'http://x').searchParams.get('next');
+      seen.push(next);
+      if (next === null) return json(res, 200, { files: files(['a', 'b']), pageContext: { next: c1 } });
+      if (next === c1) return json(res, 200, { files: files(['c', 'd']), pageContext: { next: c2 } });
+      return json(res, 200, { files: files(['e']), pageContext: { next: c2 } }); // the end marker: same token
+    });
+    const client = testClient(server.url);
+    const pages = [];
+    for await (const p of client.listFilePages('fs', { limit: 2 })) pages.push(p);
+    expect(pages.map((p) => p.files.map((f) => f.id))).toEqual([['a', 'b'], ['c', 'd'], ['e']]);
+    expect(pages.map((p) => p.next)).toEqual([c1, c2, null]);
+    expect(seen).toEqual([null, c1, c2]);
+    expect(server.requests[1].url).toContain(`next=${encodeURIComponent(c1)}`);
+    await client.close();
+  });
+
+  it('stops when next is null (empty FileSet)', async () => {
+    server = await scriptedServer((_req, res) => json(res, 200, { files: [], pageContext: { next: null } }));
+    const client = testClient(server.url);
+    const all = [];
+    for await (const f of client.listFiles('fs')) all.push(f);
+    expect(all).toEqual([]);
+    expect(server.requests).toHaveLength(1);
+    await client.close();
+  });
+
+  it('stops on a cursor cycle that never repeats the last token', async () => {
+    server = await scriptedServer((req, res) => {
+      const next = new URL(req.url, 'http://x').searchParams.get('next');
+      json(res, 200, { files: files([next ?? 'first']), pageContext: { next: next === 'A' ? 'B' : 'A' } });
+    });
+    const client = testClient(server.url);
+    const ids = [];
+    for await (const f of client.listFiles('fs')) ids.push(f.id);
+    expect(ids).toEqual(['first', 'A', 'B']);
+    await client.close();
+  });
+
+  it('sends directoryPath, immediateChildren, limit and the search body; filesOnly drops directories', async () => {
+    server = await scriptedServer((_req, res) =>
+      json(res, 200, { files: [...files(['a']), { id: 'dir', path: 'd/sub', name: 'sub', size: null, fileType: 'DIRECTORY' }], pageContext: { next: null } }));
+    const client = testClient(server.url);
+    const got = [];
+    const fieldSort = [{ field: 'name', order: 'ASC' as const }];
+    for await (const f of client.listFiles('fs', { directoryPath: '/a b/c&d/', immediateChildren: true, limit: 7, filesOnly: true, fieldSort })) got.push(f.id);
+    expect(got).toEqual(['a']);
+    const u = new URL(server.requests[0].url, 'http://x');
+    expect(u.pathname).toBe('/api/files/v1/filesets/fs/files/search');
+    expect(u.searchParams.get('directoryPath')).toBe('a b/c&d');
+    expect(u.searchParams.get('immediateChildren')).toBe('true');
+    expect(u.searchParams.get('limit')).toBe('7');
+    expect(JSON.parse(server.requests[0].body.toString())).toEqual({ fieldSort });
+    await client.close();
+  });
+});
