@@ -97,13 +97,18 @@ export function loaderLib(): typeof loaderModule {
 export function connect(): clientModule.DomoFilesClient {
   const creds = storedCredentials();
   const lib = clientLib();
-  return new lib.DomoFilesClient({
-    baseUrl: creds.baseUrl,
-    instance: creds.baseUrl ? undefined : creds.instance,
-    token: creds.token,
-    env: process.env,
-    userAgent: 'domo-filesets-pulumi',
-  });
+  try {
+    return new lib.DomoFilesClient({
+      baseUrl: creds.baseUrl,
+      instance: creds.baseUrl ? undefined : creds.instance,
+      token: creds.token,
+      env: process.env,
+      userAgent: 'domo-filesets-pulumi',
+    });
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    throw new Error(`domo-filesets: ${msg}; in a Pulumi stack: pulumi config set domo:instance NAME (or domo:baseUrl URL) and pulumi config set --secret domo:token TOKEN`);
+  }
 }
 
 /** Runs `fn` with a fresh client and always closes its connection pool. */

@@ -37,7 +37,7 @@ describe('examples/pulumi program', () => {
   let program: Record<string, pulumi.Output<unknown>>;
 
   beforeAll(async () => {
-    program = await import('../../examples/pulumi/index');
+    program = require('../../examples/pulumi/index');
     await outputValue(program.aboutFileId);
     await outputValue(program.handbookDigest);
   });

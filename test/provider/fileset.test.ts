@@ -1,0 +1,141 @@
+/** FileSet provider methods against the emulator: create/read/update/delete, drift, 404s, forceDestroy. */
+import { DomoFilesClient } from '../../client';
+import { fileSetProvider as p, type FileSetInputs, type FileSetOutputs } from '../../provider/fileset';
+import { UNKNOWN } from '../../provider/wire';
+import { remotePaths, useEmulator } from './setup';
+
+const fx = useEmulator();
+
+beforeAll(async () => {
+  await p.configure!({ config: fx.config });
+});
+
+async function make(inputs: FileSetInputs): Promise<{ id: string; outs: FileSetOutputs }> {
+  const checked = await p.check!({} as FileSetInputs, inputs);
+  expect(checked.failures ?? []).toEqual([]);
+  const r = await p.create(checked.inputs!);
+  return { id: r.id, outs: r.outs! };
+}
+
+describe('FileSet check', () => {
+  it('returns failures for bad inputs instead of throwing', async () => {
+    const r = await p.check!({} as FileSetInputs, { name: '', aiEnabled: 'yes', connectorContext: { relativePath: 'x' } } as unknown as FileSetInputs);
+    expect(r.failures!.map((f) => f.property).sort()).toEqual(['aiEnabled', 'connectorContext', 'name']);
+  });
+  it('accepts unknown values during preview', async () => {
+    const r = await p.check!({} as FileSetInputs, { name: UNKNOWN, description: UNKNOWN } as FileSetInputs);
+    expect(r.failures ?? []).toEqual([]);
+  });
+});
+
+describe('FileSet diff (offline)', () => {
+  const olds = { name: 'a', description: null, aiEnabled: true, connector: 'DOMO', accountId: null, connectorContext: null, forceDestroy: false, __provider: 'old code' } as unknown as FileSetOutputs;
+  it('ignores __provider and absent optional inputs', async () => {
+    const r = await p.diff!('id', olds, { name: 'a', __provider: 'new code' } as unknown as FileSetInputs);
+    expect(r).toEqual({ changes: false, replaces: [] });
+  });
+  it('updates name, description and aiEnabled in place', async () => {
+    for (const news of [{ name: 'b' }, { name: 'a', description: 'd' }, { name: 'a', aiEnabled: false }, { name: 'a', forceDestroy: true }]) {
+      expect(await p.diff!('id', olds, news as FileSetInputs)).toEqual({ changes: true, replaces: [] });
+    }
+  });
+  it('treats an empty description and the API null as the same', async () => {
+    expect((await p.diff!('id', olds, { name: 'a', description: '' })).changes).toBe(false);
+  });
+  it('replaces on connector, accountId and connectorContext', async () => {
+    expect((await p.diff!('id', olds, { name: 'a', connector: 'S3' })).replaces).toEqual(['connector']);
+    expect((await p.diff!('id', olds, { name: 'a', accountId: 7 })).replaces).toEqual(['accountId']);
+    expect((await p.diff!('id', olds, { name: 'a', connectorContext: { connector: 'S3' } })).replaces).toEqual(['connectorContext']);
+  });
+  it('counts an unknown value as a change', async () => {
+    expect(await p.diff!('id', olds, { name: UNKNOWN })).toEqual({ changes: true, replaces: [] });
+  });
+  it('turning forceDestroy off reaches the state', async () => {
+    expect((await p.diff!('id', { ...olds, forceDestroy: true }, { name: 'a' })).changes).toBe(true);
+  });
+});
+
+describe('FileSet lifecycle', () => {
+  it('creates, reads, updates in place and deletes', async () => {
+    const { id, outs } = await make({ name: 'unit-fs', description: 'first', aiEnabled: false });
+    expect(outs).toMatchObject({ name: 'unit-fs', description: 'first', forceDestroy: false });
+    expect((await fx.client.getFileSet(id)).name).toBe('unit-fs');
+
+    const read = await p.read!(id, outs);
+    expect(read.id).toBe(id);
+    expect(read.props).toMatchObject({ name: 'unit-fs', description: 'first' });
+
+    const upd = await p.update!(id, outs, { name: 'unit-fs-2', description: 'second', aiEnabled: false });
+    // Complete outputs, not just the changed fields.
+    expect(upd.outs).toMatchObject({ name: 'unit-fs-2', description: 'second', forceDestroy: false });
+    expect(Object.keys(upd.outs!).sort()).toEqual(Object.keys(outs).sort());
+    expect((await fx.client.getFileSet(id)).description).toBe('second');
+
+    await p.delete!(id, upd.outs!);
+    await expect(fx.client.getFileSet(id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('a forceDestroy-only update sends nothing to Domo', async () => {
+    const { id, outs } = await make({ name: 'unit-fs-force' });
+    const before = fx.emu.stats().mutating;
+    const upd = await p.update!(id, outs, { name: 'unit-fs-force', forceDestroy: true });
+    expect(upd.outs).toMatchObject({ ...outs, forceDestroy: true });
+    expect(fx.emu.stats().mutating).toBe(before);
+    await p.delete!(id, upd.outs!);
+  });
+
+  it('refresh shows drift of name and description made outside Pulumi', async () => {
+    const { id, outs } = await make({ name: 'unit-fs-drift', description: 'mine' });
+    await fx.client.updateFileSet(id, { name: 'renamed-in-domo', description: 'edited' });
+    const read = await p.read!(id, outs);
+    expect(read.props).toMatchObject({ name: 'renamed-in-domo', description: 'edited' });
+    expect(read.inputs).toMatchObject({ name: 'renamed-in-domo', description: 'edited' });
+    const diff = await p.diff!(id, read.props!, { name: 'unit-fs-drift', description: 'mine' });
+    expect(diff).toEqual({ changes: true, replaces: [] });
+    await p.delete!(id, outs);
+  });
+
+  it('imports by id (Resource.get): read with no prior state', async () => {
+    const { id } = await make({ name: 'unit-fs-import', description: 'adopt me' });
+    const read = await p.read!(id, {} as FileSetOutputs);
+    expect(read).toMatchObject({ id, props: { name: 'unit-fs-import', description: 'adopt me', forceDestroy: false }, inputs: { name: 'unit-fs-import' } });
+    await p.delete!(id, read.props!);
+  });
+
+  it('404: read says gone, delete succeeds, update explains', async () => {
+    const { id, outs } = await make({ name: 'unit-fs-gone' });
+    await fx.client.deleteFileSet(id);
+    expect(await p.read!(id, outs)).toEqual({});
+    await expect(p.delete!(id, outs)).resolves.toBeUndefined();
+    await expect(p.update!(id, outs, { name: 'x' })).rejects.toThrow(/no longer exists.*pulumi refresh/);
+  });
+
+  it('refuses to delete a FileSet that still holds files, unless forceDestroy', async () => {
+    const { id, outs } = await make({ name: 'unit-fs-full' });
+    await fx.client.uploadFile(id, { path: 'keep/me.txt', source: { content: 'data' } });
+    await expect(p.delete!(id, outs)).rejects.toThrow(/refusing to delete FileSet "unit-fs-full".*keep\/me\.txt.*forceDestroy: true/);
+    expect(await remotePaths(fx.client, id)).toEqual(['keep/me.txt']);
+    await p.delete!(id, { ...outs, forceDestroy: true });
+    await expect(fx.client.getFileSet(id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('create is transactional: a failure after the FileSet exists deletes it', async () => {
+    const spy = jest.spyOn(DomoFilesClient.prototype, 'getFileSet').mockRejectedValueOnce(Object.assign(new Error('500 Internal Server Error: GET boom'), { code: 'SERVER_ERROR' }));
+    try {
+      await expect(p.create({ name: 'unit-fs-rollback' })).rejects.toThrow(/rolled back/);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(await fx.client.findFileSetsByName('unit-fs-rollback')).toEqual([]);
+  });
+
+  it('without configuration or environment it fails with a hint and no token', async () => {
+    const { clearCredentials } = await import('../../provider/runtime');
+    clearCredentials();
+    try {
+      await expect(p.read!('x', {} as FileSetOutputs)).rejects.toThrow(/pulumi config set --secret domo:token/);
+    } finally {
+      await p.configure!({ config: fx.config });
+    }
+  });
+});
