@@ -1,7 +1,7 @@
 import { lookup as mimeLookup } from 'mime-types';
 import { DEFAULTS, resolveClientConfig } from './config';
 import { download } from './download';
-import { HttpError, IntegrityError, ValidationError } from './errors';
+import { ConflictError, HttpError, IntegrityError, NotFoundError, ValidationError } from './errors';
 import { buildMultipart, type FormPart, type PartData } from './multipart';
 import {
   normalizeFile,
@@ -234,8 +234,32 @@ export class DomoFilesClient {
     }
   }
 
+  /**
+   * The split upload never overwrites (409 at initiate). To keep uploadFile's "upload or overwrite" meaning, an
+   * existing *file* at the path is deleted and the upload initiated again; a directory is never deleted. A
+   * failure after that delete leaves the path empty (the next apply uploads it again).
+   */
+  private async initiateReplacing(fileSetId: string, path: string): Promise<FileEntry> {
+    try {
+      return await this.initiateSplitUpload(fileSetId, path);
+    } catch (err) {
+      if (!(err instanceof ConflictError)) throw err;
+      const existing = await this.getFileByPath(fileSetId, path).catch((e: unknown) => {
+        if (e instanceof NotFoundError) return null;
+        throw e;
+      });
+      if (existing?.isDirectory) throw err;
+      if (existing) {
+        await this.deleteFileByPath(fileSetId, path).catch((e: unknown) => {
+          if (!(e instanceof NotFoundError)) throw e;
+        });
+      }
+      return this.initiateSplitUpload(fileSetId, path);
+    }
+  }
+
   private async splitUpload(fileSetId: string, path: string, data: PartData, signal?: AbortSignal): Promise<FileEntry> {
-    const started = await this.initiateSplitUpload(fileSetId, path);
+    const started = await this.initiateReplacing(fileSetId, path);
     try {
       let partNumber = 1;
       for await (const part of splitParts(data, this.splitPartSize)) {
