@@ -130,7 +130,7 @@ describe('planner properties', () => {
       const state = new Map(rem.map((r) => [r.path, r.hash]));
       for (const u of plan.uploads) state.set(u.path, u.hash);
       for (const d of plan.deletes) state.delete(d.path);
-      const expected = new Map(loc.map((f) => [joinRemote(s.prefix, f.path), f.hash]));
+      const expected = new Map<string, string | null>(loc.map((f) => [joinRemote(s.prefix, f.path), f.hash]));
       for (const r of rem) {
         const under = s.prefix === '' || r.path.startsWith(`${s.prefix}/`);
         const relp = s.prefix === '' ? r.path : r.path.slice(s.prefix.length + 1);
