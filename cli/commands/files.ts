@@ -1,6 +1,6 @@
 /** `files list|get|upload|download|delete`: the Files API from the shell, by id or --path, JSON on stdout. */
-import { stat } from 'node:fs/promises';
-import { basename, resolve } from 'node:path';
+import { mkdir, stat } from 'node:fs/promises';
+import { basename, dirname, resolve } from 'node:path';
 import type { FileEntry } from '../../client';
 import { connectFromEnv, withConnection } from '../connect';
 import { UsageError } from '../errors';
@@ -71,6 +71,7 @@ export async function run(ctx: Ctx, input: Input): Promise<Outcome> {
           return { kind: 'none' };
         }
         const target = resolve(ctx.cwd, flags.output);
+        await mkdir(dirname(target), { recursive: true });
         const res = await client.downloadFile(fileSetId, ref as { fileId: string } | { path: string }, { filePath: target });
         return { kind: 'json', value: { ...ref, output: target, bytes: res.bytes, sha256: res.sha256 } };
       }
