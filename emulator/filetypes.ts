@@ -29,3 +29,28 @@ export function fileTypeFor(contentType: string): string {
 export function isTextType(contentType: string | null): boolean {
   return contentType !== null && fileTypeFor(contentType) === 'TEXT';
 }
+
+/**
+ * contentType for an upload: from the name; for a name without a known extension, the part's declared
+ * type, else text/plain when the first bytes are NUL-free UTF-8 (so `curl -F file=@notes` is searchable).
+ */
+export function contentTypeForUpload(name: string, declared: string, head: Buffer): string {
+  const byName = contentTypeFor(name);
+  if (byName !== 'application/octet-stream' || mime.lookup(name) !== false) return byName;
+  const d = declared.toLowerCase().split(';')[0].trim();
+  if (d && d !== 'application/octet-stream') return d;
+  return looksLikeText(head) ? 'text/plain' : byName;
+}
+
+function looksLikeText(head: Buffer): boolean {
+  if (head.length === 0 || head.includes(0)) return false;
+  // Cut a possibly split multi-byte character at the end before validating.
+  let end = head.length;
+  for (let i = Math.max(0, end - 3); i < end; i++) if ((head[i] & 0xc0) === 0xc0) end = i;
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(head.subarray(0, end));
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -16,7 +16,13 @@ export interface StoredPart {
   blobId: string;
   size: number;
   sha256: string;
+  /** The part's declared Content-Type. */
+  mimeType: string;
+  /** The first bytes, for content sniffing of names without a known extension. */
+  head: Buffer;
 }
+
+const HEAD_BYTES = 1024;
 
 /** A parsed multipart body. */
 export interface ParsedForm {
@@ -56,15 +62,19 @@ export function parseMultipart(ctx: Ctx, store: Store, fileFields: string[], tex
       reject(e);
     };
 
-    bb.on('file', (field, stream, filename) => {
+    bb.on('file', (field, stream, filename, _encoding, mimeType) => {
       if (!filePromise && fileFields.includes(field)) {
         fileStream = stream;
         const hash = createHash('sha256');
         const hashing = new PassThrough();
-        stream.on('data', (c: Buffer) => hash.update(c));
+        let head = Buffer.alloc(0);
+        stream.on('data', (c: Buffer) => {
+          hash.update(c);
+          if (head.length < HEAD_BYTES) head = Buffer.concat([head, c.subarray(0, HEAD_BYTES - head.length)]);
+        });
         stream.on('error', (e) => hashing.destroy(e));
         stream.pipe(hashing);
-        filePromise = store.writeBlob(hashing).then((b) => ({ field, filename: filename ?? '', blobId: b.blobId, size: b.size, sha256: hash.digest('hex') }));
+        filePromise = store.writeBlob(hashing).then((b) => ({ field, filename: filename ?? '', blobId: b.blobId, size: b.size, sha256: hash.digest('hex'), mimeType: mimeType ?? '', head }));
         filePromise.catch(fail);
         return;
       }

@@ -5,7 +5,7 @@ import { App, EMULATOR_USER_ID } from '../app';
 import { type Ctx, intParam, json, readJson, type Result } from '../context';
 import { decodeCursor, encodeCursor } from '../cursor';
 import { errors } from '../errors';
-import { contentTypeFor, fileTypeFor } from '../filetypes';
+import { contentTypeForUpload, fileTypeFor } from '../filetypes';
 import { parseMultipart } from '../multipart';
 import { baseName, joinPath, normalizePath } from '../paths';
 import { matches, parseSearchBody, sortComparator } from '../search';
@@ -62,7 +62,7 @@ export async function createFile(app: App, ctx: Ctx): Promise<Result> {
     if (existing && !app.overwrite) throw errors.conflict(`File already exists at ${path} and overwrite is not permitted`);
     checkParents(app, fileSetId, path);
     await ensureParents(app, fileSetId, path);
-    const contentType = contentTypeFor(baseName(path));
+    const contentType = contentTypeForUpload(baseName(path), file.mimeType, file.head);
     const node: NodeRecord = {
       // An overwrite keeps the file's id: it is the same file with new content.
       id: existing?.id ?? randomUUID(),

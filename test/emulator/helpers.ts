@@ -1,4 +1,5 @@
 /** Test helpers: a started emulator and thin fetch wrappers (plain fetch, no client library). */
+/* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are untyped JSON that the tests assert on field by field */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,7 +55,7 @@ export async function startEmu(opts: EmulatorOptions = {}): Promise<Emu> {
     },
     async upload(fileSetId, directoryPath, name, content, headers = {}) {
       const fd = new FormData();
-      fd.append('file', new Blob([content as BlobPart]), name);
+      fd.append('file', new Blob([content]), name);
       fd.append('createFileRequest', JSON.stringify({ directoryPath }));
       const r = await req('POST', `${API}/filesets/${fileSetId}/files`, fd, headers);
       return { status: r.status, body: r.body };

@@ -146,7 +146,7 @@ describe('get, download and delete', () => {
     expect(noToken.status).toBe(401);
     const badToken = await fetch(`${emu.url}${API}/filesets/${fsId}/files/${f.id}/content?token=forged`);
     expect(badToken.status).toBe(403);
-    expect((await badToken.json()).toe).toEqual(expect.any(String));
+    expect(((await badToken.json()) as { toe: string }).toe).toEqual(expect.any(String));
     expect((await emu.req('GET', `${API}/filesets/${fsId}/path/download?path=a`)).status).toBe(400);
   });
 

@@ -17,7 +17,7 @@ describe('auth', () => {
     expect(await missing.json()).toEqual({ ...ERROR_BODY, status: 401, statusReason: 'Unauthorized' });
     const wrong = await fetch(`${emu.url}${API}/filesets/search`, { method: 'POST', body: '{}', headers: { 'X-DOMO-Developer-Token': 'nope' } });
     expect(wrong.status).toBe(401);
-    expect((await wrong.json()).status).toBe(401);
+    expect(((await wrong.json()) as { status: number }).status).toBe(401);
   });
 
   it('accepts any non-empty token when started without one', async () => {
@@ -89,7 +89,7 @@ describe('FileSet CRUD', () => {
     expect((await emu.req('POST', `${API}/filesets`, { description: 'x' })).status).toBe(400);
     const bad = await fetch(`${emu.url}${API}/filesets`, { method: 'POST', body: '{nope', headers: { 'X-DOMO-Developer-Token': TOKEN } });
     expect(bad.status).toBe(400);
-    expect((await bad.json()).message).toMatch(/JSON/);
+    expect(((await bad.json()) as { message: string }).message).toMatch(/JSON/);
   });
 });
 
