@@ -5,7 +5,7 @@
  * What is retried, and why it is safe:
  * - 'idempotent' requests — GET, DELETE, the two searches, query, upload of a file to a path from a replayable
  *   source (a file path or a Buffer: it overwrites the same path with the same bytes), split-upload parts (the
- *   same part number overwrites the same part), abort — are retried on 429, 502, 503, 504, connection resets,
+ *   same part number overwrites the same part), abort — are retried on 429, 500, 502, 503, 504, connection resets,
  *   refused connections and timeouts.
  * - 'connect-only' requests — FileSet create, split-upload initiate and finalize — may have taken effect once
  *   the request reached the server (a second create makes a second FileSet with the same name). They are
@@ -19,8 +19,11 @@
 /** How safe a request is to send again. */
 export type Idempotency = 'idempotent' | 'connect-only' | 'never';
 
-/** Statuses worth retrying for idempotent requests. 500 is not: it usually repeats. */
-export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
+/**
+ * Statuses worth retrying for idempotent requests. 500 is included (as in aws-sdk's and undici's RetryHandler
+ * defaults): Domo's gateways answer transient faults with 500 too, and an idempotent request is safe to repeat.
+ */
+export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 500, 502, 503, 504]);
 
 /** Errors raised before the request could reach the server. */
 export const CONNECT_ERROR_CODES: ReadonlySet<string> = new Set([

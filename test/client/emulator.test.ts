@@ -196,7 +196,7 @@ describe.each(['memory', 'disk'])('client against the emulator (%s store)', (bac
 });
 
 describe('client against a faulty emulator (disk store survives the restart)', () => {
-  it('completes idempotent work through injected 429s and resets', async () => {
+  it('completes idempotent work through injected 429s, 500s and resets', async () => {
     const tmp = await mkdtemp(join(tmpdir(), 'client-faults-'));
     const dataDir = join(tmp, 'data');
     try {
@@ -206,7 +206,7 @@ describe('client against a faulty emulator (disk store survives the restart)', (
       await c1.close();
       await clean.close();
 
-      const emu = await startEmulator({ token: TOKEN, dataDir, retryAfterSeconds: 0, faults: { rate: 0.4, kinds: ['429', 'reset'], seed: 11 } });
+      const emu = await startEmulator({ token: TOKEN, dataDir, retryAfterSeconds: 0, faults: { rate: 0.4, kinds: ['429', 'reset', '500'], seed: 11 } });
       const client = testClient(emu.url, { retry: { attempts: 12, baseDelayMs: 1, maxDelayMs: 5 } });
       try {
         for (let i = 0; i < 10; i++) await client.uploadFile(fs.id, { path: `f/${i}.txt`, source: { content: `file ${i}` }, expectedSha256: sha(`file ${i}`) });
@@ -218,7 +218,7 @@ describe('client against a faulty emulator (disk store survives the restart)', (
           if (!(e instanceof NotFoundError)) throw e; // a retried delete may find it already gone
         });
         const faults = emu.stats().faults;
-        expect((faults['429'] ?? 0) + (faults.reset ?? 0)).toBeGreaterThan(0);
+        expect((faults['429'] ?? 0) + (faults.reset ?? 0) + (faults['500'] ?? 0)).toBeGreaterThan(0);
       } finally {
         await client.close();
         await emu.close();

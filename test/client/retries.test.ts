@@ -45,12 +45,14 @@ describe('retries against a scripted server', () => {
     await client.close();
   });
 
-  it('does not retry a 500', async () => {
-    server = await scriptedServer((_req, res) => domoError(res, 500, 'boom'));
+  it('retries a 500 for a GET but not a 400', async () => {
+    server = await scriptedServer((req, res, n) => (req.url.endsWith('/bad') ? domoError(res, 400, 'bad') : n === 1 ? domoError(res, 500, 'boom') : json(res, 200, FS)));
     const client = testClient(server.url);
-    const err = await catchErr(client.getFileSet('fs1'));
-    expect(err).toMatchObject({ code: 'SERVER_ERROR', attempts: 1 });
-    expect(server.requests).toHaveLength(1);
+    await expect(client.getFileSet('fs1')).resolves.toMatchObject({ id: 'fs1' });
+    expect(server.requests).toHaveLength(2);
+    const err = await catchErr(client.getFileSet('bad'));
+    expect(err).toMatchObject({ code: 'HTTP_ERROR', status: 400, attempts: 1 });
+    expect(server.requests).toHaveLength(3);
     await client.close();
   });
 

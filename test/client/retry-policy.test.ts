@@ -40,10 +40,10 @@ describe('computeDelay', () => {
 });
 
 describe('isRetryableOutcome / shouldRetry', () => {
-  it.each([429, 502, 503, 504])('retries %i for idempotent requests', (status) => {
+  it.each([429, 500, 502, 503, 504])('retries %i for idempotent requests', (status) => {
     expect(isRetryableOutcome({ status }, 'idempotent')).toBe(true);
   });
-  it.each([400, 401, 403, 404, 409, 413, 500])('does not retry %i', (status) => {
+  it.each([400, 401, 403, 404, 409, 413, 422, 501])('does not retry %i', (status) => {
     expect(isRetryableOutcome({ status }, 'idempotent')).toBe(false);
   });
   it('retries resets and timeouts for idempotent requests only', () => {
