@@ -53,14 +53,15 @@ function ttyReporter(io: Io): ProgressReporter {
   };
 }
 
-/** Quiet lines for logs: a start line and an end line per phase. */
+/** Quiet lines for logs: a start line and an end line per upload or delete phase. */
 function lineReporter(io: Io): ProgressReporter {
   let key = '';
   let done = false;
   return {
     onProgress(p) {
       const k = `${p.phase}:${p.totalFiles}:${p.totalBytes}`;
-      if (p.totalFiles === 0) return;
+      // Hashing is local and quick to explain afterwards: logs only get the steps that talk to Domo.
+      if (p.totalFiles === 0 || p.phase === 'scan') return;
       if (k !== key) {
         key = k;
         done = false;

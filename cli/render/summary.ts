@@ -100,6 +100,7 @@ export function conclusion(report: Report, kind: ReportKind): string {
   const t = totals(report);
   const creates = report.filesets.filter((fs) => fs.create).length;
   if (kind === 'apply') {
+    if (!hasChanges(report) && t.refused === 0 && t.failed === 0) return `Apply: no changes (${t.unchanged} unchanged).`;
     const parts = [`${t.uploaded} uploaded`, `${t.replaced} replaced`, `${t.deleted} deleted`, `${t.failed} failed`];
     if (creates > 0) parts.unshift(`${creates} FileSet${creates === 1 ? '' : 's'} created`);
     if (t.refused > 0) parts.push(`${t.refused} refused`);

@@ -70,3 +70,19 @@ describe('argument validation (in-process)', () => {
     expect(http.stderr + noBase.stderr).not.toContain('secret-token-value');
   });
 });
+
+describe('secrets and stacks', () => {
+  it('prints a stack only with DEBUG=domo-filesets, and scrubs the token from it', async () => {
+    const token = 'debug-canary-token-9876';
+    // An invalid instance name is echoed in the error: a token pasted there must still not be printed.
+    const env = { DOMO_INSTANCE: `not an instance ${token}`, DOMO_TOKEN: token };
+    const plain = await runCli(['filesets', 'list'], env);
+    expect(plain.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(plain.stderr).not.toMatch(/\n\s+at /);
+    const debug = await runCli(['filesets', 'list'], { ...env, DEBUG: 'domo-filesets' });
+    expect(debug.code).toBe(1);
+    expect(debug.stderr).toMatch(/\n\s+at /);
+    expect(plain.stderr + debug.stderr).not.toContain(token);
+    expect(debug.stderr).toContain('***');
+  });
+});

@@ -45,3 +45,26 @@ describe('error mapping', () => {
     expect(isSilent(new GuardRefused('x'))).toBe(false);
   });
 });
+
+describe('terminal facts', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { colorEnabled } = require('../../cli/io') as typeof import('../../cli/io');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { debugEnabled } = require('../../cli/main') as typeof import('../../cli/main');
+
+  it('colour only on a TTY and never with NO_COLOR', () => {
+    expect(colorEnabled(true, {})).toBe(true);
+    expect(colorEnabled(false, {})).toBe(false);
+    expect(colorEnabled(undefined, {})).toBe(false);
+    expect(colorEnabled(true, { NO_COLOR: '1' })).toBe(false);
+    expect(colorEnabled(true, { NO_COLOR: '' })).toBe(true); // no-color.org: only a non-empty value counts
+  });
+
+  it('DEBUG=domo-filesets (or a list with it, or *) enables stacks', () => {
+    expect(debugEnabled({})).toBe(false);
+    expect(debugEnabled({ DEBUG: 'domo-filesets' })).toBe(true);
+    expect(debugEnabled({ DEBUG: 'express,domo-filesets' })).toBe(true);
+    expect(debugEnabled({ DEBUG: '*' })).toBe(true);
+    expect(debugEnabled({ DEBUG: 'domo' })).toBe(false);
+  });
+});
