@@ -1,3 +1,5 @@
+import { colorEnabled } from '../../cli/io';
+import { debugEnabled } from '../../cli/main';
 import { ChangesPending, CliError, GuardRefused, UsageError, exitCodeOf, formatErrorLine, isSilent, scrub } from '../../cli/errors';
 
 describe('error mapping', () => {
@@ -47,11 +49,6 @@ describe('error mapping', () => {
 });
 
 describe('terminal facts', () => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { colorEnabled } = require('../../cli/io') as typeof import('../../cli/io');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { debugEnabled } = require('../../cli/main') as typeof import('../../cli/main');
-
   it('colour only on a TTY and never with NO_COLOR', () => {
     expect(colorEnabled(true, {})).toBe(true);
     expect(colorEnabled(false, {})).toBe(false);
