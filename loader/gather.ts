@@ -79,14 +79,21 @@ export async function gather(manifest: Manifest, opts: GatherOptions): Promise<T
 async function gatherTarget(specs: FileSetSpec[], opts: GatherOptions, cache: HashCache): Promise<TargetPlan> {
   const first = specs[0];
   const description = specs.find((s) => s.description !== undefined)?.description;
+  // The local scans start at once: hashing overlaps the lookup and the listings.
+  const scans = specs.map((spec) => scanSource({
+    source: spec.source, include: spec.include, exclude: spec.exclude, dot: spec.dot, cache,
+    concurrency: Math.max(16, opts.concurrency ?? 8), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+  }));
+  // an unobserved rejection would crash the process if the lookup fails first
+  for (const s of scans) s.catch(() => undefined);
   const fileSet = await findFileSet(opts.client, { name: first.name, ...(first.id !== undefined ? { id: first.id } : {}) });
   if (!fileSet && first.id !== undefined) {
     throw new LoaderError(`FileSet id '${first.id}' (${first.name}, manifest line ${first.line}) does not exist; remove 'id' to create it by name`);
   }
   const entries: PlannedEntry[] = [];
-  for (const spec of specs) {
+  for (const [k, spec] of specs.entries()) {
     const [local, remote] = await Promise.all([
-      scanSource({ source: spec.source, include: spec.include, exclude: spec.exclude, dot: spec.dot, cache, concurrency: Math.max(8, opts.concurrency ?? 8), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) }),
+      scans[k],
       fileSet ? listRemoteFiles(opts.client, fileSet.id, spec.directoryPath) : Promise.resolve([]),
     ]);
     const maxDeletes = opts.maxDeletes ?? spec.maxDeletes;
