@@ -4,6 +4,7 @@
  * as a separate process. Usage: npm run build && node test/loader/measure-1000.js [N]
  * Prints wall time and the emulator's request counts for each run.
  */
+/* global fetch */
 const { spawn } = require('node:child_process');
 const { mkdirSync, mkdtempSync, rmSync, writeFileSync } = require('node:fs');
 const { tmpdir } = require('node:os');
