@@ -1,0 +1,231 @@
+/**
+ * Shared helpers of the reliability suites (test/chaos, test/badinput, test/security): the built CLI as a
+ * child process, an emulator on 127.0.0.1, temp workspaces, and the checks every suite makes (remote == local,
+ * no duplicate paths, no delete of a local path, faults and retries counted from the emulator's request log).
+ * Kept apart from test/e2e/harness.ts on purpose: that file belongs to the CLI engineer and may change.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, sep } from 'node:path';
+import { DomoFilesClient } from '../../client';
+import { startEmulator, type EmulatorHandle, type EmulatorOptions, type FaultKind, type RequestLogEntry } from '../../emulator';
+
+/** Repository root. */
+export const ROOT = join(__dirname, '..', '..');
+/** The built CLI. */
+export const BIN = join(ROOT, 'dist', 'cli', 'bin.js');
+
+/** A fresh canary token: a unique random string that must never show up anywhere. */
+export function canary(label = 'canary'): string {
+  return `${label}-${randomBytes(16).toString('hex')}`;
+}
+
+/** Fails loudly when the build is missing instead of a confusing spawn error. */
+export function assertBuilt(): void {
+  if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run \`npm run build\` first`);
+}
+
+/**
+ * The issue's fault mix: 10% 500s, 5% 429 (with Retry-After), 3% resets mid-body, 2% slow. The emulator picks a
+ * kind uniformly from `kinds`, so repeating kinds weights them: 20% of requests fault, split 10:5:3:2.
+ */
+export const FAULT_MIX: { rate: number; kinds: FaultKind[] } = {
+  rate: 0.2,
+  kinds: [...Array<FaultKind>(10).fill('500'), ...Array<FaultKind>(5).fill('429'), ...Array<FaultKind>(3).fill('reset'), ...Array<FaultKind>(2).fill('slow')],
+};
+
+/** Result of one CLI run. */
+export interface RunResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Environment without the developer's DOMO_* / colour / DEBUG settings. */
+export function cleanEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v === undefined || k.startsWith('DOMO_') || k === 'NO_COLOR' || k === 'FORCE_COLOR' || k === 'DEBUG' || k === 'CHAOS') continue;
+    env[k] = v;
+  }
+  for (const [k, v] of Object.entries(extra)) if (v !== undefined) env[k] = v;
+  return env;
+}
+
+/** A started CLI child: its process and a promise of its result. */
+export interface Spawned {
+  child: ChildProcess;
+  done: Promise<RunResult>;
+}
+
+/** Starts `node dist/cli/bin.js ...args`; a hang is killed after `timeoutMs` (a failure, never a wait). */
+export function spawnCli(args: string[], opts: { env?: Record<string, string | undefined>; cwd?: string; timeoutMs?: number } = {}): Spawned {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd ?? ROOT, env: cleanEnv(opts.env), stdio: ['ignore', 'pipe', 'pipe'] });
+  const done = new Promise<RunResult>((resolve, reject) => {
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout!.on('data', (c: Buffer) => out.push(c));
+    child.stderr!.on('data', (c: Buffer) => err.push(c));
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 120_000);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+    });
+  });
+  return { child, done };
+}
+
+/** Runs the CLI to completion. */
+export function runCli(args: string[], opts: { env?: Record<string, string | undefined>; cwd?: string; timeoutMs?: number } = {}): Promise<RunResult> {
+  return spawnCli(args, opts).done;
+}
+
+/** An emulator plus a checking client that sees through its faults. */
+export interface Backend {
+  emu: EmulatorHandle;
+  token: string;
+  client: DomoFilesClient;
+  /** DOMO_BASE_URL + DOMO_DEVELOPER_TOKEN for a CLI child. */
+  env: Record<string, string>;
+  close(): Promise<void>;
+}
+
+/** Starts an emulator on 127.0.0.1:0 requiring a fresh canary token; the request log keeps everything. */
+export async function startBackend(opts: EmulatorOptions = {}): Promise<Backend> {
+  const token = opts.token ?? canary('token');
+  const emu = await startEmulator({ host: '127.0.0.1', port: 0, maxRequestLog: 1_000_000, ...opts, token });
+  const client = new DomoFilesClient({ baseUrl: emu.url, token, env: {}, retry: { attempts: 12, baseDelayMs: 2, maxDelayMs: 20 } });
+  return {
+    emu,
+    token,
+    client,
+    env: { DOMO_BASE_URL: emu.url, DOMO_DEVELOPER_TOKEN: token },
+    close: async () => {
+      await client.close();
+      await emu.close();
+    },
+  };
+}
+
+/** A temp workspace. */
+export interface Workspace {
+  dir: string;
+  write(rel: string, content: string | Buffer): Promise<void>;
+  remove(rel: string): Promise<void>;
+  manifest(yaml: string, name?: string): Promise<string>;
+  cleanup(): Promise<void>;
+}
+
+/** Creates a temp workspace under the OS temp dir. */
+export async function workspace(label = 'rel'): Promise<Workspace> {
+  const dir = await mkdtemp(join(tmpdir(), `domo-filesets-${label}-`));
+  return {
+    dir,
+    async write(rel, content) {
+      const p = join(dir, rel);
+      await mkdir(dirname(p), { recursive: true });
+      await writeFile(p, content);
+    },
+    async remove(rel) {
+      await rm(join(dir, rel), { force: true, recursive: true });
+    },
+    async manifest(yaml, name = 'manifest.yaml') {
+      const p = join(dir, name);
+      await writeFile(p, yaml);
+      return p;
+    },
+    cleanup: () => rm(dir, { recursive: true, force: true }),
+  };
+}
+
+/** SHA-256 hex. */
+export function sha256(b: Buffer | string): string {
+  return createHash('sha256').update(b).digest('hex');
+}
+
+/** Local files under `root` as remote path → sha256 (NFC, as Domo stores names), with an optional prefix. */
+export async function localState(root: string, prefix = ''): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  const walk = async (d: string): Promise<void> => {
+    for (const e of await readdir(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) await walk(p);
+      else if (e.isFile()) {
+        const rel = relative(root, p).split(sep).join('/');
+        out[(prefix ? `${prefix}/${rel}` : rel).normalize('NFC')] = sha256(await readFile(p));
+      }
+    }
+  };
+  await walk(root);
+  return out;
+}
+
+/** Remote files as path → hash; throws on a duplicate path (the listing must never hold one path twice). */
+export async function remoteState(client: DomoFilesClient, fileSetId: string, directoryPath?: string): Promise<Record<string, string | null>> {
+  const out: Record<string, string | null> = {};
+  for await (const f of client.listFiles(fileSetId, { filesOnly: true, ...(directoryPath ? { directoryPath } : {}) })) {
+    const p = f.path.normalize('NFC');
+    if (p in out) throw new Error(`duplicate remote file ${JSON.stringify(p)}`);
+    out[p] = f.hash;
+  }
+  return out;
+}
+
+/** The FileSets with exactly this name. */
+export async function fileSetsNamed(client: DomoFilesClient, name: string): Promise<string[]> {
+  return (await client.findFileSetsByName(name)).map((f) => f.id);
+}
+
+/** Successful deletes in a slice of the request log. */
+export function successfulDeletes(log: RequestLogEntry[]): RequestLogEntry[] {
+  return log.filter((e) => (e.operationId === 'deleteFile' || e.operationId === 'deleteFileByPath') && e.status >= 200 && e.status < 300);
+}
+
+/** Log entries the emulator failed on purpose: 500, 429, or a reset (status 0). */
+export function faulted(log: RequestLogEntry[]): RequestLogEntry[] {
+  return log.filter((e) => e.status === 0 || e.status === 500 || e.status === 429);
+}
+
+/**
+ * Requests seen again after a fault: for each faulted entry, a later entry of the same operation on the same
+ * FileSet and path. Counted for requests that name a path (uploads, deletes, gets) and for the path-less ones
+ * (listings, searches) by operation only — a conservative estimate of the client's retries as the server saw them.
+ */
+export function retriedAfterFault(log: RequestLogEntry[]): number {
+  let n = 0;
+  const pending = new Map<string, number>();
+  for (const e of log) {
+    const key = `${e.operationId}\0${e.fileSetId ?? ''}\0${e.path ?? ''}`;
+    const waiting = pending.get(key) ?? 0;
+    if (waiting > 0) {
+      n += 1;
+      pending.set(key, waiting - 1);
+    }
+    if (e.status === 0 || e.status === 500 || e.status === 429) pending.set(key, (pending.get(key) ?? 0) + 1);
+  }
+  return n;
+}
+
+/** Total injected faults from stats. */
+export function faultTotal(emu: EmulatorHandle): number {
+  return Object.values(emu.stats().faults).reduce((a, b) => a + b, 0);
+}
+
+/** Asserts the one-line error contract: exactly one `domo-filesets: error:` line and no stack frame. */
+export function expectOneLineError(stderr: string): string {
+  const lines = stderr.split('\n').filter((l) => l.trim() !== '');
+  const errors = lines.filter((l) => l.startsWith('domo-filesets: error: '));
+  if (errors.length !== 1) throw new Error(`expected exactly one error line on stderr, got:\n${stderr}`);
+  if (/^\s{4}at /m.test(stderr)) throw new Error(`stack trace on stderr:\n${stderr}`);
+  return errors[0];
+}
+
+/** Figures collected by the suites and printed once, for the closing note. */
+export function logFigures(label: string, figures: Record<string, unknown>): void {
+  process.stdout.write(`[reliability] ${label}: ${JSON.stringify(figures)}\n`);
+}
