@@ -92,7 +92,8 @@ export const DEFAULTS = {
   connectTimeoutMs: 10_000,
   headersTimeoutMs: 60_000,
   bodyTimeoutMs: 120_000,
-  keepAliveTimeoutMs: 30_000,
+  // Short, like undici's default: a socket the server already closed would fail a non-retryable create.
+  keepAliveTimeoutMs: 4_000,
   splitUploadThreshold: 256 * 1024 * 1024,
   splitPartSize: 32 * 1024 * 1024,
   retry: { attempts: 5, baseDelayMs: 250, maxDelayMs: 30_000 } satisfies RetryOptions,
