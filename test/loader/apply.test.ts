@@ -206,3 +206,34 @@ test('destroy deletes the declared FileSets; missing ones are nothing to do', as
   expect((await env.client.getFileSet(other.id)).name).toBe('unrelated');
   expect((await destroyManifest(m, { client: env.client })).filesets.every((f) => !f.deleted)).toBe(true);
 });
+
+test('a delete is re-checked on disk right before it runs: a file that reappeared is kept', async () => {
+  const { gather } = await import('../../loader/gather');
+  const { executePlans } = await import('../../loader/apply');
+  writeTree(src, { 'a.md': 'a', 'b.md': 'b', 'c.md': 'c' });
+  const m = await manifest();
+  await applyManifest(m, { client: env.client });
+  removeFiles(src, ['c.md']);
+  const targets = await gather(m, { client: env.client });
+  expect(targets[0].entries[0].plan.deletes.map((d) => d.path)).toEqual(['kb/c.md']);
+  writeTree(src, { 'c.md': 'c is back' });
+  const [outcome] = await executePlans(env.client, targets);
+  expect(outcome.result.deleted).toBe(0);
+  expect((await remoteListing(env.client, await fileSetId())).map(([p]) => p)).toEqual(['kb/a.md', 'kb/b.md', 'kb/c.md']);
+});
+
+test('a file that vanishes between scan and upload fails that upload, and nothing is deleted in the run', async () => {
+  const { gather } = await import('../../loader/gather');
+  const { executePlans } = await import('../../loader/apply');
+  writeTree(src, { 'a.md': 'a', 'b.md': 'b', 'c.md': 'c' });
+  const m = await manifest();
+  await applyManifest(m, { client: env.client });
+  removeFiles(src, ['c.md']);
+  writeTree(src, { 'new.md': 'new', 'other.md': 'other' });
+  const targets = await gather(m, { client: env.client });
+  removeFiles(src, ['new.md']);
+  const [outcome] = await executePlans(env.client, targets);
+  expect(outcome.result).toEqual({ uploaded: 1, replaced: 0, deleted: 0, failed: 1 });
+  expect(outcome.error?.message).toMatch(/^upload kb\/new.md: /);
+  expect((await remoteListing(env.client, await fileSetId())).map(([p]) => p)).toEqual(['kb/a.md', 'kb/b.md', 'kb/c.md', 'kb/other.md']);
+});
