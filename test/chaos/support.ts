@@ -229,3 +229,55 @@ export function expectOneLineError(stderr: string): string {
 export function logFigures(label: string, figures: Record<string, unknown>): void {
   process.stdout.write(`[reliability] ${label}: ${JSON.stringify(figures)}\n`);
 }
+
+/** A pass-through proxy on 127.0.0.1 in front of the emulator. */
+export interface Proxy {
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * A proxy that holds requests matching `pick` until `count` of them have arrived, then forwards them all at
+ * once: it makes a race (two runs both looking up a FileSet before either creates it) happen every time
+ * instead of by timing luck.
+ */
+export async function startBarrierProxy(target: string, count: number, pick: (req: import('node:http').IncomingMessage) => boolean): Promise<Proxy> {
+  const http = await import('node:http');
+  const t = new URL(target);
+  const held: (() => void)[] = [];
+  let passed = 0;
+  const forward = (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, body: Buffer): void => {
+    const up = http.request({ host: t.hostname, port: t.port, method: req.method, path: req.url, headers: { ...req.headers, host: t.host } }, (r) => {
+      res.writeHead(r.statusCode ?? 502, r.headers);
+      r.pipe(res);
+    });
+    up.on('error', () => res.destroy());
+    up.end(body);
+  };
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      if (passed < count && pick(req)) {
+        held.push(() => forward(req, res, body));
+        if (held.length >= count) {
+          passed = count;
+          for (const go of held.splice(0)) go();
+        }
+        return;
+      }
+      forward(req, res, body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as import('node:net').AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

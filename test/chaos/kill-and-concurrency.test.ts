@@ -1,0 +1,150 @@
+/**
+ * The loader killed with SIGKILL mid-apply (during uploads, and during the prune), then re-run: it converges and
+ * nothing is lost. Two applies of the same manifest at once: both end and the final state is exact.
+ */
+import { join } from 'node:path';
+import type { RequestLogEntry } from '../../emulator';
+import {
+  assertBuilt, fileSetsNamed, localState, logFigures, remoteState, runCli, sha256, spawnCli, startBackend,
+  startBarrierProxy, successfulDeletes, workspace, type Backend, type Workspace,
+} from './support';
+
+const FULL = process.env.CHAOS === 'full';
+const FILES = FULL ? 2000 : 300;
+
+jest.setTimeout(FULL ? 15 * 60_000 : 3 * 60_000);
+beforeAll(assertBuilt);
+
+let ws: Workspace;
+let be: Backend;
+beforeEach(async () => {
+  ws = await workspace('kill');
+});
+afterEach(async () => {
+  await be?.close();
+  await ws?.cleanup();
+});
+
+const MANIFEST = 'version: 1\nfilesets:\n  - name: killed\n    source: ./src\n    maxDeletePercent: 100\n';
+
+function tick(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Polls the in-process emulator's log (bounded) until `enough` holds or the child has exited. */
+async function waitFor(log: () => RequestLogEntry[], enough: (l: RequestLogEntry[]) => boolean, exited: () => boolean): Promise<boolean> {
+  for (let i = 0; i < 30_000; i += 1) {
+    if (enough(log())) return true;
+    if (exited()) return false;
+    await tick(2);
+  }
+  return false;
+}
+
+async function seedTree(n: number): Promise<void> {
+  for (let i = 0; i < n; i += 1) await ws.write(`src/d${i % 9}/f-${i}.md`, `file ${i}\n`);
+}
+
+describe('SIGKILL mid-apply, then re-run', () => {
+  for (const phase of ['upload', 'delete'] as const) {
+    it(`killed during the ${phase}s: nothing lost, the re-run converges to remote == local`, async () => {
+      // Slow responses on a share of requests keep the apply running long enough to be killed in the phase.
+      be = await startBackend({ faults: { rate: 0.5, kinds: ['slow'], seed: 11 }, slowMs: 15 });
+      await seedTree(FILES);
+      // Remote before: a third of the files already there, plus stale files the prune must remove.
+      const fsId = (await be.client.createFileSet({ name: 'killed' })).id;
+      const staleCount = phase === 'delete' ? 60 : 10;
+      for (let i = 0; i < FILES; i += 3) await be.client.uploadFile(fsId, { path: `d${i % 9}/f-${i}.md`, source: { content: `file ${i}\n` } });
+      for (let i = 0; i < staleCount; i += 1) await be.client.uploadFile(fsId, { path: `stale/s${i}.md`, source: { content: `stale ${i}` } });
+      const local = await localState(join(ws.dir, 'src'));
+      const file = await ws.manifest(MANIFEST);
+
+      const logStart = be.emu.requestLog().length;
+      const slice = (): RequestLogEntry[] => be.emu.requestLog().slice(logStart);
+      const run = spawnCli(['apply', '-f', file, '--concurrency', '2'], { env: be.env, cwd: ws.dir });
+      let exited = false;
+      void run.done.then(() => (exited = true));
+      const trigger = phase === 'upload'
+        ? (l: RequestLogEntry[]) => l.filter((e) => e.operationId === 'createFile' && e.status === 201).length >= 20
+        : (l: RequestLogEntry[]) => successfulDeletes(l).length >= 3;
+      const hit = await waitFor(slice, trigger, () => exited);
+      expect(hit).toBe(true);
+      run.child.kill('SIGKILL');
+      const killed = await run.done;
+      expect(killed.signal).toBe('SIGKILL');
+
+      const afterKill = await remoteState(be.client, fsId);
+      const uploadsBeforeKill = slice().filter((e) => e.operationId === 'createFile' && e.status === 201).length;
+      const deletesBeforeKill = successfulDeletes(slice()).length;
+      // Nothing lost: every local file that was on the remote before is still there, and deletes (if any)
+      // touched only stale paths, never a local one.
+      for (let i = 0; i < FILES; i += 3) expect(afterKill[`d${i % 9}/f-${i}.md`]).toBe(sha256(`file ${i}\n`));
+      // An entry without a path is a request cut off by the kill before its handler ran (see requests.md:
+      // the emulator logs such requests with status 200); the remote-state checks above cover them.
+      for (const d of successfulDeletes(slice())) if (d.path !== null) expect(d.path).toMatch(/^stale\//);
+      if (phase === 'upload') expect(successfulDeletes(slice()).filter((d) => d.path !== null)).toEqual([]);
+
+      const rerun = await runCli(['apply', '-f', file], { env: be.env, cwd: ws.dir });
+      expect(rerun.stderr).not.toMatch(/error/i);
+      expect(rerun.code).toBe(0);
+      expect(await fileSetsNamed(be.client, 'killed')).toEqual([fsId]);
+      expect(await remoteState(be.client, fsId)).toEqual(local);
+      // And a third run is a no-op: nothing left half-done.
+      const mutBefore = be.emu.stats().mutating;
+      expect((await runCli(['apply', '-f', file], { env: be.env, cwd: ws.dir })).code).toBe(0);
+      expect(be.emu.stats().mutating).toBe(mutBefore);
+      logFigures(`sigkill-${phase}`, { files: FILES, uploadsBeforeKill, deletesBeforeKill, runsToConverge: 1 });
+    });
+  }
+});
+
+describe('two applies of the same manifest at once', () => {
+  it('FileSet exists: both end with exit 0 and the final state is exact', async () => {
+    be = await startBackend({ faults: { rate: 0.3, kinds: ['slow'], seed: 5 }, slowMs: 5 });
+    await seedTree(FULL ? 1000 : 200);
+    const fsId = (await be.client.createFileSet({ name: 'killed' })).id;
+    for (let i = 0; i < 20; i += 1) await be.client.uploadFile(fsId, { path: `stale/s${i}.md`, source: { content: `stale ${i}` } });
+    const file = await ws.manifest(MANIFEST);
+    const logStart = be.emu.requestLog().length;
+    const [a, b] = await Promise.all([
+      runCli(['apply', '-f', file, '--format', 'json'], { env: be.env, cwd: ws.dir }),
+      runCli(['apply', '-f', file, '--format', 'json'], { env: be.env, cwd: ws.dir }),
+    ]);
+    // Observed behaviour (documented in the README): there is no lock; both runs plan against the same listing,
+    // upload the same bytes to the same paths (an overwrite with identical content) and both prune the stale
+    // paths; the loser of each delete gets 404, which the loader counts as deleted.
+    expect(a.stderr + b.stderr).not.toMatch(/error/i);
+    expect([a.code, b.code]).toEqual([0, 0]);
+    const local = await localState(join(ws.dir, 'src'));
+    expect(await fileSetsNamed(be.client, 'killed')).toEqual([fsId]);
+    expect(await remoteState(be.client, fsId)).toEqual(local);
+    for (const d of successfulDeletes(be.emu.requestLog().slice(logStart))) expect(d.path).toMatch(/^stale\//);
+    logFigures('concurrent-existing', { uploads: be.emu.requestLog().slice(logStart).filter((e) => e.operationId === 'createFile').length, files: Object.keys(local).length });
+  });
+
+  it('FileSet missing, both look it up before either creates it: both end and one exact FileSet remains', async () => {
+    be = await startBackend();
+    await seedTree(50);
+    const file = await ws.manifest(MANIFEST);
+    // Hold both runs' FileSet lookups until both have asked, so both see "no FileSet named killed".
+    const proxy = await startBarrierProxy(be.emu.url, 2, (req) => req.method === 'POST' && (req.url ?? '').startsWith('/api/files/v1/filesets/search'));
+    const env = { DOMO_BASE_URL: proxy.url, DOMO_DEVELOPER_TOKEN: be.token };
+    try {
+      const [a, b] = await Promise.all([runCli(['apply', '-f', file], { env, cwd: ws.dir }), runCli(['apply', '-f', file], { env, cwd: ws.dir })]);
+      expect(a.signal).toBeNull();
+      expect(b.signal).toBeNull();
+      const idsAfterRace = await fileSetsNamed(be.client, 'killed');
+      const third = await runCli(['apply', '-f', file], { env: be.env, cwd: ws.dir });
+      const ids = await fileSetsNamed(be.client, 'killed');
+      logFigures('concurrent-missing', { codes: [a.code, b.code], fileSetsAfterRace: idsAfterRace.length, thirdRun: third.code, thirdStderr: third.stderr.trim().split('\n').pop() });
+      // KNOWN FAILURE until the loader resolves create races (requests.md, FROM reliability TO loader): both runs
+      // create a FileSet named "killed", and every later run then refuses the name as ambiguous (exit 1).
+      // What must hold: both end, one FileSet of that name remains, and it equals the local tree.
+      expect(ids).toHaveLength(1);
+      expect(third.code).toBe(0);
+      expect(await remoteState(be.client, ids[0])).toEqual(await localState(join(ws.dir, 'src')));
+    } finally {
+      await proxy.close();
+    }
+  });
+});
