@@ -58,6 +58,25 @@ describe('x-emulator-fault header', () => {
     expect(emu.e.requestLog().find((l) => l.operationId === 'createFile')).toMatchObject({ status: 0 });
   });
 
+  it('a client that disconnects mid-upload leaves nothing stored', async () => {
+    const fs = await emu.createFileSet();
+    const boundary = 'b0undary';
+    const head = `--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="half.txt"\r\n\r\n`;
+    const req = request(`${emu.url}${API}/filesets/${fs.id}/files`, {
+      method: 'POST',
+      headers: { 'X-DOMO-Developer-Token': TOKEN, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(head.length + 1e6) },
+    });
+    req.on('error', () => undefined);
+    req.write(head + 'x'.repeat(1000));
+    await new Promise((r) => setTimeout(r, 100));
+    req.destroy();
+    // The server logs the request when it has given up on it.
+    for (let i = 0; i < 100 && !emu.e.requestLog().some((l) => l.operationId === 'createFile'); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(emu.e.requestLog().some((l) => l.operationId === 'createFile')).toBe(true);
+    expect(await emu.listAll(fs.id, '')).toEqual([]);
+    expect((await emu.req('GET', `${API}/filesets/${fs.id}`)).body).toMatchObject({ fileCount: 0, size: 0 });
+  });
+
   it('reset on a bodiless request drops the connection', async () => {
     expect(await raw(emu.url, 'GET', `${API}/filesets/x`, null, { 'x-emulator-fault': 'reset' })).toEqual({ reset: true });
   });
