@@ -5,6 +5,8 @@
 import { createHash } from 'node:crypto';
 import { renameSync } from 'node:fs';
 import * as path from 'node:path';
+import { executePlans } from '../../loader/apply';
+import { gather } from '../../loader/gather';
 import { applyManifest, destroyManifest, LoaderError, planManifest, type Manifest, type Progress } from '../../loader';
 import { manifestOf, remoteListing, removeFiles, startEnv, statsDelta, writeTree, type Env } from './helpers';
 
@@ -208,8 +210,6 @@ test('destroy deletes the declared FileSets; missing ones are nothing to do', as
 });
 
 test('a delete is re-checked on disk right before it runs: a file that reappeared is kept', async () => {
-  const { gather } = await import('../../loader/gather');
-  const { executePlans } = await import('../../loader/apply');
   writeTree(src, { 'a.md': 'a', 'b.md': 'b', 'c.md': 'c' });
   const m = await manifest();
   await applyManifest(m, { client: env.client });
@@ -223,8 +223,6 @@ test('a delete is re-checked on disk right before it runs: a file that reappeare
 });
 
 test('a file that vanishes between scan and upload fails that upload, and nothing is deleted in the run', async () => {
-  const { gather } = await import('../../loader/gather');
-  const { executePlans } = await import('../../loader/apply');
   writeTree(src, { 'a.md': 'a', 'b.md': 'b', 'c.md': 'c' });
   const m = await manifest();
   await applyManifest(m, { client: env.client });

@@ -3,7 +3,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { loadManifest, ManifestError, parseManifest } from '../../loader';
+import { loadManifest, ManifestError } from '../../loader';
+import { parseManifest } from '../../loader/manifest';
 import { interpolate } from '../../loader/interpolate';
 
 const FILE = '/repo/examples/manifest.yaml';
