@@ -77,7 +77,8 @@ export function buildProgram(ctx: Ctx, sink: OutcomeSink): Command {
     .option('--fault-rate <rate>', 'share of API requests that fail with an injected fault (0..1)', probability)
     .option('--faults <kinds>', 'comma-separated fault kinds: 500,429,reset,slow (default: all)', faultKinds)
     .option('--fault-seed <n>', 'seed of the fault sequence (repeatable runs)', nonNegativeInt)
-    .option('--slow-ms <ms>', 'delay of a "slow" fault in ms', nonNegativeInt)
+    .option('--slow-ms <ms>', 'delay of a "slow" fault in ms (default 2000)', nonNegativeInt)
+    .option('--retry-after <seconds>', 'Retry-After sent with a "429" fault (default 1)', nonNegativeInt)
     .action(action(MODULES.emulator));
 
   const manifestOption = () => new Option('-f, --file <manifest>', 'manifest file (YAML)').makeOptionMandatory().argParser(nonEmpty);

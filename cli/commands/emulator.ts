@@ -19,6 +19,7 @@ interface EmulatorFlags {
   faults?: FaultKind[];
   faultSeed?: number;
   slowMs?: number;
+  retryAfter?: number;
 }
 
 /** Maps flags to EmulatorOptions, rejecting combinations that would silently do nothing. */
@@ -32,6 +33,7 @@ export function emulatorOptions(flags: EmulatorFlags, cwd: string): EmulatorOpti
     opts.faults = { rate: flags.faultRate, kinds: flags.faults ?? [...FAULT_KINDS], ...(flags.faultSeed !== undefined ? { seed: flags.faultSeed } : {}) };
   }
   if (flags.slowMs !== undefined) opts.slowMs = flags.slowMs;
+  if (flags.retryAfter !== undefined) opts.retryAfterSeconds = flags.retryAfter;
   return opts;
 }
 

@@ -57,8 +57,8 @@ describe('faults mid-apply', () => {
     }
   });
 
-  it('random emulator faults (connection resets): each run succeeds or deletes nothing; re-runs converge', async () => {
-    const be: Backend = await startBackend({ faults: { rate: 0.2, kinds: ['reset'], seed: 42 } });
+  it('random emulator faults (500s, connection resets): each run succeeds or deletes nothing; re-runs converge', async () => {
+    const be: Backend = await startBackend({ faults: { rate: 0.2, kinds: ['500', 'reset'], seed: 42 } });
     try {
       for (let i = 0; i < 30; i += 1) await ws.write(`src/d${i % 3}/f${i}.md`, `content ${i}`);
       await ws.write('src/stale.md', 'stale');
