@@ -5,8 +5,15 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import type { FileEntry, UploadSource } from '../client/types';
-import { storeCredentials, withClient } from './runtime';
-import { Failure, UNKNOWN, changedKeys, compact, failure, isNotFound, isUnknown, optionalType, remotePathProblem, requireString } from './wire';
+import * as runtimeModule from './runtime';
+import type { Failure } from './wire';
+import * as wireModule from './wire';
+
+// Plain copies of the helper modules, so the serialized provider carries their code by value. Referenced as
+// modules, they would serialize as require("domo-filesets/dist/provider/…") in a user's project: a private
+// path the package does not export, and one that ties old state to this version's file layout.
+const wire = { ...wireModule };
+const rt = { ...runtimeModule };
 
 /** Inputs of a FileSetFile as the provider sees them; `hash` is computed by check. */
 export interface FileSetFileInputs {
@@ -34,9 +41,9 @@ export interface FileSetFileOutputs {
 }
 
 /** Fields that identify a file: changing one replaces it. */
-export const FILE_REPLACE_KEYS = ['fileSetId', 'path'] as const;
+const FILE_REPLACE_KEYS = ['fileSetId', 'path'] as const;
 /** Fields that update the file in place (a new upload). */
-export const FILE_UPDATE_KEYS = ['hash', 'contentType', 'source'] as const;
+const FILE_UPDATE_KEYS = ['hash', 'contentType', 'source'] as const;
 
 /** SHA-256 hex of a local file, streamed. */
 async function hashFile(file: string): Promise<string> {
@@ -65,7 +72,7 @@ function uploadSource(inputs: FileSetFileInputs): UploadSource {
 }
 
 function toOutputs(entry: FileEntry, inputs: FileSetFileInputs): FileSetFileOutputs {
-  return compact({
+  return wire.compact({
     fileSetId: inputs.fileSetId,
     path: inputs.path,
     source: inputs.source,
@@ -78,21 +85,21 @@ function toOutputs(entry: FileEntry, inputs: FileSetFileInputs): FileSetFileOutp
 }
 
 async function upload(inputs: FileSetFileInputs, action: string): Promise<FileSetFileOutputs> {
-  return withClient(async (client) => {
+  return rt.withClient(async (client) => {
     let entry: FileEntry;
     try {
-      entry = await client.uploadFile(inputs.fileSetId, compact({
+      entry = await client.uploadFile(inputs.fileSetId, wire.compact({
         path: inputs.path,
         source: uploadSource(inputs),
         contentType: inputs.contentType,
-        expectedSha256: inputs.hash && inputs.hash !== UNKNOWN ? inputs.hash : undefined,
+        expectedSha256: inputs.hash && inputs.hash !== wire.UNKNOWN ? inputs.hash : undefined,
       }));
     } catch (e) {
       // Bytes that arrived wrong (or changed since check) must not stay behind under the managed path.
       if (e && typeof e === 'object' && (e as { code?: unknown }).code === 'INTEGRITY') {
         await client.deleteFileByPath(inputs.fileSetId, inputs.path).catch(() => undefined);
       }
-      throw failure(`${action} "${inputs.path}" in FileSet ${inputs.fileSetId}`, e);
+      throw wire.failure(`${action} "${inputs.path}" in FileSet ${inputs.fileSetId}`, e);
     }
     return toOutputs(entry, inputs);
   });
@@ -101,21 +108,21 @@ async function upload(inputs: FileSetFileInputs, action: string): Promise<FileSe
 /** The FileSetFile's provider. */
 export const fileSetFileProvider: pulumi.dynamic.ResourceProvider<FileSetFileInputs, FileSetFileOutputs> = {
   async configure(req) {
-    storeCredentials(req.config);
+    rt.storeCredentials(req.config);
   },
 
   async check(_olds, news) {
     const n = news as unknown as Record<string, unknown>;
     const f: Failure[] = [];
-    requireString(f, n, 'fileSetId');
-    requireString(f, n, 'path');
-    if (typeof n.path === 'string' && n.path !== UNKNOWN) {
-      const problem = remotePathProblem(n.path, false);
+    wire.requireString(f, n, 'fileSetId');
+    wire.requireString(f, n, 'path');
+    if (typeof n.path === 'string' && n.path !== wire.UNKNOWN) {
+      const problem = wire.remotePathProblem(n.path, false);
       if (problem) f.push({ property: 'path', reason: `path "${n.path}" ${problem}` });
     }
-    optionalType(f, n, 'contentType', 'string');
-    optionalType(f, n, 'source', 'string');
-    optionalType(f, n, 'content', 'string');
+    wire.optionalType(f, n, 'contentType', 'string');
+    wire.optionalType(f, n, 'source', 'string');
+    wire.optionalType(f, n, 'content', 'string');
     const hasSource = n.source !== undefined && n.source !== null;
     const hasContent = n.content !== undefined && n.content !== null;
     if (hasSource === hasContent) {
@@ -123,8 +130,8 @@ export const fileSetFileProvider: pulumi.dynamic.ResourceProvider<FileSetFileInp
     }
     let hash: string | undefined;
     if (f.length === 0) {
-      if (isUnknown(hasSource ? n.source : n.content)) {
-        hash = UNKNOWN;
+      if (wire.isUnknown(hasSource ? n.source : n.content)) {
+        hash = wire.UNKNOWN;
       } else if (hasContent) {
         hash = hashContent(n.content as string);
       } else {
@@ -137,15 +144,15 @@ export const fileSetFileProvider: pulumi.dynamic.ResourceProvider<FileSetFileInp
         }
       }
     }
-    const inputs = compact({ ...news, hash });
+    const inputs = wire.compact({ ...news, hash });
     return f.length ? { inputs, failures: f } : { inputs };
   },
 
   async diff(_id, olds, news) {
     const o = olds as unknown as Record<string, unknown>;
     const n = news as unknown as Record<string, unknown>;
-    const replaces = changedKeys(o, n, FILE_REPLACE_KEYS);
-    const updates = changedKeys(o, n, FILE_UPDATE_KEYS);
+    const replaces = wire.changedKeys(o, n, FILE_REPLACE_KEYS);
+    const updates = wire.changedKeys(o, n, FILE_UPDATE_KEYS);
     // Switching between content and source with the same bytes still has to reach the state.
     if ((n.content === undefined) !== (o.content === undefined)) updates.push('content');
     return { changes: replaces.length + updates.length > 0, replaces };
@@ -160,20 +167,20 @@ export const fileSetFileProvider: pulumi.dynamic.ResourceProvider<FileSetFileInp
     const parsed = parseFileId(id);
     const fileSetId = (props && props.fileSetId) || parsed.fileSetId;
     const path = (props && props.path) || parsed.path;
-    return withClient(async (client) => {
+    return rt.withClient(async (client) => {
       let entry: FileEntry;
       try {
         entry = await client.getFileByPath(fileSetId, path);
       } catch (e) {
-        if (isNotFound(e)) return {};
-        throw failure(`reading "${path}" in FileSet ${fileSetId}`, e);
+        if (wire.isNotFound(e)) return {};
+        throw wire.failure(`reading "${path}" in FileSet ${fileSetId}`, e);
       }
       const { __provider: _p, ...old } = (props ?? {}) as Partial<FileSetFileOutputs> & { __provider?: string };
       const outs = toOutputs(entry, { ...old, fileSetId, path, hash: old.hash ?? undefined, contentType: old.contentType ?? undefined });
       const result: pulumi.dynamic.ReadResult<FileSetFileOutputs> = { id: `${fileSetId}/${path}`, props: outs };
       if (!props || !props.path) {
         // Import: what the program must declare to adopt the file without a change.
-        return { ...result, inputs: compact({ fileSetId, path, contentType: entry.contentType ?? undefined, hash: entry.hash ?? undefined }) as unknown as FileSetFileOutputs };
+        return { ...result, inputs: wire.compact({ fileSetId, path, contentType: entry.contentType ?? undefined, hash: entry.hash ?? undefined }) as unknown as FileSetFileOutputs };
       }
       return result;
     });
@@ -183,18 +190,18 @@ export const fileSetFileProvider: pulumi.dynamic.ResourceProvider<FileSetFileInp
     if (olds.hash === news.hash && olds.hash !== null && (news.contentType === undefined || news.contentType === olds.contentType)) {
       // Same bytes, e.g. only the source path changed: nothing to send.
       const { __provider: _p, ...rest } = olds as FileSetFileOutputs & { __provider?: string };
-      return { outs: compact({ ...rest, source: news.source, content: news.content }) };
+      return { outs: wire.compact({ ...rest, source: news.source, content: news.content }) };
     }
     return { outs: await upload(news, 'uploading') };
   },
 
   async delete(_id, props) {
-    await withClient(async (client) => {
+    await rt.withClient(async (client) => {
       try {
         await client.deleteFileByPath(props.fileSetId, props.path);
       } catch (e) {
-        if (isNotFound(e)) return;
-        throw failure(`deleting "${props.path}" from FileSet ${props.fileSetId}`, e);
+        if (wire.isNotFound(e)) return;
+        throw wire.failure(`deleting "${props.path}" from FileSet ${props.fileSetId}`, e);
       }
     });
   },

@@ -4,17 +4,15 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import type { ConnectorContext, FileSet as ApiFileSet, UpdateFileSetRequest } from '../client/types';
-import { storeCredentials, withClient } from './runtime';
-import {
-  Failure,
-  changedKeys,
-  compact,
-  failure,
-  isNotFound,
-  isUnknown,
-  optionalType,
-  requireString,
-} from './wire';
+import * as runtimeModule from './runtime';
+import type { Failure } from './wire';
+import * as wireModule from './wire';
+
+// Plain copies of the helper modules, so the serialized provider carries their code by value. Referenced as
+// modules, they would serialize as require("domo-filesets/dist/provider/…") in a user's project: a private
+// path the package does not export, and one that ties old state to this version's file layout.
+const wire = { ...wireModule };
+const rt = { ...runtimeModule };
 
 /** Inputs of a FileSet as the provider sees them (after the engine resolved them). */
 export interface FileSetInputs {
@@ -48,9 +46,9 @@ export interface FileSetOutputs {
 }
 
 /** Fields that identify a FileSet: changing one replaces it. */
-export const FILESET_REPLACE_KEYS = ['connector', 'accountId', 'connectorContext'] as const;
+const FILESET_REPLACE_KEYS = ['connector', 'accountId', 'connectorContext'] as const;
 /** Fields updated in place (forceDestroy only changes what delete does). */
-export const FILESET_UPDATE_KEYS = ['name', 'description', 'aiEnabled', 'forceDestroy'] as const;
+const FILESET_UPDATE_KEYS = ['name', 'description', 'aiEnabled', 'forceDestroy'] as const;
 
 function toOutputs(fs: ApiFileSet, forceDestroy: unknown): FileSetOutputs {
   return {
@@ -80,14 +78,14 @@ function normalize(o: Record<string, unknown>): Record<string, unknown> {
 
 function checkFileSet(news: Record<string, unknown>): Failure[] {
   const f: Failure[] = [];
-  requireString(f, news, 'name');
-  optionalType(f, news, 'description', 'string');
-  optionalType(f, news, 'aiEnabled', 'boolean');
-  optionalType(f, news, 'connector', 'string');
-  optionalType(f, news, 'accountId', 'number');
-  optionalType(f, news, 'forceDestroy', 'boolean');
+  wire.requireString(f, news, 'name');
+  wire.optionalType(f, news, 'description', 'string');
+  wire.optionalType(f, news, 'aiEnabled', 'boolean');
+  wire.optionalType(f, news, 'connector', 'string');
+  wire.optionalType(f, news, 'accountId', 'number');
+  wire.optionalType(f, news, 'forceDestroy', 'boolean');
   const cc = news.connectorContext;
-  if (cc !== undefined && cc !== null && !isUnknown(cc)) {
+  if (cc !== undefined && cc !== null && !wire.isUnknown(cc)) {
     const c = cc as Record<string, unknown>;
     if (typeof cc !== 'object' || Array.isArray(cc) || typeof c.connector !== 'string' || c.connector === '') {
       f.push({ property: 'connectorContext', reason: 'connectorContext must be an object with a non-empty "connector" string' });
@@ -101,7 +99,7 @@ function checkFileSet(news: Record<string, unknown>): Failure[] {
 /** The FileSet's provider: what travels to the engine's provider host. */
 export const fileSetProvider: pulumi.dynamic.ResourceProvider<FileSetInputs, FileSetOutputs> = {
   async configure(req) {
-    storeCredentials(req.config);
+    rt.storeCredentials(req.config);
   },
 
   async check(_olds, news) {
@@ -113,18 +111,18 @@ export const fileSetProvider: pulumi.dynamic.ResourceProvider<FileSetInputs, Fil
     const o = normalize(olds as unknown as Record<string, unknown>);
     const n = normalize(news as unknown as Record<string, unknown>);
     if (news.forceDestroy === undefined) n.forceDestroy = undefined;
-    const replaces = changedKeys(o, n, FILESET_REPLACE_KEYS);
-    const updates = changedKeys(o, n, FILESET_UPDATE_KEYS);
+    const replaces = wire.changedKeys(o, n, FILESET_REPLACE_KEYS);
+    const updates = wire.changedKeys(o, n, FILESET_UPDATE_KEYS);
     // forceDestroy absent means false: turning it off must reach the state before a destroy reads it.
     if (news.forceDestroy === undefined && olds.forceDestroy === true) updates.push('forceDestroy');
     return { changes: replaces.length + updates.length > 0, replaces };
   },
 
   async create(inputs) {
-    return withClient(async (client) => {
+    return rt.withClient(async (client) => {
       let created: ApiFileSet;
       try {
-        created = await client.createFileSet(compact({
+        created = await client.createFileSet(wire.compact({
           name: inputs.name,
           description: inputs.description,
           aiEnabled: inputs.aiEnabled,
@@ -133,7 +131,7 @@ export const fileSetProvider: pulumi.dynamic.ResourceProvider<FileSetInputs, Fil
           connectorContext: inputs.connectorContext,
         }));
       } catch (e) {
-        throw failure(`creating FileSet "${inputs.name}"`, e);
+        throw wire.failure(`creating FileSet "${inputs.name}"`, e);
       }
       try {
         // Read back: the create response may omit server-filled fields; a failure here undoes the create.
@@ -141,22 +139,22 @@ export const fileSetProvider: pulumi.dynamic.ResourceProvider<FileSetInputs, Fil
         return { id: created.id, outs: toOutputs(full, inputs.forceDestroy) };
       } catch (e) {
         await client.deleteFileSet(created.id).catch(() => undefined);
-        throw failure(`creating FileSet "${inputs.name}" (rolled back ${created.id})`, e);
+        throw wire.failure(`creating FileSet "${inputs.name}" (rolled back ${created.id})`, e);
       }
     });
   },
 
   async read(id, props) {
-    return withClient(async (client) => {
+    return rt.withClient(async (client) => {
       let fs: ApiFileSet;
       try {
         fs = await client.getFileSet(id);
       } catch (e) {
-        if (isNotFound(e)) return {};
-        throw failure(`reading FileSet ${id}`, e);
+        if (wire.isNotFound(e)) return {};
+        throw wire.failure(`reading FileSet ${id}`, e);
       }
       const outs = toOutputs(fs, props && props.forceDestroy);
-      const inputs = compact({
+      const inputs = wire.compact({
         name: fs.name,
         description: fs.description === null ? undefined : fs.description,
         aiEnabled: fs.aiEnabled === null ? undefined : fs.aiEnabled,
@@ -180,19 +178,19 @@ export const fileSetProvider: pulumi.dynamic.ResourceProvider<FileSetInputs, Fil
       const { __provider: _p, ...rest } = olds as FileSetOutputs & { __provider?: string };
       return { outs: { ...rest, forceDestroy: news.forceDestroy === true } };
     }
-    return withClient(async (client) => {
+    return rt.withClient(async (client) => {
       try {
         const fs = await client.updateFileSet(id, req);
         return { outs: toOutputs(fs, news.forceDestroy) };
       } catch (e) {
-        if (isNotFound(e)) throw failure(`updating FileSet ${id}: it no longer exists (run pulumi refresh)`, e);
-        throw failure(`updating FileSet ${id}`, e);
+        if (wire.isNotFound(e)) throw wire.failure(`updating FileSet ${id}: it no longer exists (run pulumi refresh)`, e);
+        throw wire.failure(`updating FileSet ${id}`, e);
       }
     });
   },
 
   async delete(id, props) {
-    await withClient(async (client) => {
+    await rt.withClient(async (client) => {
       let heldPath: string | undefined;
       try {
         if (props.forceDestroy !== true) {
@@ -203,8 +201,8 @@ export const fileSetProvider: pulumi.dynamic.ResourceProvider<FileSetInputs, Fil
         }
         if (heldPath === undefined) await client.deleteFileSet(id);
       } catch (e) {
-        if (isNotFound(e)) return;
-        throw failure(`deleting FileSet ${id}`, e);
+        if (wire.isNotFound(e)) return;
+        throw wire.failure(`deleting FileSet ${id}`, e);
       }
       if (heldPath !== undefined) {
         throw new Error(

@@ -6,23 +6,15 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import type { FileSetSpec } from '../loader/types';
-import { loaderLib, storeCredentials, withClient } from './runtime';
-import {
-  Failure,
-  PROVIDER_KEY,
-  UNKNOWN,
-  changedKeys,
-  compact,
-  describe,
-  failure,
-  isNotFound,
-  isUnknown,
-  optionalStrings,
-  optionalType,
-  partialFailure,
-  remotePathProblem,
-  requireString,
-} from './wire';
+import * as runtimeModule from './runtime';
+import type { Failure } from './wire';
+import * as wireModule from './wire';
+
+// Plain copies of the helper modules, so the serialized provider carries their code by value. Referenced as
+// modules, they would serialize as require("domo-filesets/dist/provider/…") in a user's project: a private
+// path the package does not export, and one that ties old state to this version's file layout.
+const wire = { ...wireModule };
+const rt = { ...runtimeModule };
 
 /** Inputs of a FileSetFolder as the provider sees them; `digest` is computed by check. */
 export interface FileSetFolderInputs {
@@ -49,9 +41,9 @@ export interface FileSetFolderOutputs extends FileSetFolderInputs {
 }
 
 /** Fields that identify a folder: changing one replaces it. */
-export const FOLDER_REPLACE_KEYS = ['fileSetId', 'directoryPath'] as const;
+const FOLDER_REPLACE_KEYS = ['fileSetId', 'directoryPath'] as const;
 /** Fields whose change needs a sync. */
-export const FOLDER_UPDATE_KEYS = ['digest', 'include', 'exclude', 'prune', 'maxDeletes', 'maxDeletePercent', 'allowEmpty'] as const;
+const FOLDER_UPDATE_KEYS = ['digest', 'include', 'exclude', 'prune', 'maxDeletes', 'maxDeletePercent', 'allowEmpty'] as const;
 
 /** Marks a state digest that must differ from any real one, so the next up syncs again. */
 const INCOMPLETE = 'incomplete';
@@ -77,7 +69,7 @@ function withDefaults(o: Record<string, unknown>): Record<string, unknown> {
 
 function syncOptions(inputs: FileSetFolderInputs) {
   const path = require('node:path') as typeof import('node:path');
-  return compact({
+  return wire.compact({
     fileSetId: inputs.fileSetId,
     source: path.resolve(inputs.source),
     include: inputs.include,
@@ -97,7 +89,7 @@ function changedNothing(e: unknown): boolean {
 }
 
 function inputsOnly(o: FileSetFolderInputs): FileSetFolderInputs {
-  return compact({
+  return wire.compact({
     fileSetId: o.fileSetId,
     source: o.source,
     include: o.include,
@@ -115,20 +107,20 @@ function inputsOnly(o: FileSetFolderInputs): FileSetFolderInputs {
  * the resource (with a digest that forces the next up to sync again) instead of losing track of the files.
  */
 async function sync(id: string, inputs: FileSetFolderInputs & { __provider?: string }, previous?: Partial<FileSetFolderOutputs>): Promise<FileSetFolderOutputs> {
-  const loader = loaderLib();
-  return withClient(async (client) => {
+  const loader = rt.loaderLib();
+  return rt.withClient(async (client) => {
     try {
       const r = await loader.syncFolder(client, syncOptions(inputs));
       return { ...inputsOnly(inputs), directoryPath: inputs.directoryPath ?? '', digest: r.digest, fileCount: r.fileCount, totalBytes: r.totalBytes };
     } catch (e) {
       const action = `syncing ${inputs.source} into FileSet ${inputs.fileSetId} at "${inputs.directoryPath ?? ''}"`;
-      if (changedNothing(e)) throw failure(action, e);
-      throw partialFailure(describe(action, e), id, {
+      if (changedNothing(e)) throw wire.failure(action, e);
+      throw wire.partialFailure(wire.describeError(action, e), id, {
         ...inputsOnly(inputs),
         fileCount: previous?.fileCount ?? 0,
         totalBytes: previous?.totalBytes ?? 0,
         digest: INCOMPLETE,
-        [PROVIDER_KEY]: inputs.__provider,
+        [wire.PROVIDER_KEY]: inputs.__provider,
       });
     }
   });
@@ -137,36 +129,36 @@ async function sync(id: string, inputs: FileSetFolderInputs & { __provider?: str
 /** The FileSetFolder's provider. */
 export const fileSetFolderProvider: pulumi.dynamic.ResourceProvider<FileSetFolderInputs, FileSetFolderOutputs> = {
   async configure(req) {
-    storeCredentials(req.config);
+    rt.storeCredentials(req.config);
   },
 
   async check(_olds, news) {
     const n = { ...(news as unknown as Record<string, unknown>) };
     const f: Failure[] = [];
-    requireString(f, n, 'fileSetId');
-    requireString(f, n, 'source');
-    optionalStrings(f, n, 'include');
-    optionalStrings(f, n, 'exclude');
-    optionalType(f, n, 'directoryPath', 'string');
-    optionalType(f, n, 'prune', 'boolean');
-    optionalType(f, n, 'allowEmpty', 'boolean');
-    optionalType(f, n, 'maxDeletes', 'number');
-    optionalType(f, n, 'maxDeletePercent', 'number');
+    wire.requireString(f, n, 'fileSetId');
+    wire.requireString(f, n, 'source');
+    wire.optionalStrings(f, n, 'include');
+    wire.optionalStrings(f, n, 'exclude');
+    wire.optionalType(f, n, 'directoryPath', 'string');
+    wire.optionalType(f, n, 'prune', 'boolean');
+    wire.optionalType(f, n, 'allowEmpty', 'boolean');
+    wire.optionalType(f, n, 'maxDeletes', 'number');
+    wire.optionalType(f, n, 'maxDeletePercent', 'number');
     if (typeof n.maxDeletes === 'number' && !(Number.isInteger(n.maxDeletes) && n.maxDeletes >= 0)) {
       f.push({ property: 'maxDeletes', reason: `maxDeletes must be a whole number >= 0 (got ${n.maxDeletes})` });
     }
     if (typeof n.maxDeletePercent === 'number' && !(n.maxDeletePercent >= 0 && n.maxDeletePercent <= 100)) {
       f.push({ property: 'maxDeletePercent', reason: `maxDeletePercent must be from 0 to 100 (got ${n.maxDeletePercent})` });
     }
-    if (typeof n.directoryPath === 'string' && n.directoryPath !== UNKNOWN) {
+    if (typeof n.directoryPath === 'string' && n.directoryPath !== wire.UNKNOWN) {
       // "/handbook/" and "handbook" name the same prefix; keep one spelling so they do not diff.
       n.directoryPath = n.directoryPath.replace(/^\/+|\/+$/g, '');
-      const problem = remotePathProblem(n.directoryPath as string, true);
+      const problem = wire.remotePathProblem(n.directoryPath as string, true);
       if (problem) f.push({ property: 'directoryPath', reason: `directoryPath "${n.directoryPath}" ${problem}` });
     }
     if (f.length === 0) {
-      if ([n.source, n.include, n.exclude, n.directoryPath].some(isUnknown)) {
-        n.digest = UNKNOWN;
+      if ([n.source, n.include, n.exclude, n.directoryPath].some(wire.isUnknown)) {
+        n.digest = wire.UNKNOWN;
       } else {
         const path = require('node:path') as typeof import('node:path');
         const fs = require('node:fs') as typeof import('node:fs');
@@ -181,7 +173,7 @@ export const fileSetFolderProvider: pulumi.dynamic.ResourceProvider<FileSetFolde
           f.push({ property: 'source', reason: `source "${n.source}" is not a directory (resolved to ${abs}, relative to the project directory)` });
         } else {
           try {
-            const d = await loaderLib().folderDigest(compact({
+            const d = await rt.loaderLib().folderDigest(wire.compact({
               source: abs,
               include: n.include as string[] | undefined,
               exclude: n.exclude as string[] | undefined,
@@ -189,20 +181,20 @@ export const fileSetFolderProvider: pulumi.dynamic.ResourceProvider<FileSetFolde
             }));
             n.digest = d.digest;
           } catch (e) {
-            f.push({ property: 'source', reason: describe(`hashing ${n.source}`, e) });
+            f.push({ property: 'source', reason: wire.describeError(`hashing ${n.source}`, e) });
           }
         }
       }
     }
-    const inputs = compact(n) as unknown as FileSetFolderInputs;
+    const inputs = wire.compact(n) as unknown as FileSetFolderInputs;
     return f.length ? { inputs, failures: f } : { inputs };
   },
 
   async diff(_id, olds, news) {
     const o = withDefaults(olds as unknown as Record<string, unknown>);
     const n = withDefaults(news as unknown as Record<string, unknown>);
-    const replaces = changedKeys(o, n, FOLDER_REPLACE_KEYS);
-    const updates = changedKeys(o, n, FOLDER_UPDATE_KEYS);
+    const replaces = wire.changedKeys(o, n, FOLDER_REPLACE_KEYS);
+    const updates = wire.changedKeys(o, n, FOLDER_UPDATE_KEYS);
     return { changes: replaces.length + updates.length > 0, replaces };
   },
 
@@ -220,14 +212,14 @@ export const fileSetFolderProvider: pulumi.dynamic.ResourceProvider<FileSetFolde
     const p = (props ?? {}) as Partial<FileSetFolderOutputs>;
     const fileSetId = p.fileSetId || parsed.fileSetId;
     const directoryPath = p.directoryPath ?? parsed.directoryPath;
-    return withClient(async (client) => {
+    return rt.withClient(async (client) => {
       try {
         await client.getFileSet(fileSetId);
       } catch (e) {
-        if (isNotFound(e)) return {};
-        throw failure(`reading FileSet ${fileSetId}`, e);
+        if (wire.isNotFound(e)) return {};
+        throw wire.failure(`reading FileSet ${fileSetId}`, e);
       }
-      const { [PROVIDER_KEY]: _p, ...old } = p as Partial<FileSetFolderOutputs> & { [PROVIDER_KEY]?: string };
+      const { [wire.PROVIDER_KEY]: _p, ...old } = p as Partial<FileSetFolderOutputs> & { [wire.PROVIDER_KEY]?: string };
       if (!p.source) {
         // Import: only the remote side is known; the program's source decides the next sync.
         let fileCount = 0;
@@ -237,7 +229,7 @@ export const fileSetFolderProvider: pulumi.dynamic.ResourceProvider<FileSetFolde
           totalBytes += e.size ?? 0;
         }
         const outs = { fileSetId, directoryPath, source: '', fileCount, totalBytes, digest: INCOMPLETE };
-        return { id: `${fileSetId}/${directoryPath}`, props: outs, inputs: compact({ fileSetId, directoryPath }) as unknown as FileSetFolderOutputs };
+        return { id: `${fileSetId}/${directoryPath}`, props: outs, inputs: wire.compact({ fileSetId, directoryPath }) as unknown as FileSetFolderOutputs };
       }
       const drift = await remoteDrift(client, { ...(old as FileSetFolderInputs), fileSetId, directoryPath });
       const outs = { ...old, fileSetId, directoryPath, digest: drift ? `drifted: ${drift}` : (old.digest as string) } as FileSetFolderOutputs;
@@ -246,10 +238,10 @@ export const fileSetFolderProvider: pulumi.dynamic.ResourceProvider<FileSetFolde
   },
 
   async delete(_id, props) {
-    const loader = loaderLib();
-    await withClient(async (client) => {
+    const loader = rt.loaderLib();
+    await rt.withClient(async (client) => {
       try {
-        await loader.removeFolderFiles(client, compact({
+        await loader.removeFolderFiles(client, wire.compact({
           fileSetId: props.fileSetId,
           directoryPath: props.directoryPath ?? '',
           source: props.source || '.',
@@ -257,8 +249,8 @@ export const fileSetFolderProvider: pulumi.dynamic.ResourceProvider<FileSetFolde
           exclude: props.exclude,
         }));
       } catch (e) {
-        if (isNotFound(e)) return;
-        throw failure(`removing the files of ${props.source} from FileSet ${props.fileSetId} at "${props.directoryPath ?? ''}"`, e);
+        if (wire.isNotFound(e)) return;
+        throw wire.failure(`removing the files of ${props.source} from FileSet ${props.fileSetId} at "${props.directoryPath ?? ''}"`, e);
       }
     });
   },
@@ -269,7 +261,7 @@ export const fileSetFolderProvider: pulumi.dynamic.ResourceProvider<FileSetFolde
  * folder. Planned with the loader (read-only), so excluded paths and prune behave exactly as in a sync. When
  * the local folder is gone, drift cannot be judged and is not reported.
  */
-async function remoteDrift(client: Parameters<Parameters<typeof withClient>[0]>[0], inputs: FileSetFolderInputs): Promise<string | undefined> {
+async function remoteDrift(client: Parameters<Parameters<typeof rt.withClient>[0]>[0], inputs: FileSetFolderInputs): Promise<string | undefined> {
   const path = require('node:path') as typeof import('node:path');
   const fs = require('node:fs') as typeof import('node:fs');
   const abs = path.resolve(inputs.source);
@@ -287,7 +279,7 @@ async function remoteDrift(client: Parameters<Parameters<typeof withClient>[0]>[
     dot: false,
     line: 0,
   };
-  const report = await loaderLib().planManifest({ file: 'FileSetFolder', dir: process.cwd(), filesets: [spec] }, { client });
+  const report = await rt.loaderLib().planManifest({ file: 'FileSetFolder', dir: process.cwd(), filesets: [spec] }, { client });
   const s = report.filesets[0] && report.filesets[0].summary;
   if (!s) return undefined;
   const parts: string[] = [];

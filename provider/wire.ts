@@ -4,8 +4,12 @@
  * (google-protobuf's Struct.fromJavaScript throws on it).
  */
 
+// Code in this file travels inside `__provider`, where compiled `exports.X` references to exported consts
+// would dangle: functions here use the local names, and the exports are aliases.
+const UNKNOWN_VALUE = '04da6b54-80e4-46f7-96ec-b56ff0331ba9';
+
 /** The value the engine sends during preview for inputs that are not known yet. */
-export const UNKNOWN = '04da6b54-80e4-46f7-96ec-b56ff0331ba9';
+export const UNKNOWN = UNKNOWN_VALUE;
 
 /** Key of the serialized provider in inputs and outputs. */
 export const PROVIDER_KEY = '__provider';
@@ -18,7 +22,7 @@ export interface Failure {
 
 /** True for the preview-time unknown sentinel (also when nested in an array or object). */
 export function isUnknown(v: unknown): boolean {
-  if (v === UNKNOWN) return true;
+  if (v === UNKNOWN_VALUE) return true;
   if (Array.isArray(v)) return v.some(isUnknown);
   if (v && typeof v === 'object') return Object.values(v as Record<string, unknown>).some(isUnknown);
   return false;
@@ -60,7 +64,7 @@ export function changedKeys(olds: Record<string, unknown>, news: Record<string, 
 /** Checks a required non-empty string (unknown passes). */
 export function requireString(f: Failure[], inputs: Record<string, unknown>, key: string): void {
   const v = inputs[key];
-  if (v === UNKNOWN) return;
+  if (v === UNKNOWN_VALUE) return;
   if (typeof v !== 'string' || v.trim() === '') f.push({ property: key, reason: `${key} is required and must be a non-empty string` });
 }
 
@@ -96,14 +100,14 @@ export function isNotFound(e: unknown): boolean {
 }
 
 /** The one-line message of an error, prefixed with what was being done. */
-export function describe(action: string, e: unknown): string {
+export function describeError(action: string, e: unknown): string {
   const msg = e instanceof Error ? e.message : String(e);
   return `${action}: ${msg.split('\n')[0]}`;
 }
 
 /** An error for the engine that names the action (one line, no stack for the user to read). */
 export function failure(action: string, e: unknown): Error {
-  const err = new Error(describe(action, e));
+  const err = new Error(describeError(action, e));
   const code = e && typeof e === 'object' ? (e as { code?: unknown }).code : undefined;
   if (typeof code === 'string') (err as Error & { code?: string }).code = code;
   return err;

@@ -56,8 +56,10 @@ export function buildPackage(): BuiltPackage {
   const pkgDir = join(projectDir, 'node_modules', 'domo-filesets');
   mkdirSync(pkgDir, { recursive: true });
   copyFileSync(join(REPO, 'package.json'), join(pkgDir, 'package.json'));
-  // Dependencies of the package (undici, p-limit, ...) resolve from the repository's node_modules.
+  // Dependencies of the package (undici, p-limit, ...) resolve from the repository's node_modules, and the
+  // project has its own @pulumi/pulumi (the same files, so one module instance by real path).
   symlinkSync(join(REPO, 'node_modules'), join(pkgDir, 'node_modules'), 'dir');
+  symlinkSync(join(REPO, 'node_modules', '@pulumi'), join(projectDir, 'node_modules', '@pulumi'), 'dir');
   writeFileSync(join(projectDir, 'Pulumi.yaml'), 'name: domo-filesets-example\nruntime: nodejs\n');
   const tsc = join(REPO, 'node_modules', 'typescript', 'bin', 'tsc');
   const r = spawnSync(process.execPath, [tsc, '-p', join(REPO, 'tsconfig.build.json'), '--outDir', join(pkgDir, 'dist'), '--declaration', 'false', '--sourceMap', 'false'], { encoding: 'utf8' });
@@ -101,6 +103,34 @@ export async function captureProviders(program: () => pulumi.Resource[] | Promis
   const resources = await program();
   await Promise.all(resources.map((r) => new Promise((resolve) => r.urn.apply(resolve))));
   return seen;
+}
+
+/**
+ * Serializes the providers the way a user's program does: a plain Node process (no jest globals) in the
+ * project directory, `require('domo-filesets/provider')` from node_modules, resources constructed under
+ * setMocks. Returns `__provider` per type token.
+ */
+export function captureInstalledProviders(projectDir: string): Record<string, string> {
+  const script = `
+    const pulumi = require('@pulumi/pulumi');
+    const seen = {};
+    pulumi.runtime.setMocks({
+      newResource: (a) => { seen[a.type] = a.inputs.__provider; return { id: a.name + '-id', state: a.inputs }; },
+      call: (a) => a.inputs,
+    }, 'domo-filesets-example', 'dev', false).then(async () => {
+      const { FileSet, FileSetFile, FileSetFolder } = require('domo-filesets/provider');
+      const rs = [
+        new FileSet('docs', { name: 'n' }),
+        new FileSetFile('f', { fileSetId: 'x', path: 'a.md', content: 'x' }),
+        new FileSetFolder('d', { fileSetId: 'x', source: 'docs' }),
+      ];
+      await Promise.all(rs.map((r) => new Promise((res) => r.urn.apply(res))));
+      process.stdout.write(JSON.stringify(seen));
+    }).catch((e) => { console.error(e); process.exit(1); });
+  `;
+  const r = spawnSync(process.execPath, ['-e', script], { cwd: projectDir, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir() } });
+  if (r.status !== 0) throw new Error(`serializing the installed providers failed:\n${r.stderr}`);
+  return JSON.parse(r.stdout) as Record<string, string>;
 }
 
 /** Result of Check. */

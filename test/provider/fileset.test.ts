@@ -130,7 +130,7 @@ describe('FileSet lifecycle', () => {
   });
 
   it('without configuration or environment it fails with a hint and no token', async () => {
-    const { clearCredentials } = await import('../../provider/runtime');
+    const { clearCredentials } = require('../../provider/runtime') as typeof import('../../provider/runtime');
     clearCredentials();
     try {
       await expect(p.read!('x', {} as FileSetOutputs)).rejects.toThrow(/pulumi config set --secret domo:token/);

@@ -1,0 +1,263 @@
+/**
+ * The providers run exactly as `pulumi up/preview/refresh/destroy` runs them: serialized under setMocks,
+ * loaded by Pulumi's own provider host from `__provider`, driven over gRPC against the emulator, with
+ * `domo-filesets` resolved from the project's node_modules (a fresh build of this repository).
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DomoFilesClient } from '../../client';
+import { startEmulator, type EmulatorHandle } from '../../emulator';
+import { FileSet, FileSetFile, FileSetFolder } from '../../provider';
+import { buildPackage, captureInstalledProviders, captureProviders, startHost, secret, urnOf, UNKNOWN, PULUMI_VERSION, type BuiltPackage, type Host } from './harness';
+
+const CANARY = `canary-${randomBytes(12).toString('hex')}`;
+const T = {
+  fileSet: 'pulumi-nodejs:dynamic/domo-filesets:FileSet',
+  file: 'pulumi-nodejs:dynamic/domo-filesets:FileSetFile',
+  folder: 'pulumi-nodejs:dynamic/domo-filesets:FileSetFolder',
+};
+
+let pkg: BuiltPackage;
+let emu: EmulatorHandle;
+let client: DomoFilesClient;
+/** Serialized in a plain Node process from the installed package: what a user's `pulumi up` stores. */
+let providers: Record<string, string>;
+/** Serialized under jest from this repository's TypeScript sources. */
+let sourceProviders: Record<string, string>;
+const hosts: Host[] = [];
+const seenOutputs: unknown[] = [];
+
+beforeAll(async () => {
+  pkg = buildPackage();
+  emu = await startEmulator({ token: CANARY });
+  client = new DomoFilesClient({ baseUrl: emu.url, token: CANARY, retry: { attempts: 1 } });
+  const registered = await captureProviders(() => [
+    new FileSet('docs', { name: 'engine-docs' }),
+    new FileSetFile('about', { fileSetId: 'x', path: 'about.md', content: 'x' }),
+    new FileSetFolder('handbook', { fileSetId: 'x', source: 'docs' }),
+  ]);
+  sourceProviders = Object.fromEntries(registered.map((r) => [r.type, String(r.inputs.__provider)]));
+  providers = captureInstalledProviders(pkg.projectDir);
+  mkdirSync(join(pkg.projectDir, 'docs', 'guide'), { recursive: true });
+  writeFileSync(join(pkg.projectDir, 'docs', 'intro.md'), '# intro');
+  writeFileSync(join(pkg.projectDir, 'docs', 'guide', 'setup.md'), '# setup');
+}, 240000);
+
+afterAll(async () => {
+  for (const h of hosts) await h.stop();
+  await client?.close();
+  await emu?.close();
+  pkg?.remove();
+});
+
+async function host(env?: Record<string, string>): Promise<Host> {
+  const h = await startHost({ cwd: pkg.projectDir, env });
+  hosts.push(h);
+  return h;
+}
+
+/** Check then Create, as `pulumi up` does for a new resource. */
+async function up(h: Host, type: string, name: string, news: Record<string, unknown>): Promise<{ id: string; inputs: Record<string, unknown>; outs: Record<string, unknown> }> {
+  const urn = urnOf(type, name);
+  const checked = await h.check(urn, {}, { ...news, __provider: providers[type] });
+  expect(checked.failures).toEqual([]);
+  const created = await h.create(urn, checked.inputs);
+  seenOutputs.push(created.properties);
+  return { id: created.id, inputs: checked.inputs, outs: created.properties };
+}
+
+describe(`provider host of @pulumi/pulumi ${PULUMI_VERSION}`, () => {
+  let h: Host;
+  let fs: { id: string; inputs: Record<string, unknown>; outs: Record<string, unknown> };
+  const fsUrn = urnOf(T.fileSet, 'docs');
+
+  beforeAll(async () => {
+    h = await host();
+    // Secret config arrives wrapped; the host unwraps it and answers acceptSecrets=false.
+    const res = await h.configure({ 'domo:baseUrl': emu.url, 'domo:token': secret(CANARY), 'domo-filesets-example:forceDestroy': 'false' });
+    expect(res.acceptSecrets).toBe(false);
+  });
+
+  it('serialized providers carry no token and no client, pool or limiter instances', () => {
+    expect(Object.keys(providers).sort()).toEqual([T.fileSet, T.file, T.folder].sort());
+    for (const text of [...Object.values(providers), ...Object.values(sourceProviders)]) {
+      expect(text).toContain('exports.handler');
+      expect(text).not.toContain(CANARY);
+      expect(text).not.toMatch(/undici|p-limit|yocto-queue|pLimit\(|new Agent\(/);
+      // Only Node built-ins are required by name; the package's own code travels by value, and its client
+      // and loader are required at call time through the public subpaths.
+      const required = [...text.matchAll(/require\((["'])([^"']+)\1\)/g)].map((m) => m[2]);
+      for (const r of required) expect(r).toMatch(/^(node:)?[a-z_]+$/);
+      // A compiled `exports.X` inside a serialized function would point at the host's module, not ours.
+      expect(text.replace(/^exports\.handler = /m, '')).not.toMatch(/\bexports\.[A-Za-z_]/);
+    }
+  });
+
+  it('check returns failures over the wire instead of failing the RPC', async () => {
+    const r = await h.check(fsUrn, {}, { name: '', aiEnabled: 'yes', __provider: providers[T.fileSet] });
+    expect(r.failures.map((f) => f.property).sort()).toEqual(['aiEnabled', 'name']);
+  });
+
+  it('pulumi up: creates a FileSet with the secret token from config', async () => {
+    fs = await up(h, T.fileSet, 'docs', { name: 'engine-docs', description: 'v1' });
+    expect(fs.outs).toMatchObject({ name: 'engine-docs', description: 'v1', forceDestroy: false, __provider: providers[T.fileSet] });
+    expect((await client.getFileSet(fs.id)).name).toBe('engine-docs');
+  });
+
+  it('pulumi preview with unknowns: a folder and a file whose FileSet id is not known yet', async () => {
+    const folder = await h.check(urnOf(T.folder, 'pre'), {}, { fileSetId: UNKNOWN, source: 'docs', __provider: providers[T.folder] });
+    expect(folder.failures).toEqual([]);
+    expect(folder.inputs.digest).toMatch(/^[0-9a-f]{64}$/);
+    const file = await h.check(urnOf(T.file, 'pre'), {}, { fileSetId: UNKNOWN, path: 'a.md', content: UNKNOWN, __provider: providers[T.file] });
+    expect(file.failures).toEqual([]);
+    expect(file.inputs.hash).toBe(UNKNOWN);
+    const diff = await h.diff(fs.id, fsUrn, fs.outs, { name: UNKNOWN, __provider: providers[T.fileSet] });
+    expect(diff).toEqual({ changes: 'some', replaces: [], deleteBeforeReplace: false });
+  });
+
+  let folder: { id: string; inputs: Record<string, unknown>; outs: Record<string, unknown> };
+  let file: { id: string; inputs: Record<string, unknown>; outs: Record<string, unknown> };
+
+  it('pulumi up: syncs a folder (source relative to the project directory) and uploads a file', async () => {
+    folder = await up(h, T.folder, 'handbook', { fileSetId: fs.id, source: 'docs', directoryPath: 'handbook' });
+    expect(folder.outs).toMatchObject({ fileCount: 2, totalBytes: 14, digest: folder.inputs.digest });
+    file = await up(h, T.file, 'about', { fileSetId: fs.id, path: 'about.md', content: '# about' });
+    expect(file.outs).toMatchObject({ path: 'about.md', size: 7, hash: file.inputs.hash });
+    const paths: string[] = [];
+    for await (const e of client.listFiles(fs.id, { filesOnly: true })) paths.push(e.path);
+    expect(paths.sort()).toEqual(['about.md', 'handbook/guide/setup.md', 'handbook/intro.md']);
+  });
+
+  it('pulumi preview of the same program after the provider code changed: no diff', async () => {
+    const changed: Record<string, string> = {};
+    for (const [t, text] of Object.entries(providers)) changed[t] = `${text}\n// a newer domo-filesets\n`;
+    for (const [type, r, news] of [
+      [T.fileSet, fs, { name: 'engine-docs', description: 'v1' }],
+      [T.folder, folder, { fileSetId: fs.id, source: 'docs', directoryPath: 'handbook' }],
+      [T.file, file, { fileSetId: fs.id, path: 'about.md', content: '# about' }],
+    ] as const) {
+      const urn = urnOf(type, 'x');
+      const checked = await h.check(urn, r.inputs, { ...news, __provider: changed[type] });
+      expect(checked.inputs.__provider).toBe(changed[type]);
+      expect(await h.diff(r.id, urn, r.outs, checked.inputs)).toEqual({ changes: 'none', replaces: [], deleteBeforeReplace: false });
+    }
+  });
+
+  it('pulumi up after edits: in-place updates return complete outputs with the new provider', async () => {
+    const v2 = `${providers[T.fileSet]}\n// v2\n`;
+    const checked = await h.check(fsUrn, fs.inputs, { name: 'engine-docs', description: 'v2', __provider: v2 });
+    expect(await h.diff(fs.id, fsUrn, fs.outs, checked.inputs)).toMatchObject({ changes: 'some', replaces: [] });
+    const outs = await h.update(fs.id, fsUrn, fs.outs, checked.inputs);
+    seenOutputs.push(outs);
+    expect(outs).toMatchObject({ name: 'engine-docs', description: 'v2', created: fs.outs.created, __provider: v2 });
+    expect(Object.keys(outs).sort()).toEqual(Object.keys(fs.outs).sort());
+    fs = { ...fs, inputs: checked.inputs, outs };
+
+    writeFileSync(join(pkg.projectDir, 'docs', 'intro.md'), '# intro, edited');
+    const fUrn = urnOf(T.folder, 'handbook');
+    const fChecked = await h.check(fUrn, folder.inputs, { fileSetId: fs.id, source: 'docs', directoryPath: 'handbook', __provider: providers[T.folder] });
+    expect(fChecked.inputs.digest).not.toBe(folder.inputs.digest);
+    expect(await h.diff(folder.id, fUrn, folder.outs, fChecked.inputs)).toMatchObject({ changes: 'some', replaces: [] });
+    const fOuts = await h.update(folder.id, fUrn, folder.outs, fChecked.inputs);
+    seenOutputs.push(fOuts);
+    expect(fOuts).toMatchObject({ fileCount: 2, totalBytes: 22, digest: fChecked.inputs.digest });
+    folder = { ...folder, inputs: fChecked.inputs, outs: fOuts };
+  });
+
+  it('a path change replaces the file', async () => {
+    const urn = urnOf(T.file, 'about');
+    const checked = await h.check(urn, file.inputs, { fileSetId: fs.id, path: 'docs/about.md', content: '# about', __provider: providers[T.file] });
+    expect(await h.diff(file.id, urn, file.outs, checked.inputs)).toEqual({ changes: 'some', replaces: ['path'], deleteBeforeReplace: false });
+  });
+
+  it('pulumi refresh after out-of-band edits shows the drift; the next preview wants to put it back', async () => {
+    await client.updateFileSet(fs.id, { name: 'renamed-in-domo' });
+    await client.uploadFile(fs.id, { path: 'about.md', source: { content: 'edited in domo' } });
+    const r = await h.read(fs.id, fsUrn, fs.outs, fs.inputs);
+    seenOutputs.push(r.properties);
+    expect(r.id).toBe(fs.id);
+    expect(r.properties).toMatchObject({ name: 'renamed-in-domo', description: 'v2', __provider: fs.outs.__provider });
+    expect(await h.diff(fs.id, fsUrn, r.properties, fs.inputs)).toMatchObject({ changes: 'some', replaces: [] });
+
+    const fr = await h.read(file.id, urnOf(T.file, 'about'), file.outs, file.inputs);
+    expect(fr.properties.hash).not.toBe(file.inputs.hash);
+    expect(await h.diff(file.id, urnOf(T.file, 'about'), fr.properties, file.inputs)).toMatchObject({ changes: 'some', replaces: [] });
+    const restored = await h.update(file.id, urnOf(T.file, 'about'), fr.properties, file.inputs);
+    expect(restored.hash).toBe(file.inputs.hash);
+    file = { ...file, outs: restored };
+  });
+
+  it('import (Resource.get): read with only the provider in the inputs', async () => {
+    const r = await h.read(fs.id, urnOf(T.fileSet, 'adopted'), {}, { __provider: providers[T.fileSet] });
+    expect(r).toMatchObject({ id: fs.id, properties: { name: 'renamed-in-domo', description: 'v2' }, inputs: { name: 'renamed-in-domo' } });
+  });
+
+  it('pulumi destroy: a FileSet that still holds files is refused, then goes after its files', async () => {
+    await expect(h.delete(fs.id, fsUrn, fs.outs)).rejects.toThrow(/refusing to delete FileSet .*forceDestroy: true/);
+    expect((await client.getFileSet(fs.id)).id).toBe(fs.id);
+    await h.delete(file.id, urnOf(T.file, 'about'), file.outs);
+    await h.delete(folder.id, urnOf(T.folder, 'handbook'), folder.outs);
+    await h.delete(fs.id, fsUrn, fs.outs);
+    await expect(client.getFileSet(fs.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    // Already gone (deleted by hand, or a retried destroy): success, and refresh drops it.
+    await h.delete(fs.id, fsUrn, fs.outs);
+    const gone = await h.read(fs.id, fsUrn, fs.outs, fs.inputs);
+    expect(gone.id).toBe('');
+  });
+
+  it('the token never shows in outputs or in the host output', () => {
+    expect(JSON.stringify(seenOutputs)).not.toContain(CANARY);
+    expect(h.output()).not.toContain(CANARY);
+  });
+});
+
+describe('credentials', () => {
+  it('a provider serialized from the TypeScript sources runs in the host as well', async () => {
+    const h = await host();
+    await h.configure({ 'domo:baseUrl': emu.url, 'domo:token': secret(CANARY) });
+    const urn = urnOf(T.fileSet, 'src');
+    const checked = await h.check(urn, {}, { name: 'engine-src', __provider: sourceProviders[T.fileSet] });
+    const created = await h.create(urn, checked.inputs);
+    expect(created.properties).toMatchObject({ name: 'engine-src', __provider: sourceProviders[T.fileSet] });
+    await h.delete(created.id, urn, created.properties);
+    await expect(client.getFileSet(created.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('a plain (non-secret) config token works too', async () => {
+    const h = await host();
+    await h.configure({ 'domo:baseUrl': emu.url, 'domo:token': CANARY });
+    const r = await up(h, T.fileSet, 'plain', { name: 'engine-plain' });
+    await h.delete(r.id, urnOf(T.fileSet, 'plain'), r.outs);
+    expect(h.output()).not.toContain(CANARY);
+  });
+
+  it('without config, DOMO_BASE_URL and DOMO_DEVELOPER_TOKEN of the pulumi process are the fallback', async () => {
+    const h = await host({ DOMO_BASE_URL: emu.url, DOMO_DEVELOPER_TOKEN: CANARY });
+    await h.configure({});
+    const r = await up(h, T.fileSet, 'env', { name: 'engine-env' });
+    expect(r.outs.name).toBe('engine-env');
+    await h.delete(r.id, urnOf(T.fileSet, 'env'), r.outs);
+    expect(JSON.stringify(r.outs)).not.toContain(CANARY);
+  });
+
+  it('no credentials at all: create fails with a one-line hint, nothing created, no token printed', async () => {
+    const h = await host();
+    await h.configure({});
+    const urn = urnOf(T.fileSet, 'none');
+    const checked = await h.check(urn, {}, { name: 'engine-none', __provider: providers[T.fileSet] });
+    await expect(h.create(urn, checked.inputs)).rejects.toThrow(/pulumi config set --secret domo:token/);
+    expect(await client.findFileSetsByName('engine-none')).toEqual([]);
+  });
+
+  it('a wrong token fails the create without echoing it', async () => {
+    const h = await host();
+    await h.configure({ 'domo:baseUrl': emu.url, 'domo:token': secret('wrong-token-xyz') });
+    const urn = urnOf(T.fileSet, 'wrong');
+    const checked = await h.check(urn, {}, { name: 'engine-wrong', __provider: providers[T.fileSet] });
+    const err = await h.create(urn, checked.inputs).then(() => undefined, (e: Error) => e);
+    expect(err?.message).toMatch(/creating FileSet "engine-wrong": 401/);
+    expect(err?.message).not.toContain('wrong-token-xyz');
+    expect(h.output()).not.toContain('wrong-token-xyz');
+  });
+});
