@@ -82,23 +82,45 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     };
     recorder.request(route.operationId);
     let fault: FaultKind | null = null;
+    // Log once both the response is over and the handler has returned, so a request whose client went
+    // away mid-handler is logged with the path the handler saw and status 0 (no response was delivered).
+    let closed = false;
+    let handlerDone = false;
+    let logged = false;
+    const logEntry = (): void => {
+      if (logged) return;
+      logged = true;
+      const status = fault === 'reset' || !res.writableFinished ? 0 : res.statusCode;
+      recorder.entry({ operationId: ctx.operationId, method: req.method ?? 'GET', fileSetId: ctx.log.fileSetId, path: ctx.log.path, status });
+    };
     res.on('close', () => {
-      recorder.entry({ operationId: ctx.operationId, method: req.method ?? 'GET', fileSetId: ctx.log.fileSetId, path: ctx.log.path, status: fault === 'reset' ? 0 : res.statusCode });
+      closed = true;
+      if (handlerDone) logEntry();
     });
     try {
-      const drawn = plan.next();
-      fault = faultFromHeader(req.headers['x-emulator-fault']) ?? drawn;
-      if (fault) recorder.fault(fault);
-      if (fault === 'reset') return resetMidRequest(req);
-      if (fault === '500') throw errors.internal();
-      if (fault === '429') throw errors.tooManyRequests(retryAfter);
-      if (fault === 'slow') await sleep(slowMs);
-      if (closing) return;
-      if (route.operationId !== 'getFileContent') authorize(req);
-      const result = await HANDLERS[route.operationId](app, ctx);
-      await writeResult(res, result, recorder);
-    } catch (e) {
-      await writeError(res, e, recorder);
+      await run();
+    } finally {
+      handlerDone = true;
+      if (closed) logEntry();
+    }
+
+    async function run(): Promise<void> {
+      try {
+        const drawn = plan.next();
+        fault = faultFromHeader(req.headers['x-emulator-fault']) ?? drawn;
+        if (fault) recorder.fault(fault);
+        if (fault === 'reset') return resetMidRequest(req);
+        if (fault === '500') throw errors.internal();
+        if (fault === '429') throw errors.tooManyRequests(retryAfter);
+        if (fault === 'slow') await sleep(slowMs);
+        // The client gave up during the delay: do not act on a request nobody waits for.
+        if (closing || closed) return;
+        if (ctx.operationId !== 'getFileContent') authorize(req);
+        const result = await HANDLERS[ctx.operationId](app, ctx);
+        await writeResult(res, result, recorder);
+      } catch (e) {
+        await writeError(res, e, recorder);
+      }
     }
   };
 

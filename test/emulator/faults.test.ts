@@ -77,6 +77,28 @@ describe('x-emulator-fault header', () => {
     expect((await emu.req('GET', `${API}/filesets/${fs.id}`)).body).toMatchObject({ fileCount: 0, size: 0 });
   });
 
+  it('a request whose client leaves during a slow fault is not acted on and is logged with status 0', async () => {
+    const slow = await startEmu({ slowMs: 300 });
+    try {
+      const fs = await slow.createFileSet();
+      await slow.upload(fs.id, '', 'keep.txt', 'k');
+      const ac = new AbortController();
+      const pending = fetch(`${slow.url}${API}/filesets/${fs.id}/path?path=keep.txt`, {
+        method: 'DELETE',
+        headers: { 'X-DOMO-Developer-Token': TOKEN, 'x-emulator-fault': 'slow' },
+        signal: ac.signal,
+      }).catch(() => 'aborted');
+      await new Promise((r) => setTimeout(r, 50));
+      ac.abort();
+      expect(await pending).toBe('aborted');
+      for (let i = 0; i < 100 && !slow.e.requestLog().some((l) => l.operationId === 'deleteFileByPath'); i++) await new Promise((r) => setTimeout(r, 20));
+      expect(slow.e.requestLog().find((l) => l.operationId === 'deleteFileByPath')).toMatchObject({ status: 0 });
+      expect((await slow.req('GET', `${API}/filesets/${fs.id}/path?path=keep.txt`)).status).toBe(200);
+    } finally {
+      await slow.close();
+    }
+  });
+
   it('reset on a bodiless request drops the connection', async () => {
     expect(await raw(emu.url, 'GET', `${API}/filesets/x`, null, { 'x-emulator-fault': 'reset' })).toEqual({ reset: true });
   });
