@@ -163,7 +163,7 @@ export const fileSetFolderProvider: pulumi.dynamic.ResourceProvider<FileSetFolde
         const path = require('node:path') as typeof import('node:path');
         const fs = require('node:fs') as typeof import('node:fs');
         const abs = path.resolve(n.source as string);
-        let isDir = false;
+        let isDir: boolean;
         try {
           isDir = fs.statSync(abs).isDirectory();
         } catch {

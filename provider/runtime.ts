@@ -107,7 +107,7 @@ export function connect(): clientModule.DomoFilesClient {
     });
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
-    throw new Error(`domo-filesets: ${msg}; in a Pulumi stack: pulumi config set domo:instance NAME (or domo:baseUrl URL) and pulumi config set --secret domo:token TOKEN`);
+    throw new Error(`domo-filesets: ${msg}; in a Pulumi stack: pulumi config set domo:instance NAME (or domo:baseUrl URL) and pulumi config set --secret domo:token TOKEN`, { cause: e });
   }
 }
 
