@@ -6,7 +6,7 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import pLimit from 'p-limit';
-import type { DomoFilesClient } from '../client';
+import type { DomoFilesClient, FileSet } from '../client';
 import type { PlannedDelete, PlannedUpload } from './plan';
 import { isNotFound } from './remote';
 import type { TargetPlan } from './gather';
@@ -107,8 +107,8 @@ async function ensureFileSet(client: DomoFilesClient, w: Work): Promise<void> {
   try {
     if (!t.fileSet) {
       const fs = await client.createFileSet({ name: t.name, ...(t.description !== undefined ? { description: t.description } : {}) });
-      w.outcome.id = fs.id;
-      w.outcome.created = true;
+      w.outcome.id = await settleCreateRace(client, t.name, fs);
+      w.outcome.created = w.outcome.id === fs.id;
     } else if (t.updateDescription && t.description !== undefined) {
       await client.updateFileSet(t.fileSet.id, { description: t.description });
     }
@@ -118,6 +118,25 @@ async function ensureFileSet(client: DomoFilesClient, w: Work): Promise<void> {
     w.outcome.result.failed += Math.max(1, t.fileSet ? 0 : w.uploads.length);
     w.outcome.error = { message: `${what}: ${message(e)}`, count: w.outcome.result.failed };
   }
+}
+
+/**
+ * Two runs that both found no FileSet may both create one (names are not unique in Domo). Right after
+ * creating, look again: every racer picks the same winner (oldest `created`, then smallest id), and a
+ * racer whose own FileSet lost deletes it — it was created an instant ago and nothing uploads into a
+ * loser — so all runs converge on one FileSet.
+ */
+async function settleCreateRace(client: DomoFilesClient, name: string, mine: FileSet): Promise<string> {
+  const same = await client.findFileSetsByName(name);
+  if (same.length < 2) return mine.id;
+  const winner = [...same].sort((a, b) => (a.created ?? '').localeCompare(b.created ?? '') || a.id.localeCompare(b.id))[0];
+  if (winner.id === mine.id) return mine.id;
+  try {
+    await client.deleteFileSet(mine.id);
+  } catch (e) {
+    if (!isNotFound(e)) throw e;
+  }
+  return winner.id;
 }
 
 async function existsLocally(abs: string): Promise<boolean> {
