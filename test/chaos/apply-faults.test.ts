@@ -19,7 +19,10 @@ import {
 const FULL = process.env.CHAOS === 'full';
 const FILES = FULL ? 2000 : 300;
 const MAX_RUNS = 3;
-const SEEDS = FULL ? [1, 2, 3] : [7];
+/** Fixed seeds; on a `cold` seed the remote holds none of the local files yet (a first sync under faults). */
+const SEEDS: { seed: number; cold: boolean }[] = FULL
+  ? [{ seed: 1, cold: false }, { seed: 2, cold: true }, { seed: 3, cold: false }]
+  : [{ seed: 7, cold: false }, { seed: 8, cold: true }];
 
 jest.setTimeout(FULL ? 30 * 60_000 : 6 * 60_000);
 beforeAll(assertBuilt);
@@ -35,8 +38,8 @@ function rel(i: number): string {
 }
 
 describe(`apply ${FILES} files with prune under faults`, () => {
-  for (const seed of SEEDS) {
-    it(`seed ${seed}: every run succeeds or deletes nothing it should not; converges within ${MAX_RUNS} runs; exact, no duplicates`, async () => {
+  for (const { seed, cold } of SEEDS) {
+    it(`seed ${seed}${cold ? ' (cold)' : ''}: every run succeeds or deletes nothing it should not; converges within ${MAX_RUNS} runs; exact, no duplicates`, async () => {
       const ws: Workspace = await workspace('chaos');
       const dataDir = await mkdtemp(join(tmpdir(), 'domo-filesets-chaos-data-'));
       let be: Backend | undefined;
@@ -55,7 +58,7 @@ describe(`apply ${FILES} files with prune under faults`, () => {
           const seedEmu = await startBackend({ dataDir });
           const fsId = (await seedEmu.client.createFileSet({ name: 'chaos-kb' })).id;
           for (let i = 0; i < FILES; i += 1) {
-            if (i % 10 >= 6) continue;
+            if (cold || i % 10 >= 6) continue;
             await seedEmu.client.uploadFile(fsId, { path: `kb/${rel(i)}`, source: { content: content(i, i % 10 === 0 ? 1 : 0) } });
           }
           for (let i = 0; i < Math.ceil(FILES / 20); i += 1) {
@@ -117,6 +120,7 @@ describe(`apply ${FILES} files with prune under faults`, () => {
         const log = be.emu.requestLog();
         const figures = {
           seed,
+          cold,
           files: FILES,
           runs,
           failedRuns,

@@ -281,3 +281,37 @@ export async function startBarrierProxy(target: string, count: number, pick: (re
       }),
   };
 }
+
+/**
+ * A pass-through proxy that adds `x-emulator-fault: <kind>` to the requests `pick` chooses, so the emulator
+ * fails exactly those (every retry included, when `pick` keeps choosing them). Counts what it faulted.
+ */
+export async function startFaultProxy(target: string, kind: FaultKind, pick: (req: import('node:http').IncomingMessage) => boolean): Promise<Proxy & { faulted(): number }> {
+  const http = await import('node:http');
+  const t = new URL(target);
+  let n = 0;
+  const server = http.createServer((req, res) => {
+    const headers: Record<string, string | string[] | undefined> = { ...req.headers, host: t.host };
+    if (pick(req)) {
+      n += 1;
+      headers['x-emulator-fault'] = kind;
+    }
+    const up = http.request({ host: t.hostname, port: t.port, method: req.method, path: req.url, headers }, (r) => {
+      res.writeHead(r.statusCode ?? 502, r.headers);
+      r.pipe(res);
+    });
+    up.on('error', () => res.destroy());
+    req.pipe(up);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as import('node:net').AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    faulted: () => n,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
