@@ -24,6 +24,8 @@ export interface RunOptions {
   okCodes?: number[];
   /** Keep at most this many characters of stdout (JSON reports can be large). */
   maxStdout?: number;
+  /** Kill the child after this long (default 30 minutes) so one hung run cannot stall the benchmark. */
+  timeoutMs?: number;
 }
 
 let gnuTime: string | null | undefined;
@@ -78,10 +80,12 @@ export async function runMeasured(argv: string[], opts: RunOptions = {}): Promis
       if (errLen < 1024 * 1024) err.push(b);
       errLen += b.length;
     });
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 30 * 60 * 1000);
     child.on('error', reject);
-    child.on('close', (code) =>
-      resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }),
-    );
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+    });
   });
   const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
   let peakRssMB: number | null = null;

@@ -45,10 +45,38 @@ export function summarizeProfile(file: string, top = 20): string {
 }
 
 if (require.main === module) {
-  const [file, top] = process.argv.slice(2);
+  const [file, top, callers] = process.argv.slice(2);
   if (!file) {
-    process.stderr.write('usage: node dist/bench/profile.js FILE.cpuprofile [TOP]\n');
+    process.stderr.write('usage: node dist/bench/profile.js FILE.cpuprofile [TOP] [FUNCTION-NAME-TO-SHOW-CALLERS-OF]\n');
     process.exit(1);
   }
-  process.stdout.write(summarizeProfile(file, top ? Number(top) : 25) + '\n');
+  if (callers) {
+    const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as CpuProfile;
+    const rows = [...callersOf(profile, callers).entries()].sort((a, b) => b[1] - a[1]).slice(0, top ? Number(top) : 10);
+    process.stdout.write(rows.map(([k, ms]) => `${ms.toFixed(0).padStart(7)} ms  ${k}`).join('\n') + '\n');
+  } else {
+    process.stdout.write(summarizeProfile(file, top ? Number(top) : 25) + '\n');
+  }
+}
+
+/** Callers (two frames up) of the functions named `name`, with the self time spent under each. */
+export function callersOf(profile: CpuProfile, name: string, depth = 3): Map<string, number> {
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const out = new Map<string, number>();
+  for (let i = 0; i < profile.samples.length; i++) {
+    const n = byId.get(profile.samples[i]);
+    if (!n || n.callFrame.functionName !== name) continue;
+    const chain: string[] = [];
+    let p = parent.get(n.id);
+    while (p != null && chain.length < depth) {
+      const f = byId.get(p)!.callFrame;
+      chain.push(`${f.functionName || '(anon)'}@${f.url.split('/').slice(-2).join('/')}:${f.lineNumber + 1}`);
+      p = parent.get(p);
+    }
+    const key = chain.join(' < ');
+    out.set(key, (out.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+  }
+  return out;
 }

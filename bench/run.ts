@@ -91,7 +91,8 @@ async function main(): Promise<void> {
   const log = (msg: string): void => {
     process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${msg}\n`);
   };
-  const cliBin = path.join(repoRoot, 'dist', 'cli', 'bin.js');
+  // BENCH_CLI benchmarks another build of the CLI (e.g. an older checkout) against this harness.
+  const cliBin = process.env.BENCH_CLI ? path.resolve(process.env.BENCH_CLI) : path.join(repoRoot, 'dist', 'cli', 'bin.js');
   const loaderModule = path.join(repoRoot, 'dist', 'loader', 'index.js');
   if (!fs.existsSync(cliBin)) throw new Error(`${cliBin} is missing: run npm run build first`);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'domo-filesets-bench-'));
