@@ -9,7 +9,7 @@
  * - `startHost()` spawns the host, reads its port from the first stdout line and wraps the RPCs.
  */
 import { spawn, spawnSync, ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
@@ -18,11 +18,26 @@ import * as pulumi from '@pulumi/pulumi';
 /** The repository root. */
 export const REPO = join(__dirname, '..', '..');
 
-const PULUMI_DIR = dirname(require.resolve('@pulumi/pulumi/package.json'));
+/**
+ * The @pulumi/pulumi the simulated user project runs (host and serialization): this repository's, or the one
+ * in ENGINE_PULUMI_NODE_MODULES (a node_modules directory holding another version, e.g. the peer minimum).
+ */
+const PROJECT_PULUMI_MODULES = process.env.ENGINE_PULUMI_NODE_MODULES || join(REPO, 'node_modules');
+const PROJECT_PULUMI_DIR = join(PROJECT_PULUMI_MODULES, '@pulumi', 'pulumi');
 /** The host script the engine starts as the `pulumi-resource-pulumi-nodejs` plugin. */
-export const HOST_SCRIPT = join(PULUMI_DIR, 'cmd', 'dynamic-provider', 'index.js');
+export const HOST_SCRIPT = join(PROJECT_PULUMI_DIR, 'cmd', 'dynamic-provider', 'index.js');
 /** Version of @pulumi/pulumi the host comes from. */
-export const PULUMI_VERSION: string = require(join(PULUMI_DIR, 'package.json')).version;
+export const PULUMI_VERSION: string = JSON.parse(readFileSync(join(PROJECT_PULUMI_DIR, 'package.json'), 'utf8')).version;
+/** True when the host's version is at least `v` (features differ across the supported range). */
+export function hostAtLeast(v: string): boolean {
+  const a = PULUMI_VERSION.split('.').map(Number);
+  const b = v.split('.').map(Number);
+  for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return a[i] > b[i];
+  return true;
+}
+
+// This process's own copy, used for the gRPC stubs (the wire protocol is the same across versions).
+const PULUMI_DIR = dirname(require.resolve('@pulumi/pulumi/package.json'));
 
 // The generated stubs and messages must be used with the google-protobuf copy that @pulumi/pulumi loads.
 const providerGrpc = require(join(PULUMI_DIR, 'proto', 'provider_grpc_pb.js'));
@@ -56,10 +71,13 @@ export function buildPackage(): BuiltPackage {
   const pkgDir = join(projectDir, 'node_modules', 'domo-filesets');
   mkdirSync(pkgDir, { recursive: true });
   copyFileSync(join(REPO, 'package.json'), join(pkgDir, 'package.json'));
-  // Dependencies of the package (undici, p-limit, ...) resolve from the repository's node_modules, and the
-  // project has its own @pulumi/pulumi (the same files, so one module instance by real path).
-  symlinkSync(join(REPO, 'node_modules'), join(pkgDir, 'node_modules'), 'dir');
-  symlinkSync(join(REPO, 'node_modules', '@pulumi'), join(projectDir, 'node_modules', '@pulumi'), 'dir');
+  // The project's node_modules looks like a user's: the package's dependencies (undici, p-limit, ...) from the
+  // repository, and one @pulumi/pulumi that both the package and the program resolve.
+  for (const dep of readdirSync(join(REPO, 'node_modules'))) {
+    if (dep === '@pulumi' || dep.startsWith('.')) continue;
+    symlinkSync(join(REPO, 'node_modules', dep), join(projectDir, 'node_modules', dep), 'dir');
+  }
+  symlinkSync(join(PROJECT_PULUMI_MODULES, '@pulumi'), join(projectDir, 'node_modules', '@pulumi'), 'dir');
   writeFileSync(join(projectDir, 'Pulumi.yaml'), 'name: domo-filesets-example\nruntime: nodejs\n');
   const tsc = join(REPO, 'node_modules', 'typescript', 'bin', 'tsc');
   const r = spawnSync(process.execPath, [tsc, '-p', join(REPO, 'tsconfig.build.json'), '--outDir', join(pkgDir, 'dist'), '--declaration', 'false', '--sourceMap', 'false'], { encoding: 'utf8' });

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { DomoFilesClient } from '../../client';
 import { startEmulator, type EmulatorHandle } from '../../emulator';
 import { FileSet, FileSetFile, FileSetFolder } from '../../provider';
-import { buildPackage, captureInstalledProviders, captureProviders, startHost, secret, urnOf, UNKNOWN, PULUMI_VERSION, type BuiltPackage, type Host } from './harness';
+import { buildPackage, captureInstalledProviders, captureProviders, startHost, secret, urnOf, UNKNOWN, PULUMI_VERSION, hostAtLeast, type BuiltPackage, type Host } from './harness';
 
 const CANARY = `canary-${randomBytes(12).toString('hex')}`;
 const T = {
@@ -189,8 +189,12 @@ describe(`provider host of @pulumi/pulumi ${PULUMI_VERSION}`, () => {
   });
 
   it('import (Resource.get): read with only the provider in the inputs', async () => {
-    const r = await h.read(fs.id, urnOf(T.fileSet, 'adopted'), {}, { __provider: providers[T.fileSet] });
-    expect(r).toMatchObject({ id: fs.id, properties: { name: 'renamed-in-domo', description: 'v2' }, inputs: { name: 'renamed-in-domo' } });
+    // A modern engine sends a Get with no properties, only inputs; older hosts only look at properties.
+    const only = { __provider: providers[T.fileSet] };
+    const r = await h.read(fs.id, urnOf(T.fileSet, 'adopted'), hostAtLeast('3.216.0') ? {} : only, only);
+    expect(r).toMatchObject({ id: fs.id, properties: { name: 'renamed-in-domo', description: 'v2' } });
+    // Hosts from 3.216 forward the inputs read returns (older ones drop them; the engine then uses outputs).
+    if (hostAtLeast('3.216.0')) expect(r.inputs).toMatchObject({ name: 'renamed-in-domo' });
   });
 
   it('pulumi destroy: a FileSet that still holds files is refused, then goes after its files', async () => {
