@@ -315,3 +315,97 @@ export async function startFaultProxy(target: string, kind: FaultKind, pick: (re
       }),
   };
 }
+
+/** A canned answer of a scripted proxy. */
+export interface Scripted {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/**
+ * A proxy that answers the requests `script` picks itself (a status and a JSON body, like Domo's gateway) and
+ * forwards the rest to the emulator; request bodies it answers are drained, not forwarded. Records what it
+ * received (method, URL, the token header) so tests can check what reached it.
+ */
+export async function startScriptedProxy(target: string, script: (req: import('node:http').IncomingMessage) => Scripted | null): Promise<Proxy & { seen: { method: string; url: string; token: string | undefined }[] }> {
+  const http = await import('node:http');
+  const t = new URL(target);
+  const seen: { method: string; url: string; token: string | undefined }[] = [];
+  const server = http.createServer((req, res) => {
+    const tok = req.headers['x-domo-developer-token'];
+    seen.push({ method: req.method ?? '', url: req.url ?? '', token: Array.isArray(tok) ? tok[0] : tok });
+    const canned = script(req);
+    if (canned) {
+      req.resume();
+      req.on('end', () => {
+        const body = canned.body === undefined ? '' : JSON.stringify(canned.body);
+        res.writeHead(canned.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...(canned.headers ?? {}) });
+        res.end(body);
+      });
+      return;
+    }
+    const up = http.request({ host: t.hostname, port: t.port, method: req.method, path: req.url, headers: { ...req.headers, host: t.host } }, (r) => {
+      res.writeHead(r.statusCode ?? 502, r.headers);
+      r.pipe(res);
+    });
+    up.on('error', () => res.destroy());
+    req.pipe(up);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as import('node:net').AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    seen,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/**
+ * A proxy that holds the first request `pick` chooses until the test calls release(): the test changes the
+ * local tree at a known point of an apply (after the scan and plan, before the uploads), then lets it go on.
+ */
+export async function startGateProxy(target: string, pick: (req: import('node:http').IncomingMessage) => boolean): Promise<Proxy & { arrived: Promise<void>; release(): void }> {
+  let release!: () => void;
+  const released = new Promise<void>((r) => (release = r));
+  let arrivedResolve!: () => void;
+  const arrived = new Promise<void>((r) => (arrivedResolve = r));
+  let gated = false;
+  const http = await import('node:http');
+  const t = new URL(target);
+  const server = http.createServer((req, res) => {
+    const go = (): void => {
+      const up = http.request({ host: t.hostname, port: t.port, method: req.method, path: req.url, headers: { ...req.headers, host: t.host } }, (r) => {
+        res.writeHead(r.statusCode ?? 502, r.headers);
+        r.pipe(res);
+      });
+      up.on('error', () => res.destroy());
+      req.pipe(up);
+    };
+    if (!gated && pick(req)) {
+      gated = true;
+      req.pause();
+      arrivedResolve();
+      void released.then(go);
+      return;
+    }
+    go();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as import('node:net').AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    arrived,
+    release,
+    close: () =>
+      new Promise<void>((resolve) => {
+        release();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
