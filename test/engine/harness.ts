@@ -36,6 +36,9 @@ export function hostAtLeast(v: string): boolean {
   return true;
 }
 
+/** Whether the host falls back to a Get's inputs to find `__provider` (newer hosts; modern engines send no properties). */
+export const HOST_READS_GET_INPUTS: boolean = readFileSync(HOST_SCRIPT, 'utf8').includes('req.getInputs()');
+
 // This process's own copy, used for the gRPC stubs (the wire protocol is the same across versions).
 const PULUMI_DIR = dirname(require.resolve('@pulumi/pulumi/package.json'));
 
