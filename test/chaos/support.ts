@@ -409,3 +409,9 @@ export async function startGateProxy(target: string, pick: (req: import('node:ht
       }),
   };
 }
+
+/** Log entries of operations that change data and succeeded (2xx): what a refused run must not have. */
+export function successfulMutations(log: RequestLogEntry[]): RequestLogEntry[] {
+  const MUTATING = new Set(['createFileSet', 'updateFileSet', 'deleteFileSet', 'createFile', 'deleteFile', 'deleteFileByPath', 'initiateSplitFileUpload', 'uploadSplitFilePart', 'finalizeSplitFileUpload', 'abortSplitFileUpload']);
+  return log.filter((e) => MUTATING.has(e.operationId) && e.status >= 200 && e.status < 300);
+}
