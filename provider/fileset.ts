@@ -138,7 +138,16 @@ export const fileSetProvider: pulumi.dynamic.ResourceProvider<FileSetInputs, Fil
         const full = await client.getFileSet(created.id);
         return { id: created.id, outs: toOutputs(full, inputs.forceDestroy) };
       } catch (e) {
-        await client.deleteFileSet(created.id).catch(() => undefined);
+        try {
+          await client.deleteFileSet(created.id);
+        } catch (rollback) {
+          // It exists and could not be undone: hand the id to the engine so state tracks it (ErrorResourceInitFailed).
+          const message = `${wire.describeError(`creating FileSet "${inputs.name}"`, e)}; rolling back ${created.id} failed too (${wire.describeError('delete', rollback)}), so it is kept in the state`;
+          throw wire.partialFailure(message, created.id, {
+            ...toOutputs(created, inputs.forceDestroy),
+            [wire.PROVIDER_KEY]: (inputs as FileSetInputs & { __provider?: string }).__provider,
+          });
+        }
         throw wire.failure(`creating FileSet "${inputs.name}" (rolled back ${created.id})`, e);
       }
     });

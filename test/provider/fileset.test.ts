@@ -129,6 +129,24 @@ describe('FileSet lifecycle', () => {
     expect(await fx.client.findFileSetsByName('unit-fs-rollback')).toEqual([]);
   });
 
+  it('create whose rollback fails too reports the id so the engine keeps tracking the FileSet', async () => {
+    const fail = (): Promise<never> => Promise.reject(Object.assign(new Error('500 Internal Server Error'), { code: 'SERVER_ERROR' }));
+    const get = jest.spyOn(DomoFilesClient.prototype, 'getFileSet').mockImplementationOnce(fail);
+    const del = jest.spyOn(DomoFilesClient.prototype, 'deleteFileSet').mockImplementationOnce(fail);
+    let err: (Error & { id?: string; properties?: Record<string, unknown> }) | undefined;
+    try {
+      err = await p.create({ name: 'unit-fs-stuck', __provider: 'code' } as FileSetInputs).then(() => undefined, (e) => e);
+    } finally {
+      get.mockRestore();
+      del.mockRestore();
+    }
+    const [stuck] = await fx.client.findFileSetsByName('unit-fs-stuck');
+    expect(err?.message).toMatch(/rolling back .* failed too/);
+    expect(err?.id).toBe(stuck.id);
+    expect(err?.properties).toMatchObject({ name: 'unit-fs-stuck', __provider: 'code' });
+    await fx.client.deleteFileSet(stuck.id);
+  });
+
   it('without configuration or environment it fails with a hint and no token', async () => {
     const { clearCredentials } = require('../../provider/runtime') as typeof import('../../provider/runtime');
     clearCredentials();
