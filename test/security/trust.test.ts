@@ -105,7 +105,8 @@ describe('the emulator rejects missing and wrong tokens', () => {
       const logStart = be.emu.requestLog().length;
       let checked = 0;
       for (const [method, url, body] of routes) {
-        for (const headers of [{}, { 'x-domo-developer-token': '' }, { 'x-domo-developer-token': 'wrong-token' }, { 'x-domo-developer-token': `${token}x` }, { 'x-domo-developer-token': token.slice(0, -1) }, { authorization: `Bearer ${token}` }]) {
+        const variants: Record<string, string>[] = [{}, { 'x-domo-developer-token': '' }, { 'x-domo-developer-token': 'wrong-token' }, { 'x-domo-developer-token': `${token}x` }, { 'x-domo-developer-token': token.slice(0, -1) }, { authorization: `Bearer ${token}` }];
+        for (const headers of variants) {
           const res = await fetch(url, { method, headers: { ...headers, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined, redirect: 'manual' });
           expect([method, url, res.status]).toEqual([method, url, 401]);
           await res.arrayBuffer();
