@@ -166,6 +166,14 @@ export function redactPath(pathAndQuery: string): string {
   return pathAndQuery.replace(/([?&](?:token|access_token|sig|signature)=)[^&#]*/gi, '$1REDACTED');
 }
 
+/** Longest request path shown in a message (the full one stays in `.path`): one stderr line stays readable. */
+const MAX_PATH_IN_MESSAGE = 200;
+
+/** The path as shown in a message: long query strings (e.g. a huge directoryPath) are cut with an ellipsis. */
+export function pathForMessage(p: string): string {
+  return p.length > MAX_PATH_IN_MESSAGE ? `${p.slice(0, MAX_PATH_IN_MESSAGE)}…` : p;
+}
+
 function attemptsText(n: number): string {
   return `${n} attempt${n === 1 ? '' : 's'}`;
 }
@@ -195,7 +203,7 @@ export function errorFromResponse(args: {
   const path = redactPath(scrub(args.path) ?? '');
   const reason = parsed.statusReason ?? STATUS_TEXT[args.status] ?? 'HTTP error';
   const details = [toe ? `toe ${toe}` : undefined, attemptsText(args.attempts)].filter(Boolean).join(', ');
-  const message = `${args.status} ${reason}: ${args.method} ${path}${domoMessage ? ` — ${domoMessage}` : ''} (${details})`;
+  const message = `${args.status} ${reason}: ${args.method} ${pathForMessage(path)}${domoMessage ? ` — ${domoMessage}` : ''} (${details})`;
   const init: DomoErrorInit = {
     status: args.status, method: args.method, path, toe, domoMessage, attempts: args.attempts,
     retryAfterMs: args.retryAfterMs,
@@ -217,7 +225,7 @@ export function networkError(args: { method: string; path: string; cause: unknow
   let what = [c?.code, c?.message].filter(Boolean).join(' ') || 'connection failed';
   if (args.token) what = what.split(args.token).join('***');
   const path = redactPath(args.path);
-  return new NetworkError(`Network error: ${args.method} ${path} — ${what} (${attemptsText(args.attempts)})`, {
+  return new NetworkError(`Network error: ${args.method} ${pathForMessage(path)} — ${what} (${attemptsText(args.attempts)})`, {
     method: args.method, path, attempts: args.attempts, cause: args.cause,
   });
 }

@@ -18,6 +18,14 @@ export function patternProblem(pattern: string): string | null {
 }
 
 /**
+ * Longest remote prefix accepted. The listing sends the prefix in the query string, and gateways refuse
+ * long URLs (431/414): a FileSet created under a longer prefix could never be listed, so never pruned.
+ */
+export const MAX_DIRECTORY_PATH = 1024;
+/** Longest single path segment, in UTF-8 bytes (the common file-system name limit). */
+export const MAX_SEGMENT_BYTES = 255;
+
+/**
  * Normalizes a remote prefix: no leading/trailing slash, NFC, "" for the root.
  * Returns an error string for `.`/`..`/empty segments or backslashes.
  */
@@ -26,8 +34,12 @@ export function normalizeDirectoryPath(raw: string): { value: string } | { probl
   if (trimmed === '') return { value: '' };
   if (trimmed.includes('\\')) return { problem: `directoryPath '${raw}' contains a backslash; use '/'` };
   if (trimmed.includes('\0')) return { problem: 'directoryPath contains a NUL character' };
+  if (trimmed.length > MAX_DIRECTORY_PATH) {
+    return { problem: `directoryPath is ${trimmed.length} characters; at most ${MAX_DIRECTORY_PATH}` };
+  }
   for (const seg of trimmed.split('/')) {
     if (seg === '' || seg === '.' || seg === '..') return { problem: `directoryPath '${raw}' has an empty, '.' or '..' segment` };
+    if (Buffer.byteLength(seg) > MAX_SEGMENT_BYTES) return { problem: `directoryPath has a segment of ${Buffer.byteLength(seg)} bytes; at most ${MAX_SEGMENT_BYTES}` };
   }
   return { value: trimmed };
 }

@@ -11,6 +11,7 @@ import pLimit from 'p-limit';
 import { LoaderError } from './errors';
 import { HashCache } from './hash-cache';
 import { sha256File } from './hash';
+import { assertUtf8Names } from './names';
 import { patternProblem } from './patterns';
 import type { ProgressCallback } from './types';
 
@@ -63,6 +64,7 @@ export async function scanSource(opts: ScanOptions): Promise<LocalFile[]> {
     throw new LoaderError(`source ${source} cannot be read (${errCode(e)})`);
   }
 
+  await assertUtf8Names(source, opts.dot ?? false);
   let entries: fg.Entry[];
   try {
     entries = await fg(include, {

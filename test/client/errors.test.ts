@@ -31,3 +31,13 @@ describe('error bodies', () => {
     expect(redactPath('/content?token=abc&x=1')).toBe('/content?token=REDACTED&x=1');
   });
 });
+
+describe('long request paths', () => {
+  it('cuts the path in the message to 200 characters and keeps the full path on the error', () => {
+    const long = `/api/files/v1/filesets/f/files/search?directoryPath=${'d%2F'.repeat(3000)}x`;
+    const e = errorFromResponse({ status: 431, method: 'POST', path: long, bodyText: '', attempts: 1 });
+    expect(e.path).toBe(long);
+    expect(e.message.length).toBeLessThan(400);
+    expect(e.message).toContain('…');
+  });
+});
