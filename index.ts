@@ -1,2 +1,50 @@
-/** domo-filesets: the public API. Subpaths: domo-filesets/{client,loader,provider,emulator}. */
-export * from './client';
+/**
+ * domo-filesets: the public API in one import — the Pulumi resources, the client, the loader and the
+ * emulator. This entry loads @pulumi/pulumi (for the resources); code that does not use Pulumi imports the
+ * subpaths instead: domo-filesets/client, domo-filesets/loader, domo-filesets/emulator.
+ *
+ * Names: `FileSet` here is the Pulumi resource; the API's FileSet object is exported as `FileSetInfo`.
+ */
+export * from './provider';
+export type { FileSet as FileSetInfo } from './client';
+export {
+  DomoFilesClient,
+  resolveClientConfig,
+  isDomoError,
+  DomoError,
+  NotFoundError,
+  ConflictError,
+  RateLimitedError,
+  UnauthorizedError,
+  ForbiddenError,
+  PayloadTooLargeError,
+  ServerError,
+  HttpError,
+  NetworkError,
+  ConfigError,
+  IntegrityError,
+} from './client';
+export type {
+  ClientOptions,
+  ConnectorContext,
+  CreateFileSetRequest,
+  UpdateFileSetRequest,
+  FileEntry,
+  FilePage,
+  ListFilesOptions,
+  SearchFileSetsOptions,
+  SearchBody,
+  SearchFilter,
+  FieldSort,
+  DateFilter,
+  QueryMatch,
+  QueryRequest,
+  UploadFileRequest,
+  UploadSource,
+  DownloadTarget,
+  DownloadResult,
+  RetryOptions,
+} from './client';
+export * from './loader';
+export { startEmulator, MemoryStore, DiskStore, FAULT_KINDS } from './emulator';
+export type { EmulatorHandle, EmulatorOptions, EmulatorStats, FaultKind, FaultOptions, RequestLogEntry } from './emulator';

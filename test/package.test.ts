@@ -15,3 +15,26 @@ describe('package.json contract', () => {
     expect(pkg.peerDependencies['@pulumi/pulumi']).toMatch(/^>=3\./);
   });
 });
+
+describe('entry points', () => {
+  it('the root re-exports the resources, the client, the loader and the emulator', () => {
+    const root = require('../index');
+    expect(typeof root.FileSet).toBe('function');
+    expect(typeof root.FileSetFile).toBe('function');
+    expect(typeof root.FileSetFolder).toBe('function');
+    expect(typeof root.DomoFilesClient).toBe('function');
+    expect(typeof root.loadManifest).toBe('function');
+    expect(typeof root.applyManifest).toBe('function');
+    expect(typeof root.startEmulator).toBe('function');
+  });
+
+  it('the client, loader and emulator subpaths load without @pulumi/pulumi', () => {
+    const { execFileSync } = require('node:child_process') as typeof import('node:child_process');
+    const dist = join(__dirname, '..', 'dist');
+    const out = execFileSync(process.execPath, ['-e', `
+      for (const sub of ['client', 'loader', 'emulator']) require(${JSON.stringify(dist)} + '/' + sub);
+      console.log(Object.keys(require.cache).some((k) => k.includes('@pulumi')));
+    `], { encoding: 'utf8' });
+    expect(out.trim()).toBe('false');
+  });
+});
