@@ -88,6 +88,11 @@ export function evaluateTargets(report: Pick<BenchReport, 'results' | 'corpora' 
 /** Display order of a corpus's rows, loader first. */
 const ROW_ORDER = ['cold', 'noop', 'change', 'plan', 'planNoCache', 'seedWay', 'curl', 'openssl', 'rcloneCold', 'rcloneNoop', 'checkCold', 'checkWarm'];
 
+function fileSize(bytes: number): string {
+  const MiB = 1024 * 1024;
+  return bytes >= MiB ? `${fmt(bytes / MiB)} MiB` : `${fmt(bytes / 1024)} KiB`;
+}
+
 function mb(bytes: number): string {
   return bytes >= 1e9 ? `${fmt(bytes / 1e9)} GB` : `${fmt(bytes / 1e6)} MB`;
 }
@@ -150,7 +155,7 @@ export function renderMarkdown(report: BenchReport): string {
   );
   lines.push(
     'Corpora: ' +
-      report.corpora.map((c) => `${c.name} = ${c.files.toLocaleString('en-US')} × ${mb(c.fileBytes)} (${mb(c.totalBytes)})`).join('; ') +
+      report.corpora.map((c) => `${c.name} = ${c.files.toLocaleString('en-US')} × ${fileSize(c.fileBytes)} (${mb(c.totalBytes)})`).join('; ') +
       '. Wall times are medians over the runs shown (one run when a run took over a minute); peak RSS is the maximum over runs. ' +
       'files/s and MB/s are over the whole corpus. API requests come from the emulator\'s counters.',
     '',

@@ -27,13 +27,15 @@ interface Options {
   keep: boolean;
   out: string;
   pageSize: number | null;
+  /** Re-evaluate the targets and re-render the markdown of an existing latest.json (no measuring). */
+  render: string | null;
 }
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 
 /** The loader's listing page size, read from the built loader when it exports one. */
 function detectPageSize(): number | null {
-  for (const mod of ['dist/loader/index.js', 'dist/client/index.js']) {
+  for (const mod of ['dist/loader/index.js', 'dist/loader/remote.js', 'dist/client/index.js']) {
     try {
       const m = require(path.join(repoRoot, mod)) as Record<string, unknown>;
       for (const k of ['LIST_PAGE_SIZE', 'PAGE_SIZE', 'DEFAULT_PAGE_SIZE', 'FILES_PAGE_SIZE']) {
@@ -56,6 +58,7 @@ function parseArgs(argv: string[]): Options {
     keep: false,
     out: '',
     pageSize: null,
+    render: null,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -72,9 +75,10 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--keep') o.keep = true;
     else if (a === '--out') o.out = path.resolve(val());
     else if (a === '--page-size') o.pageSize = Number(val());
+    else if (a === '--render') o.render = path.resolve(val());
     else if (a === '--help' || a === '-h') {
       process.stdout.write(
-        'usage: npm run bench -- [--quick] [--reps N] [--only A,B,C] [--skip-rclone] [--profile] [--keep] [--out DIR] [--page-size N]\n',
+        'usage: npm run bench -- [--quick] [--reps N] [--only A,B,C] [--skip-rclone] [--profile] [--keep] [--out DIR] [--page-size N] [--render latest.json]\n',
       );
       process.exit(0);
     } else throw new Error(`unknown option ${a} (see --help)`);
@@ -87,7 +91,18 @@ function parseArgs(argv: string[]): Options {
 
 async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
+  if (opts.render) {
+    const doc = JSON.parse(fs.readFileSync(opts.render, 'utf8')) as BenchReport;
+    if (opts.pageSize) doc.pageSize = opts.pageSize;
+    doc.notes = doc.notes.map((n) => n.replace(/listing page size \d+/, `listing page size ${doc.pageSize}`));
+    doc.targets = evaluateTargets(doc);
+    fs.writeFileSync(opts.render, JSON.stringify(doc, null, 2) + '\n');
+    fs.writeFileSync(opts.render.replace(/\.json$/, '.md'), renderMarkdown(doc));
+    process.stdout.write(renderMarkdown(doc));
+    return;
+  }
   const started = Date.now();
+  const startLoad = os.loadavg()[0];
   const log = (msg: string): void => {
     process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${msg}\n`);
   };
@@ -166,6 +181,7 @@ async function main(): Promise<void> {
   }
 
   report.notes.push(
+    `Load average (1 min) at the start ${startLoad.toFixed(1)}, at the end ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores: other processes on the machine share the CPU with the benchmark.`,
     'Every loader repetition starts from a reset emulator and no hash cache; the 1% change rewrites different files in each repetition.',
     'Baseline 4 (rclone) uses --checksum --transfers 8 against `rclone serve webdav`; webdav offers no hash in common with the local side, so rclone compares sizes only.',
     'Baseline 2 runs one curl process per file; its peak RSS is the largest single curl process.',
