@@ -121,8 +121,9 @@ export class DomoFilesClient {
     const mp = buildMultipart(parts);
     const headers: Record<string, string> = { accept: 'application/json', 'content-type': mp.contentType };
     if (mp.contentLength !== undefined) headers['content-length'] = String(mp.contentLength);
+    const whole = mp.toBuffer();
     return this.transport.json(
-      { method: 'POST', path, headers, body: () => mp.render(), signal },
+      { method: 'POST', path, headers, body: whole ? () => whole : () => mp.render(), signal },
       mp.replayable ? idempotency : 'never',
     );
   }

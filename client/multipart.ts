@@ -30,6 +30,11 @@ export interface MultipartBody {
   /** False when a part is a caller's stream: rendering twice would send a consumed stream. */
   replayable: boolean;
   render(): AsyncIterable<Buffer>;
+  /**
+   * The whole body as one Buffer when every part is already in memory and it is at most 1 MiB, else undefined.
+   * Sending one Buffer skips the per-request stream machinery, which costs more than the bytes themselves.
+   */
+  toBuffer(): Buffer | undefined;
 }
 
 /**
@@ -55,6 +60,9 @@ function dataSize(d: PartData): number | undefined {
   return d.size;
 }
 
+/** Bodies up to this size are sent as one Buffer (copying a few KiB is cheaper than a stream). */
+const MAX_COPIED_BODY = 1024 * 1024;
+
 /** Builds a multipart body from parts; nothing is read until render() is iterated. */
 export function buildMultipart(parts: FormPart[], boundary = `----domo-filesets-${randomBytes(12).toString('hex')}`): MultipartBody {
   const headers = parts.map((p) => partHeader(boundary, p));
@@ -66,6 +74,18 @@ export function buildMultipart(parts: FormPart[], boundary = `----domo-filesets-
     contentLength = contentLength === undefined || size === undefined ? undefined : contentLength + headers[i].length + size + crlf.length;
   }
   const replayable = parts.every((p) => p.data.kind !== 'stream');
+  function toBuffer(): Buffer | undefined {
+    // Large in-memory parts (split parts of a Buffer source) are streamed as they are rather than copied.
+    if (contentLength === undefined || contentLength > MAX_COPIED_BODY) return undefined;
+    const pieces: Buffer[] = [];
+    for (let i = 0; i < parts.length; i++) {
+      const d = parts[i].data;
+      if (d.kind !== 'buffer') return undefined;
+      pieces.push(headers[i], d.buffer, crlf);
+    }
+    pieces.push(closing);
+    return Buffer.concat(pieces, contentLength);
+  }
   async function* render(): AsyncGenerator<Buffer> {
     for (let i = 0; i < parts.length; i++) {
       yield headers[i];
@@ -88,5 +108,5 @@ export function buildMultipart(parts: FormPart[], boundary = `----domo-filesets-
     }
     yield closing;
   }
-  return { contentType: `multipart/form-data; boundary=${boundary}`, contentLength, replayable, render };
+  return { contentType: `multipart/form-data; boundary=${boundary}`, contentLength, replayable, render, toBuffer };
 }
