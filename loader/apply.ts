@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import pLimit from 'p-limit';
 import type { DomoFilesClient, FileSet } from '../client';
 import type { PlannedDelete, PlannedUpload } from './plan';
+import { forEachPooled } from './pool';
 import { isNotFound } from './remote';
 import type { TargetPlan } from './gather';
 import type { ApplyResult, ProgressCallback } from './types';
@@ -36,7 +37,8 @@ interface Work {
 
 /** Applies every non-refused target; outcomes are in the same order as `targets`. */
 export async function executePlans(client: DomoFilesClient, targets: readonly TargetPlan[], opts: ExecuteOptions = {}): Promise<TargetOutcome[]> {
-  const limit = pLimit(opts.concurrency ?? 8);
+  const concurrency = opts.concurrency ?? 8;
+  const limit = pLimit(concurrency);
   const work: Work[] = targets.map((target) => ({
     target,
     outcome: { id: target.fileSet?.id ?? null, created: false, result: { uploaded: 0, replaced: 0, deleted: 0, failed: 0 } },
@@ -58,26 +60,24 @@ export async function executePlans(client: DomoFilesClient, targets: readonly Ta
       // a progress renderer must never break an apply
     }
   };
-  const uploadJobs: Promise<void>[] = [];
+  const uploadJobs: { w: Work; id: string; u: PlannedUpload; abs: string }[] = [];
   for (const w of active) {
     const id = w.outcome.id;
     if (!id) continue;
-    for (const { u, abs } of w.uploads) {
-      uploadJobs.push(limit(async () => {
-        try {
-          await client.uploadFile(id, { path: u.path, source: { filePath: abs }, expectedSha256: u.hash });
-          if (u.op === 'upload') w.outcome.result.uploaded += 1;
-          else w.outcome.result.replaced += 1;
-        } catch (e) {
-          fail(w.outcome, `upload ${u.path}: ${message(e)}`);
-        }
-        files += 1;
-        bytes += u.size;
-        progress('upload', totalFiles, totalBytes);
-      }));
-    }
+    for (const { u, abs } of w.uploads) uploadJobs.push({ w, id, u, abs });
   }
-  await Promise.all(uploadJobs);
+  await forEachPooled(uploadJobs, concurrency, async ({ w, id, u, abs }) => {
+    try {
+      await client.uploadFile(id, { path: u.path, source: { filePath: abs }, expectedSha256: u.hash });
+      if (u.op === 'upload') w.outcome.result.uploaded += 1;
+      else w.outcome.result.replaced += 1;
+    } catch (e) {
+      fail(w.outcome, `upload ${u.path}: ${message(e)}`);
+    }
+    files += 1;
+    bytes += u.size;
+    progress('upload', totalFiles, totalBytes);
+  });
 
   // Deletes only when nothing failed anywhere in this run: a failed upload may be a renamed file's new
   // path, and deleting its old path would lose it.
@@ -85,7 +85,8 @@ export async function executePlans(client: DomoFilesClient, targets: readonly Ta
   const deleteTotal = active.reduce((n, w) => n + w.deletes.length, 0);
   files = 0;
   bytes = 0;
-  await Promise.all(active.flatMap((w) => w.deletes.map(({ d, abs }) => limit(async () => {
+  const deleteJobs = active.flatMap((w) => w.deletes.map(({ d, abs }) => ({ w, d, abs })));
+  await forEachPooled(deleteJobs, concurrency, async ({ w, d, abs }) => {
     const id = w.outcome.id as string;
     if (await existsLocally(abs)) return; // reappeared since the scan: keep it, the next run uploads it
     try {
@@ -98,7 +99,7 @@ export async function executePlans(client: DomoFilesClient, targets: readonly Ta
     files += 1;
     bytes += d.size;
     progress('delete', deleteTotal, 0);
-  }))));
+  });
   return work.map((w) => w.outcome);
 }
 

@@ -3,16 +3,16 @@
  * relative to the source in Unicode NFC, nothing that resolves outside the source, each file hashed once
  * (hash cache first) with bounded parallelism. One lstat per file, all asynchronous.
  */
-import type { Stats } from 'node:fs';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import fg from 'fast-glob';
-import pLimit from 'p-limit';
 import { LoaderError } from './errors';
 import { HashCache } from './hash-cache';
 import { sha256File } from './hash';
 import { assertUtf8Names } from './names';
 import { patternProblem } from './patterns';
+import { forEachPooled } from './pool';
 import type { ProgressCallback } from './types';
 
 /** One local file, as the planner sees it. */
@@ -39,10 +39,13 @@ export interface ScanOptions {
   onProgress?: ProgressCallback;
 }
 
+/** A file to hash. Only the stat fields the cache keys on are kept, not fs.Stats (tens of thousands of them add up). */
 interface Candidate {
   rel: string;
   abs: string;
-  st: Stats;
+  size: number;
+  mtimeMs: number;
+  ino: number;
 }
 
 /** Scans and hashes the source; files sorted by path. Throws LoaderError for unsafe or unreadable input. */
@@ -65,26 +68,7 @@ export async function scanSource(opts: ScanOptions): Promise<LocalFile[]> {
   }
 
   await assertUtf8Names(source, opts.dot ?? false);
-  let entries: fg.Entry[];
-  try {
-    entries = await fg(include, {
-      cwd: source, ignore: exclude, dot: opts.dot ?? false, onlyFiles: false, followSymbolicLinks: false,
-      stats: true, objectMode: true, unique: true, suppressErrors: false,
-    });
-  } catch (e) {
-    throw new LoaderError(`cannot scan ${source}: ${errCode(e)} ${(e as { path?: string }).path ?? ''}`.trim());
-  }
-
-  const candidates: Candidate[] = [];
-  const symlinks: Candidate[] = [];
-  for (const e of entries) {
-    const abs = path.join(source, e.path);
-    const st = e.stats;
-    if (!st) continue;
-    if (st.isFile()) candidates.push({ rel: e.path, abs, st });
-    else if (st.isSymbolicLink()) symlinks.push({ rel: e.path, abs, st });
-    // directories are walked by fast-glob; sockets, FIFOs and devices are not files to upload
-  }
+  const { candidates, symlinks } = await globCandidates(source, include, exclude, opts.dot ?? false);
   for (const link of symlinks) {
     const resolved = await resolveSymlink(link, realSource);
     if (resolved) candidates.push(resolved);
@@ -106,9 +90,8 @@ export async function scanSource(opts: ScanOptions): Promise<LocalFile[]> {
   }
 
   const names = [...byName.keys()].sort(compareUtf16);
-  const totalBytes = names.reduce((s, k) => s + byName.get(k)!.st.size, 0);
+  const totalBytes = names.reduce((s, k) => s + byName.get(k)!.size, 0);
   const cache = opts.cache;
-  const limit = pLimit(Math.max(1, opts.concurrency ?? 16));
   let doneFiles = 0;
   let doneBytes = 0;
   const report = (): void => {
@@ -119,30 +102,63 @@ export async function scanSource(opts: ScanOptions): Promise<LocalFile[]> {
       // a progress renderer must never break a scan
     }
   };
-  const out = await Promise.all(names.map(async (name): Promise<LocalFile> => {
+  const out: LocalFile[] = new Array<LocalFile>(names.length);
+  let lastYield = Date.now();
+  await forEachPooled(names, opts.concurrency ?? 16, async (name, i) => {
+    // Small files hash synchronously: let network replies and timers run now and then.
+    if (Date.now() - lastYield > 20) {
+      await yieldToLoop();
+      lastYield = Date.now();
+    }
     const c = byName.get(name)!;
-    const key = { size: c.st.size, mtimeMs: c.st.mtimeMs, ino: c.st.ino };
+    const key = { size: c.size, mtimeMs: c.mtimeMs, ino: c.ino };
     let hash = cache?.get(c.abs, key);
-    let size = c.st.size;
+    let size = c.size;
     if (hash === undefined) {
-      const r = await limit(async () => {
-        const startedAt = Date.now();
-        try {
-          return { ...(await sha256File(c.abs, c.st.size)), startedAt };
-        } catch (e) {
-          throw new LoaderError(`cannot read ${c.abs} (${errCode(e)})`);
-        }
-      });
+      const startedAt = Date.now();
+      let r: { hash: string; bytes: number };
+      try {
+        r = await sha256File(c.abs, c.size);
+      } catch (e) {
+        throw new LoaderError(`cannot read ${c.abs} (${errCode(e)})`);
+      }
       hash = r.hash;
-      if (r.bytes === size) cache?.set(c.abs, key, hash, r.startedAt);
+      if (r.bytes === size) cache?.set(c.abs, key, hash, startedAt);
       size = r.bytes;
     }
     doneFiles += 1;
     doneBytes += size;
     report();
-    return { path: name, abs: c.abs, size, hash };
-  }));
+    out[i] = { path: name, abs: c.abs, size, hash };
+  });
   return out;
+}
+
+/**
+ * Globs the source and keeps regular files and symlinks as slim candidates; fast-glob's entries (with a
+ * full fs.Stats each) go out of scope when this returns, before the hashing starts.
+ */
+async function globCandidates(source: string, include: string[], exclude: string[], dot: boolean): Promise<{ candidates: Candidate[]; symlinks: Candidate[] }> {
+  let entries: fg.Entry[];
+  try {
+    entries = await fg(include, {
+      cwd: source, ignore: exclude, dot, onlyFiles: false, followSymbolicLinks: false,
+      stats: true, objectMode: true, unique: true, suppressErrors: false,
+    });
+  } catch (e) {
+    throw new LoaderError(`cannot scan ${source}: ${errCode(e)} ${(e as { path?: string }).path ?? ''}`.trim());
+  }
+  const candidates: Candidate[] = [];
+  const symlinks: Candidate[] = [];
+  for (const e of entries) {
+    const abs = path.join(source, e.path);
+    const st = e.stats;
+    if (!st) continue;
+    if (st.isFile()) candidates.push({ rel: e.path, abs, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino });
+    else if (st.isSymbolicLink()) symlinks.push({ rel: e.path, abs, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino });
+    // directories are walked by fast-glob; sockets, FIFOs and devices are not files to upload
+  }
+  return { candidates, symlinks };
 }
 
 /** Follows a symlink: a file inside the source is scanned; one that escapes, loops or dangles is refused. */
@@ -159,7 +175,7 @@ async function resolveSymlink(link: Candidate, realSource: string): Promise<Cand
     throw new LoaderError(`${link.abs}: symlink points outside source (to ${target}); refusing to read it`);
   }
   const st = await fsp.stat(target);
-  if (st.isFile()) return { rel: link.rel, abs: link.abs, st };
+  if (st.isFile()) return { rel: link.rel, abs: link.abs, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino };
   if (st.isDirectory()) {
     const linkDir = await fsp.realpath(path.dirname(link.abs));
     if (linkDir === target || linkDir.startsWith(target + path.sep)) {

@@ -1,0 +1,28 @@
+/**
+ * A fixed pool of workers pulling the next index of a list. Unlike mapping every item to a queued
+ * p-limit job, nothing per item exists before its turn: with tens of thousands of files, the pending
+ * promises and closures of a fully queued list were a large part of the heap.
+ */
+
+/**
+ * Calls `fn` for each item, at most `concurrency` at a time, in list order. The first rejection stops the
+ * workers from taking more items and is what the returned promise rejects with (calls already running
+ * finish on their own).
+ */
+export async function forEachPooled<T>(items: readonly T[], concurrency: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failed = false;
+  const worker = async (): Promise<void> => {
+    while (!failed && next < items.length) {
+      const i = next++;
+      try {
+        await fn(items[i], i);
+      } catch (e) {
+        failed = true;
+        throw e;
+      }
+    }
+  };
+  const n = Math.min(items.length, Math.max(1, Math.floor(concurrency)));
+  await Promise.all(Array.from({ length: n }, worker));
+}
