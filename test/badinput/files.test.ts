@@ -90,10 +90,10 @@ describe('unsafe or unreadable local trees are refused before anything changes',
     await expectRefused('dangling symlink', /broken symlink|dangling/);
   });
 
-  // KNOWN FAILURE until the loader's scan detects such names (requests.md, FROM reliability TO loader): fast-glob
-  // silently returns NO entry at all for a directory holding a name that is not valid UTF-8, so the scan sees an
-  // empty source; the empty-source guard then refuses with exit 3 and a misleading "matches no file" (and with
-  // allowEmpty: true only the delete-time lstat re-check keeps the remote files).
+  // Regression guard (fixed in loader/scan.ts after a reliability request): fast-glob silently returns NO entry for
+  // a directory holding a name that is not valid UTF-8, so the scan saw an empty source; the empty-source guard
+  // then refused with exit 3 and a misleading "matches no file" (with allowEmpty: true only the delete-time lstat
+  // re-check kept the remote files).
   it('a file name that is not valid UTF-8 (arbitrary bytes, created with a Buffer path)', async () => {
     const name = Buffer.concat([Buffer.from(join(ws.dir, 'src') + '/'), Buffer.from([0x62, 0x61, 0x64, 0xff, 0xfe, 0x2e, 0x6d, 0x64])]);
     writeFileSync(name, 'bytes');

@@ -102,10 +102,10 @@ describe('edge inputs that are valid: they work exactly, or fail with one line (
 });
 
 describe('names too long to list: refused up front', () => {
-  // KNOWN FAILURE until the loader caps directoryPath (requests.md, FROM reliability TO loader): a 10,000-character
-  // directoryPath is accepted, the first apply uploads (the path travels in the multipart body), and every later
-  // plan/apply fails with "431" because the listing puts directoryPath in the query string — a FileSet the tool
-  // created and then cannot manage. It must be refused before any request, naming manifest.yaml:5.
+  // Regression guard (fixed in loader/manifest.ts after a reliability request): a 10,000-character directoryPath was
+  // accepted, the first apply uploaded (the path travels in the multipart body), and every later plan/apply failed
+  // with a 15 KB "431" line because the listing puts directoryPath in the query string — a FileSet the tool created
+  // and then could not manage. It must be refused before any request, naming manifest.yaml:5, in a short line.
   it('a directoryPath of 10,000 characters: one line naming file:line, exit 1, nothing sent that changes data', async () => {
     await ws.manifest(entry(`    directoryPath: ${'d/'.repeat(5_000)}x\n`));
     const before = be.emu.stats().mutating;
