@@ -62,6 +62,35 @@ function searchBody(opts: SearchBody | undefined): SearchBody {
   return body;
 }
 
+/** Split-upload parts of a file sent at once (Domo assembles parts by number, whatever their order). */
+const SPLIT_PARTS_IN_FLIGHT = 3;
+
+/**
+ * Sends the parts (numbered from 1) with at most `inFlight` at a time. After the first failure no new part
+ * starts; the parts already sent are awaited (so an abort never races them) and the first error is thrown.
+ */
+async function forEachPart(parts: AsyncIterable<PartData>, inFlight: number, send: (part: PartData, partNumber: number) => Promise<void>): Promise<void> {
+  const running = new Set<Promise<void>>();
+  let firstError: { e: unknown } | undefined;
+  let partNumber = 0;
+  for await (const part of parts) {
+    if (firstError) break;
+    const n = ++partNumber;
+    const p: Promise<void> = send(part, n).then(
+      () => { running.delete(p); },
+      (e: unknown) => {
+        running.delete(p);
+        firstError ??= { e };
+      },
+    );
+    running.add(p);
+    if (running.size >= inFlight) await Promise.race(running);
+    if (firstError) break;
+  }
+  await Promise.all(running);
+  if (firstError) throw firstError.e;
+}
+
 function isSha256Hex(h: string | null): h is string {
   return !!h && /^[0-9a-f]{64}$/.test(h);
 }
@@ -262,10 +291,11 @@ export class DomoFilesClient {
   private async splitUpload(fileSetId: string, path: string, data: PartData, signal?: AbortSignal): Promise<FileEntry> {
     const started = await this.initiateReplacing(fileSetId, path);
     try {
-      let partNumber = 1;
-      for await (const part of splitParts(data, this.splitPartSize)) {
-        await this.sendPart(fileSetId, started.id, partNumber++, part, signal);
-      }
+      // Parts read lazily from a file go out a few at a time: each one waits on the server's parsing and
+      // storing, and the disk read of the next overlaps it. Parts cut from a stream or a buffer go one by
+      // one, so at most one part is held in memory and part failures surface in order.
+      await forEachPart(splitParts(data, this.splitPartSize), data.kind === 'file' ? SPLIT_PARTS_IN_FLIGHT : 1, (part, partNumber) =>
+        this.sendPart(fileSetId, started.id, partNumber, part, signal));
       return await this.finalizeSplitUpload(fileSetId, started.id);
     } catch (err) {
       // Leave no half-assembled upload behind; the original error is what the caller needs.
