@@ -15,6 +15,7 @@ export interface StoredPart {
   filename: string;
   blobId: string;
   size: number;
+  /** SHA-256 hex of the part ('' when the caller asked for no hash: split parts are hashed whole at finalize). */
   sha256: string;
   /** The part's declared Content-Type. */
   mimeType: string;
@@ -35,9 +36,9 @@ const MAX_FIELD = 1024 * 1024;
 /**
  * Parses the request. `fileFields` names the parts to store (the first present one wins); other file
  * parts with a name in `textFields` are read as text (e.g. createFileRequest sent as a Blob); the rest are
- * discarded.
+ * discarded. `hashFile: false` skips hashing the stored part (a split part's own hash is never used).
  */
-export function parseMultipart(ctx: Ctx, store: Store, fileFields: string[], textFields: string[]): Promise<ParsedForm> {
+export function parseMultipart(ctx: Ctx, store: Store, fileFields: string[], textFields: string[], hashFile = true): Promise<ParsedForm> {
   const ct = ctx.req.headers['content-type'];
   if (!ct || !/^multipart\/form-data/i.test(ct)) throw errors.unsupported(`Content-Type must be multipart/form-data, got ${ct ?? 'none'}`);
   return new Promise<ParsedForm>((resolve, reject) => {
@@ -65,16 +66,16 @@ export function parseMultipart(ctx: Ctx, store: Store, fileFields: string[], tex
     bb.on('file', (field, stream, filename, _encoding, mimeType) => {
       if (!filePromise && fileFields.includes(field)) {
         fileStream = stream;
-        const hash = createHash('sha256');
+        const hash = hashFile ? createHash('sha256') : null;
         const hashing = new PassThrough();
         let head = Buffer.alloc(0);
         stream.on('data', (c: Buffer) => {
-          hash.update(c);
+          hash?.update(c);
           if (head.length < HEAD_BYTES) head = Buffer.concat([head, c.subarray(0, HEAD_BYTES - head.length)]);
         });
         stream.on('error', (e) => hashing.destroy(e));
         stream.pipe(hashing);
-        filePromise = store.writeBlob(hashing).then((b) => ({ field, filename: filename ?? '', blobId: b.blobId, size: b.size, sha256: hash.digest('hex'), mimeType: mimeType ?? '', head }));
+        filePromise = store.writeBlob(hashing).then((b) => ({ field, filename: filename ?? '', blobId: b.blobId, size: b.size, sha256: hash ? hash.digest('hex') : '', mimeType: mimeType ?? '', head }));
         filePromise.catch(fail);
         return;
       }

@@ -72,7 +72,7 @@ export async function uploadSplitFilePart(app: App, ctx: Ctx): Promise<Result> {
   mustFileSet(app, fileSetId);
   if (!/^\d+$/.test(partNumber)) throw errors.badRequest(`partNumber must be a non-negative integer, got ${partNumber}`);
   mustUpload(app, ctx);
-  const form = await parseMultipart(ctx, app.store, ['part', 'file'], []);
+  const form = await parseMultipart(ctx, app.store, ['part', 'file'], [], false);
   if (!form.file) throw errors.badRequest('the multipart body needs a part named "part"');
   const u = app.store.getUpload(fileSetId, fileId);
   if (!u) {
