@@ -141,7 +141,10 @@ export async function scanSource(opts: ScanOptions): Promise<LocalFile[]> {
 async function globCandidates(source: string, include: string[], exclude: string[], dot: boolean): Promise<{ candidates: Candidate[]; symlinks: Candidate[] }> {
   let entries: fg.Entry[];
   try {
-    entries = await fg(include, {
+    // The synchronous walk: one lstat per entry on the main thread (a few µs) instead of a thread-pool
+    // round trip each; same options, so the same entries. The event loop waits for it (tens of ms per
+    // 10,000 files), as it would for the async walk's callbacks.
+    entries = fg.sync(include, {
       cwd: source, ignore: exclude, dot, onlyFiles: false, followSymbolicLinks: false,
       stats: true, objectMode: true, unique: true, suppressErrors: false,
     });
