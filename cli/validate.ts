@@ -53,7 +53,8 @@ export function faultKinds(value: string): FaultKind[] {
       throw new InvalidArgumentError(`unknown fault '${k}' (expected ${FAULT_KINDS.join(', ')})`);
     }
   }
-  return [...new Set(kinds)] as FaultKind[];
+  // repeats are kept: the emulator picks uniformly from the list, so repeating a kind weights it
+  return kinds as FaultKind[];
 }
 
 /** `--ai-enabled true|false`. */

@@ -25,9 +25,9 @@ describe('flag value parsers', () => {
     for (const bad of ['1.1', '-0.1', 'x', '', 'NaN', 'Infinity']) expect(() => probability(bad)).toThrow(InvalidArgumentError);
   });
 
-  it('faultKinds parses a comma list, de-duplicates, and names the unknown kind', () => {
+  it('faultKinds parses a comma list, keeps repeats (they weight a kind), and names the unknown kind', () => {
     expect(faultKinds('500,429,reset,slow')).toEqual(['500', '429', 'reset', 'slow']);
-    expect(faultKinds(' 500 , 500 ')).toEqual(['500']);
+    expect(faultKinds(' 500 , 500 ,429')).toEqual(['500', '500', '429']);
     expect(() => faultKinds('500,boom')).toThrow("unknown fault 'boom'");
     expect(() => faultKinds(',')).toThrow(InvalidArgumentError);
   });
