@@ -244,12 +244,17 @@ export class DomoFilesClient {
       );
       entry = normalizeFile(DomoFilesClient.requireBody(raw, `upload of ${path}`));
     }
-    if (req.expectedSha256) await this.verifyUploaded(fileSetId, path, entry, req.expectedSha256);
+    if (req.expectedSha256) await this.verifyUpload(fileSetId, path, entry, req.expectedSha256);
     return entry;
   }
 
-  /** Compares the stored hash with the expected one; fetches the file when the upload response had no hash (seed shape). */
-  private async verifyUploaded(fileSetId: string, path: string, entry: FileEntry, expected: string): Promise<void> {
+  /**
+   * Compares the stored hash with the expected one; fetches the file when the upload response had no hash
+   * (seed shape). Throws IntegrityError. uploadFile calls it for expectedSha256; a caller that learns the hash
+   * only while the upload runs (hashing the file alongside) calls it afterwards.
+   */
+  async verifyUpload(fileSetId: string, remotePath: string, entry: FileEntry, expected: string): Promise<void> {
+    const path = splitRemotePath(remotePath).path;
     const want = expected.toLowerCase();
     let got = isSha256Hex(entry.hash) && entry.hashAlgorithm !== 'SHA_1' && entry.hashAlgorithm !== 'MD5' ? entry.hash : null;
     if (got === null) {
