@@ -8,6 +8,8 @@ import * as path from 'node:path';
 import pLimit from 'p-limit';
 import type { DomoFilesClient, FileSet } from '../client';
 import type { PlannedDelete, PlannedUpload } from './plan';
+import type { HashCache } from './hash-cache';
+import { readSmallFile, sha256Hex, sha256RegularFile, SMALL_FILE_BYTES } from './hash';
 import { forEachPooled } from './pool';
 import { isNotFound } from './remote';
 import type { TargetPlan } from './gather';
@@ -68,7 +70,8 @@ export async function executePlans(client: DomoFilesClient, targets: readonly Ta
   }
   await forEachPooled(uploadJobs, concurrency, async ({ w, id, u, abs }) => {
     try {
-      await client.uploadFile(id, { path: u.path, source: { filePath: abs }, expectedSha256: u.hash });
+      if (u.hash === null) await uploadHashing(client, id, u, abs, w.target.hashCache);
+      else await client.uploadFile(id, { path: u.path, source: { filePath: abs }, expectedSha256: u.hash });
       if (u.op === 'upload') w.outcome.result.uploaded += 1;
       else w.outcome.result.replaced += 1;
     } catch (e) {
@@ -78,6 +81,14 @@ export async function executePlans(client: DomoFilesClient, targets: readonly Ta
     bytes += u.size;
     progress('upload', totalFiles, totalBytes);
   });
+
+  // A deferred hash whose upload did not run (refused FileSet, failed create) or failed is still computed
+  // for the report when the file can be read, as the scan would have.
+  const unhashed = work.flatMap((w) => w.uploads.filter((x) => x.u.hash === null));
+  await forEachPooled(unhashed, concurrency, async ({ u, abs }) => {
+    u.hash = await sha256RegularFile(abs).then((r) => r.hash, () => null);
+  });
+  for (const cache of new Set(work.map((w) => w.target.hashCache))) await cache?.save();
 
   // Deletes only when nothing failed anywhere in this run: a failed upload may be a renamed file's new
   // path, and deleting its old path would lose it.
@@ -101,6 +112,37 @@ export async function executePlans(client: DomoFilesClient, targets: readonly Ta
     progress('delete', deleteTotal, 0);
   });
   return work.map((w) => w.outcome);
+}
+
+/**
+ * Uploads a file whose hash the scan deferred, hashing the bytes it sends: a small file is read once and
+ * that buffer is hashed and uploaded; a larger one is hashed alongside its (streamed) upload and the
+ * server's hash is checked afterwards. Either way u.hash is set and the hash cache learns it.
+ */
+async function uploadHashing(client: DomoFilesClient, id: string, u: PlannedUpload, abs: string, cache: HashCache | undefined): Promise<void> {
+  const startedAt = Date.now();
+  const remember = (hash: string, bytes: number): void => {
+    if (cache && bytes === u.size && u.mtimeMs !== undefined && u.ino !== undefined) {
+      cache.set(abs, { size: u.size, mtimeMs: u.mtimeMs, ino: u.ino }, hash, startedAt);
+    }
+  };
+  const small = u.size <= SMALL_FILE_BYTES ? readSmallFile(abs) : null;
+  if (small) {
+    const hash = sha256Hex(small);
+    u.hash = hash;
+    await client.uploadFile(id, { path: u.path, source: { content: small }, expectedSha256: hash });
+    remember(hash, small.length);
+    return;
+  }
+  // Grew past the small size, or anything unusual (vanished, not a regular file, unreadable): uploadFile
+  // fails for the latter exactly as before; the hash is read alongside, refusing anything but a file.
+  const hashing = sha256RegularFile(abs);
+  hashing.catch(() => undefined);
+  const entry = await client.uploadFile(id, { path: u.path, source: { filePath: abs } });
+  const r = await hashing;
+  u.hash = r.hash;
+  await client.verifyUpload(id, u.path, entry, r.hash);
+  remember(r.hash, r.bytes);
 }
 
 async function ensureFileSet(client: DomoFilesClient, w: Work): Promise<void> {

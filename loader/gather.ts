@@ -9,7 +9,8 @@ import { LoaderError } from './errors';
 import { HashCache } from './hash-cache';
 import { planEntry, type EntryPlan } from './plan';
 import { findFileSet, listRemoteFiles } from './remote';
-import { scanSource } from './scan';
+import { joinRemote } from './patterns';
+import { hashPending, scanSource } from './scan';
 import type { FileSetSpec, GuardRefusal, Manifest, ProgressCallback } from './types';
 
 /** One entry of a target with its plan. */
@@ -30,6 +31,8 @@ export interface TargetPlan {
   entries: PlannedEntry[];
   /** The first guard any entry tripped: it blocks the whole FileSet. */
   refused?: GuardRefusal;
+  /** Set when hashes were deferred: apply records the hashes it computes here and saves it. */
+  hashCache?: HashCache;
 }
 
 /** Options shared by plan and apply. */
@@ -40,6 +43,11 @@ export interface GatherOptions {
   maxDeletes?: number;
   cacheDir?: string;
   onProgress?: ProgressCallback;
+  /**
+   * Apply only: small files that exist only locally are not hashed during the scan but when they are
+   * uploaded (their bytes are read once instead of twice); their report hash is filled in by apply.
+   */
+  deferNewHashes?: boolean;
 }
 
 /** Checks option values before any I/O. */
@@ -83,6 +91,7 @@ async function gatherTarget(specs: FileSetSpec[], opts: GatherOptions, cache: Ha
   const scans = specs.map((spec) => scanSource({
     source: spec.source, include: spec.include, exclude: spec.exclude, dot: spec.dot, cache,
     concurrency: Math.max(16, opts.concurrency ?? 8), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+    ...(opts.deferNewHashes ? { deferHash: true } : {}),
   }));
   // an unobserved rejection would crash the process if the lookup fails first
   for (const s of scans) s.catch(() => undefined);
@@ -96,6 +105,13 @@ async function gatherTarget(specs: FileSetSpec[], opts: GatherOptions, cache: Ha
       scans[k],
       fileSet ? listRemoteFiles(opts.client, fileSet.id, spec.directoryPath) : Promise.resolve([]),
     ]);
+    if (opts.deferNewHashes) {
+      // The planner compares hashes only of paths on both sides: hash those now, the rest while uploading.
+      const remotePaths = new Set(remote.map((r) => r.path));
+      await hashPending(local, (f) => remotePaths.has(joinRemote(spec.directoryPath, f.path)), {
+        cache, concurrency: Math.max(16, opts.concurrency ?? 8),
+      });
+    }
     const maxDeletes = opts.maxDeletes ?? spec.maxDeletes;
     const plan = planEntry(local, remote, {
       directoryPath: spec.directoryPath, exclude: spec.exclude, prune: spec.prune,
@@ -111,6 +127,7 @@ async function gatherTarget(specs: FileSetSpec[], opts: GatherOptions, cache: Ha
     entries,
   };
   if (description !== undefined) target.description = description;
+  if (opts.deferNewHashes) target.hashCache = cache;
   const refused = entries.find((e) => e.plan.refused)?.plan.refused;
   if (refused) target.refused = refused;
   return target;

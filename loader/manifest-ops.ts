@@ -35,7 +35,7 @@ export async function planManifest(manifest: Manifest, opts: PlanManifestOptions
  * (`result.failed`, `error`) and, when any occurred, nothing is deleted in the whole run.
  */
 export async function applyManifest(manifest: Manifest, opts: ApplyManifestOptions): Promise<Report> {
-  const targets = await gather(manifest, opts);
+  const targets = await gather(manifest, { ...opts, deferNewHashes: !opts.dryRun });
   if (opts.dryRun) return buildReport(targets);
   const outcomes = await executePlans(opts.client, targets, {
     ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),

@@ -11,9 +11,13 @@ export interface PlanLocalFile {
   /** Path relative to the source, POSIX, NFC. */
   path: string;
   size: number;
-  hash: string;
+  /** SHA-256 hex; null when the scan deferred it (a file only on the local side: apply hashes it while uploading). */
+  hash: string | null;
   /** Absolute path on disk, carried through for the uploader. */
   abs?: string;
+  /** Stat fields of the scan, carried through so apply can teach the hash cache a deferred hash. */
+  mtimeMs?: number;
+  ino?: number;
 }
 
 /** A remote file as the planner needs it. */
@@ -38,10 +42,13 @@ export interface PlanOptions {
 /** An upload or replace, with what the uploader needs. */
 export interface PlannedUpload extends PlanAction {
   op: 'upload' | 'replace';
-  hash: string;
+  /** Null until apply has hashed a file whose hash the scan deferred. */
+  hash: string | null;
   /** Path relative to the source. */
   rel: string;
   abs?: string;
+  mtimeMs?: number;
+  ino?: number;
 }
 
 /** A delete, with what the deleter needs. */
@@ -155,6 +162,8 @@ export function actionsOf(plans: readonly EntryPlan[]): PlanAction[] {
 function upload(op: 'upload' | 'replace', full: string, f: PlanLocalFile): PlannedUpload {
   const u: PlannedUpload = { op, path: full, size: f.size, hash: f.hash, rel: f.path };
   if (f.abs !== undefined) u.abs = f.abs;
+  if (f.mtimeMs !== undefined) u.mtimeMs = f.mtimeMs;
+  if (f.ino !== undefined) u.ino = f.ino;
   return u;
 }
 

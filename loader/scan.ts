@@ -9,7 +9,7 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import fg from 'fast-glob';
 import { LoaderError } from './errors';
 import { HashCache } from './hash-cache';
-import { sha256File } from './hash';
+import { sha256File, SMALL_FILE_BYTES } from './hash';
 import { assertUtf8Names } from './names';
 import { patternProblem } from './patterns';
 import { forEachPooled } from './pool';
@@ -22,8 +22,14 @@ export interface LocalFile {
   /** Absolute path on disk (as the filesystem spells it). */
   abs: string;
   size: number;
-  /** SHA-256 hex. */
-  hash: string;
+  /**
+   * SHA-256 hex; null only with `deferHash` for a small file the cache did not know (hashed later: by
+   * hashPending when the remote side has the path, else while it is uploaded).
+   */
+  hash: string | null;
+  /** The stat fields the hash cache keys on, as the scan saw them. */
+  mtimeMs: number;
+  ino: number;
 }
 
 /** What to scan. */
@@ -36,6 +42,12 @@ export interface ScanOptions {
   cache?: HashCache;
   /** Files hashed at once (default 16). */
   concurrency?: number;
+  /**
+   * Leave small files (≤ SMALL_FILE_BYTES) the cache does not know unhashed (hash null): apply hashes them
+   * only where needed, from the one read that also uploads them. Larger files are hashed as usual: their
+   * upload streams them, so deferring would not save a read.
+   */
+  deferHash?: boolean;
   onProgress?: ProgressCallback;
 }
 
@@ -112,9 +124,11 @@ export async function scanSource(opts: ScanOptions): Promise<LocalFile[]> {
     }
     const c = byName.get(name)!;
     const key = { size: c.size, mtimeMs: c.mtimeMs, ino: c.ino };
-    let hash = cache?.get(c.abs, key);
+    let hash: string | null | undefined = cache?.get(c.abs, key);
     let size = c.size;
-    if (hash === undefined) {
+    if (hash === undefined && opts.deferHash && c.size <= SMALL_FILE_BYTES) {
+      hash = null;
+    } else if (hash === undefined) {
       const startedAt = Date.now();
       let r: { hash: string; bytes: number };
       try {
@@ -129,9 +143,29 @@ export async function scanSource(opts: ScanOptions): Promise<LocalFile[]> {
     doneFiles += 1;
     doneBytes += size;
     report();
-    out[i] = { path: name, abs: c.abs, size, hash };
+    out[i] = { path: name, abs: c.abs, size, hash, mtimeMs: c.mtimeMs, ino: c.ino };
   });
   return out;
+}
+
+/**
+ * Hashes, in place, the files of a deferred scan that `needed` selects and that have no hash yet, at most
+ * `concurrency` at a time; the cache learns each hash as the scan would have taught it.
+ */
+export async function hashPending(files: LocalFile[], needed: (f: LocalFile) => boolean, opts: { cache?: HashCache; concurrency?: number }): Promise<void> {
+  const todo = files.filter((f) => f.hash === null && needed(f));
+  await forEachPooled(todo, opts.concurrency ?? 16, async (f) => {
+    const startedAt = Date.now();
+    let r: { hash: string; bytes: number };
+    try {
+      r = await sha256File(f.abs, f.size);
+    } catch (e) {
+      throw new LoaderError(`cannot read ${f.abs} (${errCode(e)})`);
+    }
+    if (r.bytes === f.size) opts.cache?.set(f.abs, { size: f.size, mtimeMs: f.mtimeMs, ino: f.ino }, r.hash, startedAt);
+    f.hash = r.hash;
+    f.size = r.bytes;
+  });
 }
 
 /**
