@@ -1,6 +1,6 @@
 /** Streaming SHA-256 of a file: memory stays bounded whatever the file size. */
 import { createHash } from 'node:crypto';
-import { closeSync, constants, createReadStream, fstatSync, openSync, promises as fsp, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, promises as fsp, readSync } from 'node:fs';
 
 const SMALL = 1 << 20;
 
@@ -45,20 +45,33 @@ export function sha256Hex(buf: Buffer): string {
   return createHash('sha256').update(buf).digest('hex');
 }
 
-/** SHA-256 hex of the file at `absPath`; small files are read in one call, larger ones streamed in 1 MiB chunks. */
+/** Read buffers of larger files, reused: 1 MiB buffers allocated per file were most of a scan's peak RSS. */
+const freeBuffers: Buffer[] = [];
+const MAX_FREE_BUFFERS = 16;
+
+/** SHA-256 hex of the file at `absPath`; small files are read in one call, larger ones in 1 MiB reads into a reused buffer. */
 export async function sha256File(absPath: string, sizeHint?: number): Promise<{ hash: string; bytes: number }> {
-  if (sizeHint !== undefined && sizeHint <= SMALL) {
+  if (sizeHint !== undefined && sizeHint <= SMALL_FILE_BYTES) {
     // a file that grew since stat is still hashed whole; the caller compares bytes with the stat size
     const buf = await fsp.readFile(absPath);
     return { hash: createHash('sha256').update(buf).digest('hex'), bytes: buf.length };
   }
-  const h = createHash('sha256');
-  let bytes = 0;
-  for await (const chunk of createReadStream(absPath, { highWaterMark: SMALL })) {
-    bytes += (chunk as Buffer).length;
-    h.update(chunk as Buffer);
+  const fh = await fsp.open(absPath, 'r');
+  const buf = freeBuffers.pop() ?? Buffer.allocUnsafe(SMALL);
+  try {
+    const h = createHash('sha256');
+    let bytes = 0;
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
+      if (bytesRead === 0) break;
+      bytes += bytesRead;
+      h.update(buf.subarray(0, bytesRead));
+    }
+    return { hash: h.digest('hex'), bytes };
+  } finally {
+    if (freeBuffers.length < MAX_FREE_BUFFERS) freeBuffers.push(buf);
+    await fh.close();
   }
-  return { hash: h.digest('hex'), bytes };
 }
 
 /**
