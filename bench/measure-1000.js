@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * Measures a cold and a no-op apply of N files (default 1,000 × 4 KiB, nested) against the emulator running
- * as a separate process. Usage: npm run build && node test/loader/measure-1000.js [N]
+ * as a separate process. Usage: npm run build && node bench/measure-1000.js [N]
  * Prints wall time and the emulator's request counts for each run.
  */
 /* global fetch */
@@ -10,7 +10,7 @@ const { mkdirSync, mkdtempSync, rmSync, writeFileSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const path = require('node:path');
 const { randomBytes } = require('node:crypto');
-const root = path.resolve(__dirname, '..', '..');
+const root = path.resolve(__dirname, '..');
 const { DomoFilesClient } = require(path.join(root, 'dist/client'));
 const { loadManifest, applyManifest } = require(path.join(root, 'dist/loader'));
 
