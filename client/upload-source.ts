@@ -29,7 +29,7 @@ export const SMALL_FILE_BYTES = 256 * 1024;
  * the thread-pool round trips of the async API). Returns null when the file is not a regular file or is
  * larger than SMALL_FILE_BYTES, so the caller takes the general path (and its error messages).
  */
-function readSmallFile(filePath: string): Buffer | null {
+export function readSmallFile(filePath: string): Buffer | null {
   let fd: number;
   try {
     // Non-blocking open: a FIFO put where a file was must not block the process (fstat then refuses it).

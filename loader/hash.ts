@@ -1,44 +1,16 @@
 /** Streaming SHA-256 of a file: memory stays bounded whatever the file size. */
 import { createHash } from 'node:crypto';
-import { closeSync, constants, fstatSync, openSync, promises as fsp, readSync } from 'node:fs';
+import { constants, promises as fsp } from 'node:fs';
+import { readSmallFile, SMALL_FILE_BYTES } from '../client/upload-source';
 
 const SMALL = 1 << 20;
 
-/** Files up to this size are read whole, synchronously, when apply uploads them (see readSmallFile). */
-export const SMALL_FILE_BYTES = 256 * 1024;
-
 /**
- * Reads a small regular file whole with synchronous calls: for a few KiB, one open/fstat/read/close on the
- * main thread costs a few microseconds, far less than the thread-pool round trips of the async API. Null
- * (never an exception) when it is not a regular file, is larger than SMALL_FILE_BYTES, grew while being
- * read, or cannot be read: the caller then takes its general path, with that path's errors. The open is
- * non-blocking, so a FIFO put where a file was cannot hang the process.
+ * Files up to SMALL_FILE_BYTES are read whole, synchronously, when apply uploads them; the reader is the
+ * client's own (one open/fstat/read/close; null — never an exception — for anything else), so the bytes
+ * hashed are exactly the bytes sent.
  */
-export function readSmallFile(absPath: string): Buffer | null {
-  let fd: number;
-  try {
-    fd = openSync(absPath, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-  } catch {
-    return null;
-  }
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile() || st.size > SMALL_FILE_BYTES) return null;
-    // One spare byte tells a file that grew since fstat.
-    const buf = Buffer.allocUnsafe(st.size + 1);
-    let n = 0;
-    while (n < buf.length) {
-      const r = readSync(fd, buf, n, buf.length - n, n);
-      if (r === 0) break;
-      n += r;
-    }
-    return n > st.size ? null : buf.subarray(0, n);
-  } catch {
-    return null;
-  } finally {
-    closeSync(fd);
-  }
-}
+export { readSmallFile, SMALL_FILE_BYTES };
 
 /** SHA-256 hex of a buffer. */
 export function sha256Hex(buf: Buffer): string {

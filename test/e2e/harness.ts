@@ -3,25 +3,13 @@
  * in the test on 127.0.0.1:0, with temp directories for manifests and sources.
  */
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join, relative, sep } from 'node:path';
 import { DomoFilesClient } from '../../client';
+import { BIN, ROOT } from '../support/fs-state';
+export { BIN, ROOT, assertBuilt, workspace, sha256, localState, remoteState, type Workspace } from '../support/fs-state';
 import { startEmulator, type EmulatorHandle, type EmulatorOptions } from '../../emulator';
 
-/** Repository root. */
-export const ROOT = join(__dirname, '..', '..');
-/** The built CLI. */
-export const BIN = join(ROOT, 'dist', 'cli', 'bin.js');
 /** The token the e2e emulator requires (a canary: it must never show up in output). */
 export const TOKEN = 'e2e-canary-token-7f3a9c1d5e';
-
-/** Fails loudly when the build is missing instead of timing out on a confusing spawn error. */
-export function assertBuilt(): void {
-  if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run \`npm run build\` first (npm test does it in pretest)`);
-}
 
 /** Result of one CLI run. */
 export interface RunResult {
@@ -92,67 +80,6 @@ export async function startBackend(opts: EmulatorOptions = {}): Promise<Backend>
   };
 }
 
-/** A temp workspace with helpers to write a source tree and a manifest. */
-export interface Workspace {
-  dir: string;
-  write(rel: string, content: string | Buffer): Promise<void>;
-  remove(rel: string): Promise<void>;
-  manifest(yaml: string, name?: string): Promise<string>;
-  cleanup(): Promise<void>;
-}
-
-/** Creates a temp workspace. */
-export async function workspace(): Promise<Workspace> {
-  const dir = await mkdtemp(join(tmpdir(), 'domo-filesets-e2e-'));
-  return {
-    dir,
-    async write(rel, content) {
-      const p = join(dir, rel);
-      await mkdir(dirname(p), { recursive: true });
-      await writeFile(p, content);
-    },
-    async remove(rel) {
-      await rm(join(dir, rel), { force: true, recursive: true });
-    },
-    async manifest(yaml, name = 'manifest.yaml') {
-      const p = join(dir, name);
-      await writeFile(p, yaml);
-      return p;
-    },
-    cleanup: () => rm(dir, { recursive: true, force: true }),
-  };
-}
-
-/** SHA-256 hex of bytes. */
-export function sha256(b: Buffer | string): string {
-  return createHash('sha256').update(b).digest('hex');
-}
-
-/** Local files under `root` as remote-path → sha256 (with an optional prefix), NFC-normalized as Domo stores names. */
-export async function localState(root: string, prefix = ''): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  const walk = async (d: string): Promise<void> => {
-    for (const e of await readdir(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) await walk(p);
-      else if (e.isFile()) {
-        const rel = relative(root, p).split(sep).join('/');
-        out[(prefix ? `${prefix}/${rel}` : rel).normalize('NFC')] = sha256(await readFile(p));
-      }
-    }
-  };
-  await walk(root);
-  return out;
-}
-
-/** Remote files of a FileSet (optionally under a directory) as path → hash. */
-export async function remoteState(client: DomoFilesClient, fileSetId: string, directoryPath?: string): Promise<Record<string, string | null>> {
-  const out: Record<string, string | null> = {};
-  for await (const f of client.listFiles(fileSetId, { filesOnly: true, ...(directoryPath ? { directoryPath } : {}) })) {
-    out[f.path.normalize('NFC')] = f.hash;
-  }
-  return out;
-}
 
 /** The id of the only FileSet with this name (fails the test when there is not exactly one). */
 export async function fileSetId(client: DomoFilesClient, name: string): Promise<string> {
