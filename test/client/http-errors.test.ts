@@ -1,15 +1,6 @@
-import { ForbiddenError, NotFoundError, UnauthorizedError, isDomoError, type DomoError } from '../../client';
-import { TOKEN, testClient } from './helpers/client';
+import { ForbiddenError, NotFoundError, UnauthorizedError, isDomoError } from '../../client';
+import { TOKEN, catchErr, testClient } from './helpers/client';
 import { json, scriptedServer, type ScriptedServer } from './helpers/scripted-server';
-
-async function catchErr(p: Promise<unknown>): Promise<DomoError> {
-  try {
-    await p;
-  } catch (e) {
-    return e as DomoError;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('error responses over HTTP', () => {
   let server: ScriptedServer | undefined;

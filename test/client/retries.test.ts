@@ -1,18 +1,9 @@
 import { Readable } from 'node:stream';
-import { NetworkError, RateLimitedError, ServerError, type DomoError } from '../../client';
-import { testClient } from './helpers/client';
+import { NetworkError, RateLimitedError, ServerError } from '../../client';
+import { catchErr, testClient } from './helpers/client';
 import { domoError, json, reset, scriptedServer, type ScriptedServer } from './helpers/scripted-server';
 
 const FS = { id: 'fs1', name: 'n' };
-
-async function catchErr(p: Promise<unknown>): Promise<DomoError> {
-  try {
-    await p;
-  } catch (e) {
-    return e as DomoError;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('retries against a scripted server', () => {
   let server: ScriptedServer | undefined;

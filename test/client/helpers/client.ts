@@ -1,5 +1,5 @@
 /** Client factory for tests: tiny retry delays so retry tests run fast. */
-import { DomoFilesClient, type ClientOptions } from '../../../client';
+import { DomoFilesClient, type ClientOptions, type DomoError } from '../../../client';
 
 /** The token every test client sends; tests assert it never leaks. */
 export const TOKEN = 'tok-SECRET-123';
@@ -13,4 +13,14 @@ export function testClient(baseUrl: string, options: ClientOptions = {}): DomoFi
     ...options,
     retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 20, ...options.retry },
   });
+}
+
+/** The error a promise rejects with (fails the test when it resolves). */
+export async function catchErr(p: Promise<unknown>): Promise<DomoError> {
+  try {
+    await p;
+  } catch (e) {
+    return e as DomoError;
+  }
+  throw new Error('expected a rejection');
 }
