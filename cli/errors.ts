@@ -9,6 +9,10 @@ export const EXIT = {
   ERROR: 1,
   CHANGES: 2,
   GUARD: 3,
+  /** Stopped by Ctrl-C (128 + SIGINT), as shells report it. */
+  SIGINT: 130,
+  /** Stopped by SIGTERM (128 + 15). */
+  SIGTERM: 143,
 } as const;
 
 /** An error raised by the CLI itself (bad flag value, refused destroy, failed apply); exit code attached. */
@@ -70,7 +74,7 @@ export function exitCodeOf(err: unknown): number {
     if (typeof e.code === 'string' && e.code.startsWith('commander.')) {
       return e.exitCode === 0 ? EXIT.OK : EXIT.ERROR;
     }
-    if (typeof e.exitCode === 'number' && [EXIT.ERROR, EXIT.CHANGES, EXIT.GUARD].includes(e.exitCode as 1 | 2 | 3)) {
+    if (typeof e.exitCode === 'number' && ([EXIT.ERROR, EXIT.CHANGES, EXIT.GUARD, EXIT.SIGINT, EXIT.SIGTERM] as number[]).includes(e.exitCode)) {
       return e.exitCode;
     }
     if (e.name === 'GuardError') return EXIT.GUARD;

@@ -7,15 +7,17 @@ import { EXIT, exitCodeOf, formatErrorLine, isSilent, scrub } from './errors';
 import { createIo, type Io } from './io';
 import type { Outcome } from './outcome';
 import { buildProgram } from './program';
-import { renderReport } from './render';
 
 const QUIET_COMMANDER_CODES = new Set(['commander.helpDisplayed', 'commander.version', 'commander.help', 'commander.executeSubCommandAsync']);
 
 function print(io: Io, outcome: Outcome): void {
   switch (outcome.kind) {
-    case 'report':
+    case 'report': {
+      // Loaded only when there is a report to print: --help and --version load no loader code.
+      const { renderReport } = require('./render') as typeof import('./render');
       io.out(renderReport(outcome.report, outcome.format, outcome.reportKind, io.color));
       break;
+    }
     case 'json':
       io.out(`${JSON.stringify(outcome.value, null, 2)}\n`);
       break;

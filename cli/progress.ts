@@ -13,7 +13,7 @@ export interface ProgressReporter {
   stop(): void;
 }
 
-const VERB: Record<Progress['phase'], string> = { scan: 'hashing', upload: 'uploading', delete: 'deleting' };
+const VERB: Record<Progress['phase'], string> = { scan: 'hashing', upload: 'uploading', delete: 'deleting', index: 'indexing' };
 
 /** Bars for a terminal. */
 function ttyReporter(io: Io): ProgressReporter {

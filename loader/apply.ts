@@ -1,166 +1,202 @@
 /**
- * Applying plans: create missing FileSets, upload through one bounded pool (each upload verified against
- * the local hash), then — only when nothing in the whole run failed — delete, re-checking each path on
- * disk right before deleting it. Refused FileSets are not touched at all.
+ * Applying a FileSet's plan. The plan is read, never written: what apply learns (hashes of files it hashed
+ * while uploading, what it skipped and why) is returned as the outcome.
+ *
+ * Order, per FileSet: create it if needed; FileSet-level changes; then per entry: the deletes the uploads
+ * depend on ('before'), the uploads (each opening exactly the inode the scan approved and verified against
+ * its SHA-256), and — only when nothing of that entry failed — the remaining deletes, each file re-checked
+ * on disk right before it goes. A FileSet with a guard refusal or a planning problem is not touched at all.
  */
-import { promises as fsp } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import * as path from 'node:path';
-import pLimit from 'p-limit';
 import type { DomoFilesClient, FileSet } from '../client';
-import type { PlannedDelete, PlannedUpload } from './plan';
-import type { HashCache } from './hash-cache';
-import { readSmallFile, sha256Hex, sha256RegularFile, SMALL_FILE_BYTES } from './hash';
+import { readSmall, sha256Hex, SMALL_READ_BYTES } from './hash';
+import { describeChange } from './changes';
 import { forEachPooled } from './pool';
 import { isNotFound } from './remote';
-import type { TargetPlan } from './gather';
-import type { ApplyResult, ProgressCallback } from './types';
+import type { Run } from './run';
+import { selectorOf } from './selector';
+import type { ApplyResult, DeleteStep, EntryPlan, FileSetChange, FileSetPlan, Skipped, UploadStep } from './types';
 
-/** The outcome of applying one target. */
+/** The outcome of applying one FileSet's plan. */
 export interface TargetOutcome {
-  /** The FileSet id after apply (null when creation failed or the target was refused before creation). */
+  /** The FileSet id after apply (null when creation failed or nothing was attempted). */
   id: string | null;
   created: boolean;
   result: ApplyResult;
+  /** First error message and how many operations failed. */
   error?: { message: string; count: number };
+  /** Planned changes not made, with the reason. */
+  skipped: Skipped[];
+  /** Files whose upload could be checked by size only (the server reported no SHA-256). */
+  unverified: number;
+  /** SHA-256 of files the plan left unhashed, learnt while uploading them (remote path → hash). */
+  hashes: Map<string, string>;
 }
 
-/** Options of executePlans. */
-export interface ExecuteOptions {
-  concurrency?: number;
-  onProgress?: ProgressCallback;
+/** Why a step did not run, when something upstream stopped it. */
+const INTERRUPTED = 'interrupted before it ran';
+
+/** Applies one FileSet's plan. */
+export async function applyTarget(run: Run, plan: FileSetPlan): Promise<TargetOutcome> {
+  const outcome: TargetOutcome = {
+    id: plan.id, created: false, result: { uploaded: 0, replaced: 0, deleted: 0, failed: 0 }, skipped: [], unverified: 0, hashes: new Map(),
+  };
+  if (plan.refused || plan.entries.some((e) => e.problems.length > 0)) return outcome;
+  if (run.stopped) {
+    skipAll(outcome, plan, INTERRUPTED);
+    return outcome;
+  }
+  if (plan.id === null) {
+    try {
+      const fs = await run.client.createFileSet(plan.create ?? { name: plan.name });
+      outcome.id = await settleCreateRace(run.client, plan.name, fs);
+      outcome.created = outcome.id === fs.id;
+    } catch (e) {
+      // Without a FileSet none of its files can be uploaded: each counts as failed, so nothing is deleted.
+      outcome.result.failed += Math.max(1, plan.entries.reduce((n, en) => n + en.uploads.length, 0));
+      outcome.error = { message: `create FileSet '${plan.name}': ${message(e)}`, count: outcome.result.failed };
+      return outcome;
+    }
+  }
+  const fileSetId = outcome.id as string;
+  for (const change of plan.changes) {
+    if (run.stopped) {
+      outcome.skipped.push({ op: change.op, reason: INTERRUPTED });
+      continue;
+    }
+    try {
+      await applyChange(run.client, fileSetId, change);
+    } catch (e) {
+      fail(outcome, `${describeChange(change)} of FileSet '${plan.name}': ${message(e)}`);
+    }
+  }
+  await forEachPooled(plan.entries, plan.entries.length, (entry) => applyEntry(run, fileSetId, entry, outcome));
+  return outcome;
 }
 
-interface Work {
-  target: TargetPlan;
-  outcome: TargetOutcome;
-  uploads: { u: PlannedUpload; abs: string }[];
-  deletes: { d: PlannedDelete; abs: string }[];
+/** Applies one FileSet-level change. */
+async function applyChange(client: DomoFilesClient, fileSetId: string, change: FileSetChange): Promise<void> {
+  if (change.op === 'update') {
+    await client.updateFileSet(fileSetId, { [change.field]: change.to });
+    return;
+  }
+  throw new Error(`${change.op} is not supported by this client`);
 }
 
-/** Applies every non-refused target; outcomes are in the same order as `targets`. */
-export async function executePlans(client: DomoFilesClient, targets: readonly TargetPlan[], opts: ExecuteOptions = {}): Promise<TargetOutcome[]> {
-  const concurrency = opts.concurrency ?? 8;
-  const limit = pLimit(concurrency);
-  const work: Work[] = targets.map((target) => ({
-    target,
-    outcome: { id: target.fileSet?.id ?? null, created: false, result: { uploaded: 0, replaced: 0, deleted: 0, failed: 0 } },
-    uploads: target.entries.flatMap((e) => e.plan.uploads.map((u) => ({ u, abs: u.abs ?? path.join(e.spec.source, ...u.rel.split('/')) }))),
-    deletes: target.entries.flatMap((e) => e.plan.deletes.map((d) => ({ d, abs: path.join(e.spec.source, ...d.rel.split('/')) }))),
-  }));
-  const active = work.filter((w) => !w.target.refused);
-
-  await Promise.all(active.map((w) => limit(() => ensureFileSet(client, w))));
-
-  const totalFiles = active.reduce((n, w) => n + (w.outcome.id ? w.uploads.length : 0), 0);
-  const totalBytes = active.reduce((n, w) => n + (w.outcome.id ? w.uploads.reduce((b, x) => b + x.u.size, 0) : 0), 0);
+async function applyEntry(run: Run, fileSetId: string, entry: EntryPlan, outcome: TargetOutcome): Promise<void> {
+  let failedHere = 0;
+  const failed = (msg: string): void => {
+    failedHere += 1;
+    fail(outcome, msg);
+  };
+  const before = entry.deletes.filter((d) => d.phase === 'before');
+  const after = entry.deletes.filter((d) => d.phase === 'after');
+  await runDeletes(run, fileSetId, entry, before, outcome, failed, false);
+  if (failedHere > 0) {
+    // An upload onto a path whose blocker is still there would fail too, and the blocker may be what failed.
+    for (const u of entry.uploads) outcome.skipped.push({ op: u.op, path: u.path, reason: 'a delete it depends on failed' });
+    for (const d of after) outcome.skipped.push({ op: 'delete', path: d.path, reason: 'an operation of this entry failed' });
+    return;
+  }
+  const bytesTotal = entry.uploads.reduce((n, u) => n + u.size, 0);
   let files = 0;
   let bytes = 0;
-  const progress = (phase: 'upload' | 'delete', total: number, tb: number): void => {
+  const ran = new Set<UploadStep>();
+  await forEachPooled(entry.uploads, run.concurrency, async (u) => {
+    ran.add(u);
     try {
-      opts.onProgress?.({ phase, files, totalFiles: total, bytes, totalBytes: tb });
-    } catch {
-      // a progress renderer must never break an apply
-    }
-  };
-  const uploadJobs: { w: Work; id: string; u: PlannedUpload; abs: string }[] = [];
-  for (const w of active) {
-    const id = w.outcome.id;
-    if (!id) continue;
-    for (const { u, abs } of w.uploads) uploadJobs.push({ w, id, u, abs });
-  }
-  await forEachPooled(uploadJobs, concurrency, async ({ w, id, u, abs }) => {
-    try {
-      if (u.hash === null) await uploadHashing(client, id, u, abs, w.target.hashCache);
-      else await client.uploadFile(id, { path: u.path, source: { filePath: abs }, expectedSha256: u.hash });
-      if (u.op === 'upload') w.outcome.result.uploaded += 1;
-      else w.outcome.result.replaced += 1;
+      await upload(run, fileSetId, u, outcome);
+      if (u.op === 'upload') outcome.result.uploaded += 1;
+      else outcome.result.replaced += 1;
     } catch (e) {
-      fail(w.outcome, `upload ${u.path}: ${message(e)}`);
+      failed(`${u.op} ${u.path}: ${message(e)}`);
     }
     files += 1;
     bytes += u.size;
-    progress('upload', totalFiles, totalBytes);
-  });
-
-  // A deferred hash whose upload did not run (refused FileSet, failed create) or failed is still computed
-  // for the report when the file can be read, as the scan would have.
-  const unhashed = work.flatMap((w) => w.uploads.filter((x) => x.u.hash === null));
-  await forEachPooled(unhashed, concurrency, async ({ u, abs }) => {
-    u.hash = await sha256RegularFile(abs).then((r) => r.hash, () => null);
-  });
-  for (const cache of new Set(work.map((w) => w.target.hashCache))) await cache?.save();
-
-  // Deletes only when nothing failed anywhere in this run: a failed upload may be a renamed file's new
-  // path, and deleting its old path would lose it.
-  if (work.some((w) => w.outcome.result.failed > 0)) return work.map((w) => w.outcome);
-  const deleteTotal = active.reduce((n, w) => n + w.deletes.length, 0);
-  files = 0;
-  bytes = 0;
-  const deleteJobs = active.flatMap((w) => w.deletes.map(({ d, abs }) => ({ w, d, abs })));
-  await forEachPooled(deleteJobs, concurrency, async ({ w, d, abs }) => {
-    const id = w.outcome.id as string;
-    if (await existsLocally(abs)) return; // reappeared since the scan: keep it, the next run uploads it
-    try {
-      await client.deleteFile(id, d.id);
-      w.outcome.result.deleted += 1;
-    } catch (e) {
-      if (isNotFound(e)) w.outcome.result.deleted += 1;
-      else fail(w.outcome, `delete ${d.path}: ${message(e)}`);
-    }
-    files += 1;
-    bytes += d.size;
-    progress('delete', deleteTotal, 0);
-  });
-  return work.map((w) => w.outcome);
+    run.progress({ phase: 'upload', files, totalFiles: entry.uploads.length, bytes, totalBytes: bytesTotal });
+  }, run.signal);
+  for (const u of entry.uploads) if (!ran.has(u)) outcome.skipped.push({ op: u.op, path: u.path, reason: INTERRUPTED });
+  if (run.stopped) {
+    for (const d of after) outcome.skipped.push({ op: 'delete', path: d.path, reason: INTERRUPTED });
+    return;
+  }
+  // Deletes only when nothing of this entry failed: a failed upload may be a renamed file's new path, and
+  // deleting its old path would lose the only remote copy.
+  if (failedHere > 0) {
+    for (const d of after) outcome.skipped.push({ op: 'delete', path: d.path, reason: 'an operation of this entry failed, so nothing of it is pruned' });
+    return;
+  }
+  await runDeletes(run, fileSetId, entry, after, outcome, failed, entry.recheckDeletes);
 }
 
 /**
- * Uploads a file whose hash the scan deferred, hashing the bytes it sends: a small file is read once and
- * that buffer is hashed and uploaded; a larger one is hashed alongside its (streamed) upload and the
- * server's hash is checked afterwards. Either way u.hash is set and the hash cache learns it.
+ * Deletes files (in parallel), then directories deepest first. With `recheck`, a file that is back on disk
+ * and selected by the entry is kept (it reappeared since the plan) and reported as skipped.
  */
-async function uploadHashing(client: DomoFilesClient, id: string, u: PlannedUpload, abs: string, cache: HashCache | undefined): Promise<void> {
-  const startedAt = Date.now();
-  const remember = (hash: string, bytes: number): void => {
-    if (cache && bytes === u.size && u.mtimeMs !== undefined && u.ino !== undefined) {
-      cache.set(abs, { size: u.size, mtimeMs: u.mtimeMs, ino: u.ino }, hash, startedAt);
+async function runDeletes(run: Run, fileSetId: string, entry: EntryPlan, steps: readonly DeleteStep[], outcome: TargetOutcome,
+  failed: (msg: string) => void, recheck: boolean): Promise<void> {
+  if (steps.length === 0) return;
+  const selector = recheck ? selectorOf(entry.selection) : null;
+  const filesFirst = steps.filter((d) => d.kind === 'file');
+  const dirs = steps.filter((d) => d.kind === 'directory').sort((a, b) => b.path.split('/').length - a.path.split('/').length);
+  let done = 0;
+  const ran = new Set<DeleteStep>();
+  const one = async (d: DeleteStep): Promise<void> => {
+    ran.add(d);
+    if (selector && d.kind === 'file' && selector.selects(d.rel) && existsLocally(path.join(entry.source, ...d.rel.split('/')))) {
+      outcome.skipped.push({ op: 'delete', path: d.path, reason: 'the file is back on disk since the plan; the next run uploads it' });
+      return;
     }
+    try {
+      await run.client.deleteFile(fileSetId, d.id);
+      outcome.result.deleted += 1;
+    } catch (e) {
+      if (isNotFound(e)) outcome.result.deleted += 1; // already gone: the plan's intent holds
+      else failed(`delete ${d.path}: ${message(e)}`);
+    }
+    done += 1;
+    run.progress({ phase: 'delete', files: done, totalFiles: steps.length, bytes: 0, totalBytes: 0 });
   };
-  const small = u.size <= SMALL_FILE_BYTES ? readSmallFile(abs) : null;
-  if (small) {
-    const hash = sha256Hex(small);
-    u.hash = hash;
-    await client.uploadFile(id, { path: u.path, source: { content: small }, expectedSha256: hash });
-    remember(hash, small.length);
-    return;
+  await forEachPooled(filesFirst, run.concurrency, one, run.signal);
+  for (const d of dirs) {
+    if (run.stopped) break;
+    await one(d);
   }
-  // Grew past the small size, or anything unusual (vanished, not a regular file, unreadable): uploadFile
-  // fails for the latter exactly as before; the hash is read alongside, refusing anything but a file.
-  const hashing = sha256RegularFile(abs);
-  hashing.catch(() => undefined);
-  const entry = await client.uploadFile(id, { path: u.path, source: { filePath: abs } });
-  const r = await hashing;
-  u.hash = r.hash;
-  await client.verifyUpload(id, u.path, entry, r.hash);
-  remember(r.hash, r.bytes);
+  for (const d of steps) if (!ran.has(d)) outcome.skipped.push({ op: 'delete', path: d.path, reason: INTERRUPTED });
 }
 
-async function ensureFileSet(client: DomoFilesClient, w: Work): Promise<void> {
-  const t = w.target;
-  try {
-    if (!t.fileSet) {
-      const fs = await client.createFileSet({ name: t.name, ...(t.description !== undefined ? { description: t.description } : {}) });
-      w.outcome.id = await settleCreateRace(client, t.name, fs);
-      w.outcome.created = w.outcome.id === fs.id;
-    } else if (t.updateDescription && t.description !== undefined) {
-      await client.updateFileSet(t.fileSet.id, { description: t.description });
-    }
-  } catch (e) {
-    const what = t.fileSet ? `update FileSet '${t.name}'` : `create FileSet '${t.name}'`;
-    // without a FileSet none of its uploads can run: count them as failed so nothing is deleted
-    w.outcome.result.failed += Math.max(1, t.fileSet ? 0 : w.uploads.length);
-    w.outcome.error = { message: `${what}: ${message(e)}`, count: w.outcome.result.failed };
+/**
+ * Uploads one file. The bytes come from exactly the inode the scan approved (opened without following a
+ * symlink, dev/inode compared); small files are read once, hashed and sent from that buffer; larger ones are
+ * streamed by the client from its own identity-checked descriptor and verified against the planned hash.
+ */
+async function upload(run: Run, fileSetId: string, u: UploadStep, outcome: TargetOutcome): Promise<void> {
+  const { local } = u;
+  const startedAt = Date.now();
+  const small = u.size <= SMALL_READ_BYTES ? readSmall(local.abs) : null;
+  if (small && (small.dev !== local.dev || small.ino !== local.ino)) {
+    throw new Error(`${local.abs} is no longer the file the scan saw (replaced or swapped for a link); re-run to plan it again`);
   }
+  let entry;
+  let hash: string;
+  if (small) {
+    hash = sha256Hex(small.data);
+    entry = await run.client.uploadFile(fileSetId, {
+      path: u.path, source: { content: small.data }, expectedSha256: hash, ...(u.contentType ? { contentType: u.contentType } : {}),
+    });
+    run.cache.set(local.abs, { size: small.data.length, mtimeMs: small.mtimeMs, ino: small.ino }, hash, startedAt);
+  } else {
+    if (u.hash === null) throw new Error(`${local.abs} grew past ${SMALL_READ_BYTES} bytes since the scan; re-run to plan it again`);
+    hash = u.hash;
+    entry = await run.client.uploadFile(fileSetId, {
+      path: u.path, source: { filePath: local.abs, expect: { dev: local.dev, ino: local.ino } }, expectedSha256: hash,
+      ...(u.contentType ? { contentType: u.contentType } : {}),
+    });
+  }
+  if (u.hash === null || u.hash !== hash) outcome.hashes.set(u.path, hash);
+  if ((entry as { verified?: string }).verified === 'size') outcome.unverified += 1;
+  run.ledger.record(run.origin, fileSetId, { id: entry.id, path: entry.path, size: entry.size ?? u.size }, hash);
 }
 
 /**
@@ -182,13 +218,22 @@ async function settleCreateRace(client: DomoFilesClient, name: string, mine: Fil
   return winner.id;
 }
 
-async function existsLocally(abs: string): Promise<boolean> {
+/** True unless the path is positively absent (ENOENT/ENOTDIR): on doubt (EACCES, EIO…) a file counts as present. */
+function existsLocally(abs: string): boolean {
   try {
-    await fsp.lstat(abs);
+    lstatSync(abs);
     return true;
   } catch (e) {
-    // anything but "not there" (EACCES, EIO…) is treated as present: never delete on doubt
-    return (e as NodeJS.ErrnoException).code !== 'ENOENT' && (e as NodeJS.ErrnoException).code !== 'ENOTDIR';
+    const code = (e as NodeJS.ErrnoException).code;
+    return code !== 'ENOENT' && code !== 'ENOTDIR';
+  }
+}
+
+function skipAll(outcome: TargetOutcome, plan: FileSetPlan, reason: string): void {
+  for (const c of plan.changes) outcome.skipped.push({ op: c.op, reason });
+  for (const e of plan.entries) {
+    for (const u of e.uploads) outcome.skipped.push({ op: u.op, path: u.path, reason });
+    for (const d of e.deletes) outcome.skipped.push({ op: 'delete', path: d.path, reason });
   }
 }
 

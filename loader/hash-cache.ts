@@ -1,11 +1,11 @@
 /**
  * The hash cache: SHA-256 of local files keyed by (absolute path, size, mtimeMs, inode), kept in
  * `<cacheDir>/hash-cache.json`, so a re-plan of an unchanged tree reads no file contents. It is only an
- * optimization: a corrupt, unreadable or unwritable cache is ignored, and it is written atomically
- * (temp file + rename) so concurrent runs never see half a file.
+ * optimization (see state-file.ts for how it is read and written), and it stays bounded: entries not seen for MAX_AGE_DAYS go, files of
+ * a scanned source that the scan no longer saw go, and beyond MAX_ENTRIES the least recently seen go.
  */
-import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
+import { readStateFile, writeStateFile } from './state-file';
 
 /** The stat fields an entry is keyed on. */
 export interface StatKey {
@@ -14,35 +14,50 @@ export interface StatKey {
   ino: number;
 }
 
-type Entry = [size: number, mtimeMs: number, ino: number, hash: string];
+/** [size, mtimeMs, ino, sha256, day last seen (days since the epoch)] */
+type Entry = [size: number, mtimeMs: number, ino: number, hash: string, seenDay: number];
 
 const FILE = 'hash-cache.json';
-const VERSION = 1;
+const VERSION = 2;
+/** A cache file larger than this is ignored (and replaced by the next save). */
+export const MAX_CACHE_BYTES = 64 * 1024 * 1024;
+/** Most entries kept; the least recently seen beyond it are dropped on save. */
+export const MAX_ENTRIES = 200_000;
+/** Entries not seen by any run for this long are dropped on save. */
+export const MAX_AGE_DAYS = 30;
 
-/** In-memory view of one cache file. */
+function today(nowMs = Date.now()): number {
+  return Math.floor(nowMs / 86_400_000);
+}
+
+/** In-memory view of one cache file. The run that loads it owns it; scans consult and fill it. */
 export class HashCache {
   private dirty = false;
   private readonly seen = new Set<string>();
+  private readonly scannedRoots = new Set<string>();
+  private readonly day = today();
 
   private constructor(
     private readonly file: string | null,
     private readonly entries: Map<string, Entry>,
   ) {}
 
-  /** Loads `<dir>/hash-cache.json`; a missing or corrupt file gives an empty cache. `null` dir = memory only. */
+  /** Loads `<dir>/hash-cache.json`; anything unusable gives an empty cache. `null` dir = memory only. */
   static async load(dir: string | null): Promise<HashCache> {
     if (dir === null) return new HashCache(null, new Map());
     const file = path.join(dir, FILE);
     const entries = new Map<string, Entry>();
+    const text = await readStateFile(file, MAX_CACHE_BYTES);
     try {
-      const doc = JSON.parse(await fsp.readFile(file, 'utf8')) as { version?: unknown; entries?: unknown };
+      const doc = text === null ? null : (JSON.parse(text) as { version?: unknown; entries?: unknown });
       if (doc && doc.version === VERSION && doc.entries && typeof doc.entries === 'object') {
         for (const [k, v] of Object.entries(doc.entries as Record<string, unknown>)) {
+          if (entries.size >= MAX_ENTRIES) break;
           if (isEntry(v)) entries.set(k, v);
         }
       }
     } catch {
-      // missing or corrupt: start empty; the next save replaces it
+      // corrupt: start empty; the next save replaces it
     }
     return new HashCache(file, entries);
   }
@@ -51,7 +66,13 @@ export class HashCache {
   get(absPath: string, st: StatKey): string | undefined {
     this.seen.add(absPath);
     const e = this.entries.get(absPath);
-    if (e && e[0] === st.size && e[1] === st.mtimeMs && e[2] === st.ino) return e[3];
+    if (e && e[0] === st.size && e[1] === st.mtimeMs && e[2] === st.ino) {
+      if (e[4] !== this.day) {
+        e[4] = this.day;
+        this.dirty = true;
+      }
+      return e[3];
+    }
     return undefined;
   }
 
@@ -67,11 +88,16 @@ export class HashCache {
       if (this.entries.delete(absPath)) this.dirty = true;
       return;
     }
-    this.entries.set(absPath, [st.size, st.mtimeMs, st.ino, hash]);
+    this.entries.set(absPath, [st.size, st.mtimeMs, st.ino, hash, this.day]);
     this.dirty = true;
   }
 
-  /** Drops entries under `roots` that the scans of this run did not see (deleted files). */
+  /** Notes that a scan of `root` completed: on save, entries under it that no scan saw (deleted files) go. */
+  markScanned(root: string): void {
+    this.scannedRoots.add(root);
+  }
+
+  /** Drops entries under `roots` (scanned sources) that the scans of this run did not see: deleted files. */
   forgetUnseenUnder(roots: readonly string[]): void {
     const prefixes = roots.map((r) => (r.endsWith(path.sep) ? r : r + path.sep));
     for (const k of this.entries.keys()) {
@@ -87,22 +113,29 @@ export class HashCache {
     return this.entries.size;
   }
 
-  /** Writes the cache when it changed; failures are ignored (the cache is an optimization). */
+  /** Writes the cache when it changed (old and excess entries dropped); failures are ignored. */
   async save(): Promise<void> {
-    if (!this.file || !this.dirty) return;
-    const tmp = `${this.file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-    try {
-      await fsp.mkdir(path.dirname(this.file), { recursive: true });
-      await fsp.writeFile(tmp, JSON.stringify({ version: VERSION, entries: Object.fromEntries(this.entries) }));
-      await fsp.rename(tmp, this.file);
-      this.dirty = false;
-    } catch {
-      await fsp.rm(tmp, { force: true }).catch(() => undefined);
+    if (!this.file) return;
+    this.forgetUnseenUnder([...this.scannedRoots]);
+    const oldest = this.day - MAX_AGE_DAYS;
+    for (const [k, e] of this.entries) {
+      if (e[4] < oldest) {
+        this.entries.delete(k);
+        this.dirty = true;
+      }
     }
+    if (this.entries.size > MAX_ENTRIES) {
+      const bySeen = [...this.entries].sort((a, b) => b[1][4] - a[1][4]);
+      this.entries.clear();
+      for (const [k, e] of bySeen.slice(0, MAX_ENTRIES)) this.entries.set(k, e);
+      this.dirty = true;
+    }
+    if (!this.dirty) return;
+    if (await writeStateFile(this.file, JSON.stringify({ version: VERSION, entries: Object.fromEntries(this.entries) }))) this.dirty = false;
   }
 }
 
 function isEntry(v: unknown): v is Entry {
-  return Array.isArray(v) && v.length === 4 && typeof v[0] === 'number' && typeof v[1] === 'number'
-    && typeof v[2] === 'number' && typeof v[3] === 'string' && /^[0-9a-f]{64}$/.test(v[3]);
+  return Array.isArray(v) && v.length === 5 && typeof v[0] === 'number' && typeof v[1] === 'number'
+    && typeof v[2] === 'number' && typeof v[3] === 'string' && /^[0-9a-f]{64}$/.test(v[3]) && typeof v[4] === 'number';
 }

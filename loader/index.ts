@@ -1,8 +1,12 @@
 /** domo-filesets/loader: the GitOps bulk loader (manifest → scan → remote listing → plan → apply → report). */
-export { loadManifest } from './manifest';
-export { planManifest, applyManifest, destroyManifest } from './manifest-ops';
+export { loadManifest, parseManifest } from './manifest';
+export { planManifest, applyManifest, destroyManifest, createPlan, applyPlan, stateDirOf } from './manifest-ops';
 export type { PlanManifestOptions, ApplyManifestOptions, DestroyResult } from './manifest-ops';
-export { syncFolder, folderDigest, removeFolderFiles } from './folder';
-export type { FolderSyncOptions, FolderSyncResult, FolderDigestOptions } from './folder';
+export type { RunOptions } from './run';
+export { DEFAULT_CONCURRENCY } from './run';
+export { planFolder, applyFolder, syncFolder, folderDigest, removeFolderFiles } from './folder';
+export type { FolderOptions, FolderSyncResult, FolderDigest } from './folder';
+export { buildReport } from './report';
+export { describeChange } from './changes';
 export { LoaderError, ManifestError, GuardError, isLoaderError } from './errors';
 export * from './types';

@@ -2,19 +2,26 @@
  * Manifest loading: YAML with line numbers, every key and type validated, `${VAR}` interpolation, paths
  * made absolute, and option combinations checked — all before any network I/O. Throws only ManifestError.
  */
+import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair } from 'yaml';
 import { ManifestError } from './errors';
 import { interpolate, InterpolationError } from './interpolate';
-import { normalizeDirectoryPath, patternProblem, prefixesOverlap } from './patterns';
-import type { FileSetSpec, Manifest } from './types';
+import { normalizeDirectoryPath, prefixesOverlap } from './prefix';
+import { normalizePattern } from './selector';
+import type { FileSetSpec, Grant, Manifest } from './types';
 
 const ROOT_KEYS = ['version', 'filesets'] as const;
 const ENTRY_KEYS = [
   'name', 'id', 'description', 'source', 'include', 'exclude', 'directoryPath',
-  'prune', 'maxDeletes', 'maxDeletePercent', 'allowEmpty', 'dot',
+  'prune', 'maxDeletes', 'maxDeletePercent', 'allowEmpty', 'dot', 'aiEnabled', 'access', 'owner',
+  'allowOwnerTransfer', 'contentTypes',
 ] as const;
+const GRANT_KEYS = ['user', 'group', 'permission'] as const;
+const GRANT_PERMISSIONS = ['READ', 'EDIT', 'OWNER'] as const;
+/** A content type as `type/subtype` with optional parameters (what an HTTP header may carry). */
+const CONTENT_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*(\s*;\s*[a-z0-9!#$&^_.+-]+=("[^"\r\n]*"|[a-z0-9!#$&^_.+-]+))*$/i;
 
 /** Reads, parses and validates a manifest; relative paths resolve against the manifest's directory. */
 export async function loadManifest(file: string, env: Record<string, string | undefined> = process.env): Promise<Manifest> {
@@ -89,7 +96,7 @@ class Parser {
     if (!isSeq(list)) throw this.fail(list ?? (fsPair.key as Node), "'filesets' must be a list");
     const filesets = list.items.map((item, i) => this.entry(this.resolve(item as Node | null), i, fsPair.key as Node));
     this.checkCombinations(filesets);
-    return { file: this.file, dir: this.dir, filesets };
+    return { file: this.file, dir: this.dir, digest: manifestDigest(this.dir, filesets), filesets };
   }
 
   private entry(node: Node | null, index: number, parent: Node): FileSetSpec {
@@ -127,14 +134,69 @@ class Parser {
     const dot = this.bool(pairs.get('dot'), `${where}.dot`) ?? false;
     const maxDeletes = this.number(pairs.get('maxDeletes'), `${where}.maxDeletes`, { integer: true, min: 0 });
     const maxDeletePercent = this.number(pairs.get('maxDeletePercent'), `${where}.maxDeletePercent`, { integer: false, min: 0, max: 100 }) ?? 50;
+    const aiEnabled = this.bool(pairs.get('aiEnabled'), `${where}.aiEnabled`);
+    const owner = this.number(pairs.get('owner'), `${where}.owner`, { integer: true, min: 1 });
+    const allowOwnerTransfer = this.bool(pairs.get('allowOwnerTransfer'), `${where}.allowOwnerTransfer`) ?? false;
+    const access = this.grants(pairs.get('access'), `${where}.access`);
+    const contentTypes = this.contentTypes(pairs.get('contentTypes'), `${where}.contentTypes`);
     const spec: FileSetSpec = {
       name, source: path.resolve(this.dir, sourceRaw), include, exclude, directoryPath,
-      prune, maxDeletePercent, allowEmpty, dot, line,
+      prune, maxDeletePercent, allowEmpty, dot, allowOwnerTransfer, contentTypes, line,
     };
     if (id !== undefined) spec.id = id;
     if (description !== undefined) spec.description = description;
     if (maxDeletes !== undefined) spec.maxDeletes = maxDeletes;
+    if (aiEnabled !== undefined) spec.aiEnabled = aiEnabled;
+    if (owner !== undefined) spec.owner = owner;
+    if (access !== undefined) spec.access = access;
     return spec;
+  }
+
+  /** `access: [{user: 12, permission: READ}, {group: 3, permission: EDIT}]`; one grant per principal. */
+  private grants(pair: Pair | undefined, where: string): Grant[] | undefined {
+    if (!pair) return undefined;
+    const list = this.resolve(pair.value as Node | null);
+    if (!isSeq(list)) throw this.fail(list ?? (pair.key as Node), `${where} must be a list of {user: ID | group: ID, permission: READ|EDIT|OWNER}`);
+    const seen = new Map<string, number>();
+    return list.items.map((raw, k) => {
+      const node = this.resolve(raw as Node | null);
+      const at = `${where}[${k}]`;
+      if (!isMap(node)) throw this.fail(node ?? list, `${at} must be a mapping like {user: 12, permission: READ}`);
+      const p = this.pairs(node, GRANT_KEYS, at);
+      const user = this.number(p.get('user'), `${at}.user`, { integer: true, min: 1 });
+      const group = this.number(p.get('group'), `${at}.group`, { integer: true, min: 1 });
+      if ((user === undefined) === (group === undefined)) throw this.fail(node, `${at} needs exactly one of 'user' or 'group'`);
+      const permPair = p.get('permission');
+      if (!permPair) throw this.fail(node, `${at}: missing 'permission' (READ, EDIT or OWNER)`);
+      const permission = this.string(permPair, `${at}.permission`).trim().toUpperCase();
+      if (!(GRANT_PERMISSIONS as readonly string[]).includes(permission)) {
+        throw this.fail(permPair.value as Node, `${at}.permission must be READ, EDIT or OWNER (got '${permission}'); leave a principal out to revoke it`);
+      }
+      const principal = user !== undefined ? { type: 'USER' as const, id: user } : { type: 'GROUP' as const, id: group as number };
+      const key = `${principal.type}:${principal.id}`;
+      const line = this.line(node);
+      if (seen.has(key)) throw this.fail(node, `${at}: ${principal.type.toLowerCase()} ${principal.id} is granted twice (also on line ${seen.get(key)})`);
+      seen.set(key, line);
+      return { principal, permission: permission as Grant['permission'] };
+    });
+  }
+
+  /** `contentTypes: {".md": "text/markdown"}`: extensions with a leading dot, lower-cased; valid media types. */
+  private contentTypes(pair: Pair | undefined, where: string): Record<string, string> {
+    if (!pair) return {};
+    const map = this.resolve(pair.value as Node | null);
+    if (!isMap(map)) throw this.fail(map ?? (pair.key as Node), `${where} must be a mapping of ".ext": "type/subtype"`);
+    const out: Record<string, string> = {};
+    for (const item of map.items) {
+      const keyNode = this.resolve(item.key as Node | null);
+      if (!isScalar(keyNode) || typeof keyNode.value !== 'string') throw this.fail(keyNode ?? map, `${where}: keys must be extensions like ".md"`);
+      const ext = keyNode.value.trim().toLowerCase();
+      if (!/^\.[^./\\\s]+$/.test(ext)) throw this.fail(keyNode, `${where}: '${keyNode.value}' is not an extension like ".md"`);
+      const type = this.string(item as Pair, `${where}.${ext}`).trim();
+      if (!CONTENT_TYPE.test(type)) throw this.fail(this.resolve(item.value as Node | null) ?? keyNode, `${where}.${ext}: '${type}' is not a media type like text/markdown`);
+      out[ext] = type;
+    }
+    return out;
   }
 
   /** Entries may share a FileSet only with disjoint prefixes and consistent identity. */
@@ -152,13 +214,8 @@ class Parser {
         if (sameName && a.id !== b.id) {
           throw new ManifestError(this.shown, b.line, `FileSet name '${b.name}' is declared twice with different ids (line ${a.line}); give both entries the same id or different names`);
         }
-        if (a.description !== undefined && b.description !== undefined && a.description !== b.description) {
-          throw new ManifestError(this.shown, b.line, `FileSet '${b.name}' has two different descriptions (line ${a.line} and here)`);
-        }
-        if (prefixesOverlap(a.directoryPath, b.directoryPath)) {
-          const show = (p: string): string => (p === '' ? "'' (the root)" : `'${p}'`);
-          throw new ManifestError(this.shown, b.line, `duplicate FileSet '${b.name}': directoryPath ${show(b.directoryPath)} overlaps ${show(a.directoryPath)} of the entry on line ${a.line}; entries of one FileSet must own disjoint directoryPaths`);
-        }
+        const conflict = sharedSettingsConflict(a, b);
+        if (conflict) throw new ManifestError(this.shown, b.line, conflict);
       }
     }
   }
@@ -228,10 +285,9 @@ class Parser {
     }
     return items.map((item, k) => {
       if (!isScalar(item) || typeof item.value !== 'string') throw this.fail(item ?? v, `${where}[${k}] must be a string`);
-      const p = this.interp(item.value, item);
-      const problem = patternProblem(p);
-      if (problem) throw this.fail(item, `${where}: ${problem}`);
-      return p;
+      const n = normalizePattern(this.interp(item.value, item));
+      if ('problem' in n) throw this.fail(item, `${where}: ${n.problem}`);
+      return n.value;
     });
   }
 
@@ -259,6 +315,30 @@ class Parser {
   private fail(node: Node | null, problem: string): ManifestError {
     return new ManifestError(this.shown, this.line(node), problem);
   }
+}
+
+/**
+ * Why two entries that reach the same FileSet cannot both be applied, or null: their prefixes overlap (each
+ * would prune the other's files), or they disagree on a FileSet-level setting. Checked on the manifest and
+ * again after lookup, when entries with different names or ids turn out to be one FileSet.
+ */
+export function sharedSettingsConflict(a: FileSetSpec, b: FileSetSpec): string | null {
+  const show = (p: string): string => (p === '' ? "'' (the root)" : `'${p}'`);
+  if (prefixesOverlap(a.directoryPath, b.directoryPath)) {
+    return `entries on lines ${a.line} and ${b.line} reach the same FileSet with overlapping directoryPaths ${show(a.directoryPath)} and ${show(b.directoryPath)}; entries of one FileSet must own disjoint directoryPaths`;
+  }
+  const differ = (key: 'description' | 'aiEnabled' | 'owner' | 'access' | 'allowOwnerTransfer'): boolean =>
+    a[key] !== undefined && b[key] !== undefined && JSON.stringify(a[key]) !== JSON.stringify(b[key]);
+  for (const key of ['description', 'aiEnabled', 'owner', 'access', 'allowOwnerTransfer'] as const) {
+    if (differ(key)) return `entries on lines ${a.line} and ${b.line} reach the same FileSet but disagree on '${key}'; give it once, or the same value in both`;
+  }
+  return null;
+}
+
+/** SHA-256 of the validated entries (sources relative to the manifest's directory): what a saved plan was made from. */
+function manifestDigest(dir: string, specs: readonly FileSetSpec[]): string {
+  const canonical = specs.map((s) => ({ ...s, source: path.relative(dir, s.source).split(path.sep).join('/'), line: undefined }));
+  return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
 }
 
 /** Sources must be existing directories; checked once so a typo is not mistaken for an empty source. */

@@ -1,22 +1,26 @@
 /**
- * Remote side: find the FileSet (by id, or by exact name with duplicates refused) and list its files under
- * a prefix. Read-only: nothing here sends a mutating request.
+ * Remote side: find the FileSet (by id, or by exact name with duplicates refused) and list what is under a
+ * prefix. Read-only: nothing here sends a mutating request.
  */
-import type { DomoFilesClient, FileSet } from '../client';
+import type { DomoFilesClient, FileEntry, FileSet } from '../client';
 import { LoaderError } from './errors';
-import { relativeToPrefix } from './patterns';
+import { relativeToPrefix } from './prefix';
 
-/** One remote file, as the planner sees it. */
-export interface RemoteFile {
+/** One remote entry under a prefix, as the planner sees it. */
+export interface RemoteEntry {
   /** Full remote path (prefix included). */
   path: string;
   id: string;
+  /** 'unknown': neither positively a file nor a directory; never deleted, and it blocks the entry's plan. */
+  kind: 'file' | 'directory' | 'unknown';
   size: number;
   /** SHA-256 hex, or null when the server gave none or another algorithm. */
   hash: string | null;
+  /** What the server said, for messages about unknown entries. */
+  shape?: string;
 }
 
-/** Largest page the loader asks for: fewer round trips on big FileSets. */
+/** Page size the loader asks for: fewer round trips on big FileSets (the client falls back to 100 on a 400). */
 export const LIST_PAGE_SIZE = 1000;
 
 /** Finds a FileSet by id (404 → null) or by exact name (none → null; several → LoaderError asking for an id). */
@@ -36,19 +40,36 @@ export async function findFileSet(client: DomoFilesClient, ref: { name: string; 
   return found[0] ?? null;
 }
 
-/** Every file (not directory) under `directoryPath`, all pages, sorted by path. A missing directory lists as empty. */
-export async function listRemoteFiles(client: DomoFilesClient, fileSetId: string, directoryPath: string): Promise<RemoteFile[]> {
-  const out: RemoteFile[] = [];
+/** Kind of a listed entry: the client's classification, or (older shapes) directory/file from the fields. */
+function kindOf(f: FileEntry): RemoteEntry['kind'] {
+  const k = (f as FileEntry & { kind?: RemoteEntry['kind'] }).kind;
+  if (k) return k;
+  if (f.isDirectory) return 'directory';
+  return typeof f.size === 'number' && f.id !== '' && f.path !== '' ? 'file' : 'unknown';
+}
+
+/** The entry's SHA-256 when the server gave a usable one. */
+function sha256Of(f: FileEntry): string | null {
+  return f.hash && (f.hashAlgorithm === null || f.hashAlgorithm === 'SHA_256_HEX') && /^[0-9a-fA-F]{64}$/.test(f.hash) ? f.hash.toLowerCase() : null;
+}
+
+/**
+ * Every entry strictly under `directoryPath` (files, directories, and entries of unknown shape), all pages,
+ * sorted by path; a path listed twice is kept once. A missing prefix directory lists as empty.
+ */
+export async function listRemote(client: DomoFilesClient, fileSetId: string, directoryPath: string, signal?: AbortSignal): Promise<RemoteEntry[]> {
+  const out: RemoteEntry[] = [];
   const seen = new Set<string>();
   try {
-    const opts = { limit: LIST_PAGE_SIZE, filesOnly: true, ...(directoryPath ? { directoryPath } : {}) };
+    const opts = { limit: LIST_PAGE_SIZE, ...(directoryPath ? { directoryPath } : {}), ...(signal ? { signal } : {}) };
     for await (const page of client.listFilePages(fileSetId, opts)) {
       for (const f of page.files) {
-        if (f.isDirectory || relativeToPrefix(directoryPath, f.path) === null || seen.has(f.path)) continue;
+        if (relativeToPrefix(directoryPath, f.path) === null || seen.has(f.path)) continue;
         seen.add(f.path);
-        const sha = f.hash && (f.hashAlgorithm === null || f.hashAlgorithm === 'SHA_256_HEX') && /^[0-9a-fA-F]{64}$/.test(f.hash)
-          ? f.hash.toLowerCase() : null;
-        out.push({ path: f.path, id: f.id, size: f.size ?? 0, hash: sha });
+        const kind = kindOf(f);
+        const entry: RemoteEntry = { path: f.path, id: f.id, kind, size: f.size ?? 0, hash: kind === 'file' ? sha256Of(f) : null };
+        if (kind === 'unknown') entry.shape = `fileType ${JSON.stringify(f.fileType)}, size ${JSON.stringify(f.size)}`;
+        out.push(entry);
       }
     }
   } catch (e) {
@@ -57,7 +78,7 @@ export async function listRemoteFiles(client: DomoFilesClient, fileSetId: string
   return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-/** True for the client's 404 error (matched by code so the loader does not depend on error classes' identity). */
+/** True for the client's 404 error, and only for it (a 403 is never read as "gone"). */
 export function isNotFound(e: unknown): boolean {
-  return typeof e === 'object' && e !== null && ((e as { code?: unknown }).code === 'NOT_FOUND' || (e as { status?: unknown }).status === 404);
+  return typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 'NOT_FOUND';
 }

@@ -1,46 +1,37 @@
 /**
- * Report building: the JSON contract document (`Report`) of plan and apply, from targets and outcomes.
+ * The report (the JSON document of `plan` and `apply --format json`): read from the plan and, for an apply,
+ * the outcome. Nothing here changes either.
  */
 import type { TargetOutcome } from './apply';
-import type { TargetPlan } from './gather';
 import { actionsOf, summarize } from './plan';
-import type { FileSetReport, Report } from './types';
+import type { FileSetPlan, FileSetReport, Report } from './types';
 
-/** One FileSet's report; with `outcome` it is an apply report (adds result and error). */
-export function fileSetReport(target: TargetPlan, outcome?: TargetOutcome): FileSetReport {
-  const plans = target.entries.map((e) => e.plan);
+/** One FileSet's report; with `outcome` it is an apply report (adds result, error, skipped). */
+export function fileSetReport(plan: FileSetPlan, outcome?: TargetOutcome): FileSetReport {
+  const entries = plan.entries;
   const r: FileSetReport = {
-    name: target.name,
-    id: outcome?.id ?? target.fileSet?.id ?? null,
-    summary: summarize(plans),
-    actions: actionsOf(plans),
+    name: plan.name,
+    id: outcome?.id ?? plan.id,
+    summary: summarize(entries),
+    actions: [...actionsOf(entries, outcome?.hashes), ...plan.changes],
   };
-  if (!target.fileSet) r.create = true;
-  if (target.updateDescription && target.description !== undefined) r.update = { description: target.description };
-  if (target.refused) r.refused = target.refused;
+  if (plan.id === null) r.create = true;
+  const description = plan.changes.find((c) => c.op === 'update' && c.field === 'description');
+  if (description && description.op === 'update') r.update = { description: String(description.to) };
+  if (plan.refused) r.refused = plan.refused;
+  const problems = entries.flatMap((e) => e.problems);
+  if (problems.length > 0) r.problems = problems;
+  const unverified = entries.reduce((n, e) => n + e.unverified, 0) + (outcome?.unverified ?? 0);
+  if (unverified > 0) r.unverified = unverified;
   if (outcome) {
     r.result = { ...outcome.result };
     if (outcome.error) r.error = { ...outcome.error };
+    if (outcome.skipped.length > 0) r.skipped = [...outcome.skipped];
   }
   return r;
 }
 
 /** The whole report, FileSets in manifest order. */
-export function buildReport(targets: readonly TargetPlan[], outcomes?: readonly TargetOutcome[]): Report {
-  return { filesets: targets.map((t, i) => fileSetReport(t, outcomes?.[i])) };
-}
-
-/** True when any FileSet would change (for `plan --detailed-exitcode`). */
-export function hasChanges(report: Report): boolean {
-  return report.filesets.some((f) => f.create || f.update || f.summary.upload + f.summary.replace + f.summary.delete > 0);
-}
-
-/** True when a guard refused any FileSet (exit 3). */
-export function hasRefusals(report: Report): boolean {
-  return report.filesets.some((f) => f.refused !== undefined);
-}
-
-/** True when any operation of an apply failed (exit 1). */
-export function hasFailures(report: Report): boolean {
-  return report.filesets.some((f) => (f.result?.failed ?? 0) > 0 || f.error !== undefined);
+export function buildReport(plans: readonly FileSetPlan[], outcomes?: readonly TargetOutcome[]): Report {
+  return { filesets: plans.map((p, i) => fileSetReport(p, outcomes?.[i])) };
 }

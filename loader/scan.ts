@@ -1,74 +1,68 @@
 /**
- * Local scan: fast-glob over the source (files only, include/exclude, dotfiles on request), POSIX paths
- * relative to the source in Unicode NFC, nothing that resolves outside the source, each file hashed once
- * (hash cache first) with bounded parallelism. One lstat per file, all asynchronous.
+ * Local scan: walk the source (fast-glob's synchronous walker: one lstat per entry, no thread-pool round
+ * trips), keep what the entry's selector selects, and hash each file once (hash cache first) with bounded
+ * parallelism. Paths are POSIX, relative to the source, in Unicode NFC, and must obey the remote path rule;
+ * nothing that resolves outside the source is read, and the tool's own state directories are never part of
+ * a source. Returns new values: nothing a caller passed in is modified (the cache aside, which the run owns).
  */
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import fg from 'fast-glob';
+import { remotePathProblem } from '../client/remote-path';
 import { LoaderError } from './errors';
-import { HashCache } from './hash-cache';
-import { sha256File, SMALL_FILE_BYTES } from './hash';
+import type { HashCache } from './hash-cache';
+import { hashFile, SMALL_READ_BYTES } from './hash';
 import { assertUtf8Names } from './names';
-import { patternProblem } from './patterns';
 import { forEachPooled } from './pool';
-import type { ProgressCallback } from './types';
+import { normalizeSelection, selectorOf, type Selection } from './selector';
+import type { LocalIdentity, ProgressCallback } from './types';
 
 /** One local file, as the planner sees it. */
-export interface LocalFile {
-  /** POSIX path relative to the source, NFC-normalized (the remote name under the prefix). */
+export interface LocalFile extends LocalIdentity {
+  /** POSIX path relative to the source, NFC (the remote name under the prefix). */
   path: string;
-  /** Absolute path on disk (as the filesystem spells it). */
-  abs: string;
   size: number;
   /**
    * SHA-256 hex; null only with `deferHash` for a small file the cache did not know (hashed later: by
    * hashPending when the remote side has the path, else while it is uploaded).
    */
   hash: string | null;
-  /** The stat fields the hash cache keys on, as the scan saw them. */
-  mtimeMs: number;
-  ino: number;
 }
 
 /** What to scan. */
 export interface ScanOptions {
   source: string;
+  /** fast-glob patterns relative to the source (default every file); normalized here (NFC, no "./" or "//"). */
   include?: readonly string[];
   exclude?: readonly string[];
+  /** Include dotfiles (default false). */
   dot?: boolean;
+  /** Absolute directories never scanned (the tool's state: hash cache, embedded emulator data). */
+  ignoreDirs?: readonly string[];
   /** Hash cache to consult and fill (default: none). */
   cache?: HashCache;
   /** Files hashed at once (default 16). */
   concurrency?: number;
   /**
-   * Leave small files (≤ SMALL_FILE_BYTES) the cache does not know unhashed (hash null): apply hashes them
-   * only where needed, from the one read that also uploads them. Larger files are hashed as usual: their
-   * upload streams them, so deferring would not save a read.
+   * Leave small files the cache does not know unhashed (hash null): apply hashes them only where needed,
+   * from the one read that also uploads them. Larger files are hashed as usual: their upload streams them, so
+   * deferring would not save a read.
    */
   deferHash?: boolean;
   onProgress?: ProgressCallback;
+  signal?: AbortSignal;
 }
 
-/** A file to hash. Only the stat fields the cache keys on are kept, not fs.Stats (tens of thousands of them add up). */
-interface Candidate {
+/** A file to hash, with the identity the walk saw. */
+interface Candidate extends LocalIdentity {
   rel: string;
-  abs: string;
   size: number;
-  mtimeMs: number;
-  ino: number;
 }
 
 /** Scans and hashes the source; files sorted by path. Throws LoaderError for unsafe or unreadable input. */
 export async function scanSource(opts: ScanOptions): Promise<LocalFile[]> {
   const source = path.resolve(opts.source);
-  const include = opts.include && opts.include.length > 0 ? [...opts.include] : ['**/*'];
-  const exclude = [...(opts.exclude ?? [])];
-  for (const p of [...include, ...exclude]) {
-    const problem = patternProblem(p);
-    if (problem) throw new LoaderError(`${source}: ${problem}`);
-  }
   let realSource: string;
   try {
     const st = await fsp.stat(source);
@@ -78,26 +72,23 @@ export async function scanSource(opts: ScanOptions): Promise<LocalFile[]> {
     if (e instanceof LoaderError) throw e;
     throw new LoaderError(`source ${source} cannot be read (${errCode(e)})`);
   }
-
-  await assertUtf8Names(source, opts.dot ?? false);
-  const { candidates, symlinks } = await globCandidates(source, include, exclude, opts.dot ?? false);
-  for (const link of symlinks) {
-    const resolved = await resolveSymlink(link, realSource);
-    if (resolved) candidates.push(resolved);
-  }
+  const selection = normalizeSelection(opts, source);
+  await assertUtf8Names(source, selection.dot);
+  const ignore = await ignoredUnder(source, realSource, opts.ignoreDirs ?? []);
+  const walked = walk(source, selection, ignore);
+  const selector = selectorOf(selection);
 
   const byName = new Map<string, Candidate>();
-  for (const c of candidates) {
-    if (c.rel.includes('\uFFFD')) {
-      // Node decodes invalid UTF-8 names lossily; such a name cannot be opened again nor sent to Domo
-      const ok = await fsp.lstat(c.abs).then(() => true, () => false);
-      if (!ok) throw new LoaderError(`${c.abs}: file name is not valid UTF-8; rename it`);
-    }
-    const key = c.rel.split(path.sep).join('/').normalize('NFC');
+  for (const w of walked) {
+    const key = w.rel.split(path.sep).join('/').normalize('NFC');
+    // The walk may list a superset (patterns matched against an NFD spelling on disk): the selector decides.
+    if (!selector.selects(key)) continue;
+    const c = w.symlink ? await resolveSymlink(w, realSource) : w;
+    if (!c) continue;
+    const problem = remotePathProblem(key);
+    if (problem) throw new LoaderError(`${c.abs}: file name ${problem}; rename it or exclude it`);
     const other = byName.get(key);
-    if (other) {
-      throw new LoaderError(`${other.abs} and ${c.abs} have the same name after Unicode NFC normalization; rename one of them`);
-    }
+    if (other) throw new LoaderError(`${other.abs} and ${c.abs} have the same name after Unicode NFC normalization; rename one of them`);
     byName.set(key, c);
   }
 
@@ -107,9 +98,8 @@ export async function scanSource(opts: ScanOptions): Promise<LocalFile[]> {
   let doneFiles = 0;
   let doneBytes = 0;
   const report = (): void => {
-    if (!opts.onProgress) return;
     try {
-      opts.onProgress({ phase: 'scan', files: doneFiles, totalFiles: names.length, bytes: doneBytes, totalBytes });
+      opts.onProgress?.({ phase: 'scan', files: doneFiles, totalFiles: names.length, bytes: doneBytes, totalBytes });
     } catch {
       // a progress renderer must never break a scan
     }
@@ -123,83 +113,96 @@ export async function scanSource(opts: ScanOptions): Promise<LocalFile[]> {
       lastYield = Date.now();
     }
     const c = byName.get(name)!;
-    const key = { size: c.size, mtimeMs: c.mtimeMs, ino: c.ino };
-    let hash: string | null | undefined = cache?.get(c.abs, key);
-    let size = c.size;
-    if (hash === undefined && opts.deferHash && c.size <= SMALL_FILE_BYTES) {
-      hash = null;
-    } else if (hash === undefined) {
-      const startedAt = Date.now();
-      let r: { hash: string; bytes: number };
-      try {
-        r = await sha256File(c.abs, c.size);
-      } catch (e) {
-        throw new LoaderError(`cannot read ${c.abs} (${errCode(e)})`);
-      }
-      hash = r.hash;
-      if (r.bytes === size) cache?.set(c.abs, key, hash, startedAt);
-      size = r.bytes;
-    }
+    const cached = cache?.get(c.abs, c);
+    let file: LocalFile;
+    if (cached !== undefined) file = { ...identity(c), path: name, size: c.size, hash: cached };
+    else if (opts.deferHash && c.size <= SMALL_READ_BYTES) file = { ...identity(c), path: name, size: c.size, hash: null };
+    else file = await hashCandidate(name, c, cache);
     doneFiles += 1;
-    doneBytes += size;
+    doneBytes += file.size;
     report();
-    out[i] = { path: name, abs: c.abs, size, hash, mtimeMs: c.mtimeMs, ino: c.ino };
-  });
+    out[i] = file;
+  }, opts.signal);
+  if (!opts.signal?.aborted) cache?.markScanned(source);
   return out;
 }
 
-/**
- * Hashes, in place, the files of a deferred scan that `needed` selects and that have no hash yet, at most
- * `concurrency` at a time; the cache learns each hash as the scan would have taught it.
- */
-export async function hashPending(files: LocalFile[], needed: (f: LocalFile) => boolean, opts: { cache?: HashCache; concurrency?: number }): Promise<void> {
-  const todo = files.filter((f) => f.hash === null && needed(f));
-  await forEachPooled(todo, opts.concurrency ?? 16, async (f) => {
-    const startedAt = Date.now();
-    let r: { hash: string; bytes: number };
-    try {
-      r = await sha256File(f.abs, f.size);
-    } catch (e) {
-      throw new LoaderError(`cannot read ${f.abs} (${errCode(e)})`);
-    }
-    if (r.bytes === f.size) opts.cache?.set(f.abs, { size: f.size, mtimeMs: f.mtimeMs, ino: f.ino }, r.hash, startedAt);
-    f.hash = r.hash;
-    f.size = r.bytes;
-  });
+/** New values for the files of a deferred scan that `needed` selects and that have no hash yet. */
+export async function hashPending(files: readonly LocalFile[], needed: (f: LocalFile) => boolean, opts: { cache?: HashCache; concurrency?: number; signal?: AbortSignal }): Promise<LocalFile[]> {
+  const out = [...files];
+  const todo = out.map((f, i) => ({ f, i })).filter(({ f }) => f.hash === null && needed(f));
+  await forEachPooled(todo, opts.concurrency ?? 16, async ({ f, i }) => {
+    out[i] = await hashCandidate(f.path, { ...f, rel: f.path }, opts.cache);
+  }, opts.signal);
+  return out;
+}
+
+function identity(c: LocalIdentity): LocalIdentity {
+  return { abs: c.abs, dev: c.dev, ino: c.ino, mtimeMs: c.mtimeMs };
+}
+
+/** Hashes one file; the identity and size are what was actually read (fstat of the hashed descriptor). */
+async function hashCandidate(name: string, c: Candidate, cache: HashCache | undefined): Promise<LocalFile> {
+  const startedAt = Date.now();
+  let r;
+  try {
+    r = await hashFile(c.abs);
+  } catch (e) {
+    throw new LoaderError(`cannot read ${c.abs} (${errCode(e)})`);
+  }
+  cache?.set(c.abs, { size: r.bytes, mtimeMs: r.mtimeMs, ino: r.ino }, r.hash, startedAt);
+  return { path: name, abs: c.abs, dev: r.dev, ino: r.ino, mtimeMs: r.mtimeMs, size: r.bytes, hash: r.hash };
+}
+
+/** An entry of the walk: a regular file or a symlink (resolved later). */
+interface Walked extends Candidate {
+  symlink: boolean;
 }
 
 /**
- * Globs the source and keeps regular files and symlinks as slim candidates; fast-glob's entries (with a
- * full fs.Stats each) go out of scope when this returns, before the hashing starts.
+ * Walks the source with the selection's patterns. The walk is a superset filter only (it matches the names
+ * as the disk spells them, which may be NFD); the selector over NFC names decides what is kept.
  */
-async function globCandidates(source: string, include: string[], exclude: string[], dot: boolean): Promise<{ candidates: Candidate[]; symlinks: Candidate[] }> {
+function walk(source: string, selection: Selection, ignore: string[]): Walked[] {
+  const withNfd = (list: string[]): string[] => [...new Set(list.flatMap((p) => [p, p.normalize('NFD')]))];
   let entries: fg.Entry[];
   try {
-    // The synchronous walk: one lstat per entry on the main thread (a few µs) instead of a thread-pool
-    // round trip each; same options, so the same entries. The event loop waits for it (tens of ms per
-    // 10,000 files), as it would for the async walk's callbacks.
-    entries = fg.sync(include, {
-      cwd: source, ignore: exclude, dot, onlyFiles: false, followSymbolicLinks: false,
-      stats: true, objectMode: true, unique: true, suppressErrors: false,
+    entries = fg.sync(withNfd(selection.include), {
+      cwd: source, ignore: [...withNfd(selection.exclude), ...ignore], dot: selection.dot, onlyFiles: false,
+      followSymbolicLinks: false, stats: true, objectMode: true, unique: true, suppressErrors: false,
     });
   } catch (e) {
     throw new LoaderError(`cannot scan ${source}: ${errCode(e)} ${(e as { path?: string }).path ?? ''}`.trim());
   }
-  const candidates: Candidate[] = [];
-  const symlinks: Candidate[] = [];
+  const out: Walked[] = [];
   for (const e of entries) {
-    const abs = path.join(source, e.path);
     const st = e.stats;
     if (!st) continue;
-    if (st.isFile()) candidates.push({ rel: e.path, abs, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino });
-    else if (st.isSymbolicLink()) symlinks.push({ rel: e.path, abs, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino });
+    const abs = path.join(source, e.path);
+    const base = { rel: e.path, abs, size: st.size, dev: st.dev, ino: st.ino, mtimeMs: st.mtimeMs };
+    if (st.isFile()) out.push({ ...base, symlink: false });
+    else if (st.isSymbolicLink()) out.push({ ...base, symlink: true });
     // directories are walked by fast-glob; sockets, FIFOs and devices are not files to upload
   }
-  return { candidates, symlinks };
+  return out;
 }
 
-/** Follows a symlink: a file inside the source is scanned; one that escapes, loops or dangles is refused. */
-async function resolveSymlink(link: Candidate, realSource: string): Promise<Candidate | null> {
+/** fast-glob ignore patterns for the state directories that lie inside the source. */
+async function ignoredUnder(source: string, realSource: string, dirs: readonly string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const d of dirs) {
+    const real = await fsp.realpath(d).catch(() => path.resolve(d));
+    for (const [base, target] of [[source, path.resolve(d)], [realSource, real]]) {
+      const rel = path.relative(base, target);
+      if (rel === '') throw new LoaderError(`source ${source} is the tool's own state directory; choose another source`);
+      if (!rel.startsWith('..') && !path.isAbsolute(rel)) out.push(`${fg.escapePath(rel.split(path.sep).join('/'))}/**`);
+    }
+  }
+  return [...new Set(out)];
+}
+
+/** Follows a symlink: a file inside the source is scanned (at its target); one that escapes, loops or dangles is refused. */
+async function resolveSymlink(link: Walked, realSource: string): Promise<Candidate | null> {
   let target: string;
   try {
     target = await fsp.realpath(link.abs);
@@ -212,7 +215,7 @@ async function resolveSymlink(link: Candidate, realSource: string): Promise<Cand
     throw new LoaderError(`${link.abs}: symlink points outside source (to ${target}); refusing to read it`);
   }
   const st = await fsp.stat(target);
-  if (st.isFile()) return { rel: link.rel, abs: link.abs, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino };
+  if (st.isFile()) return { rel: link.rel, abs: target, size: st.size, dev: st.dev, ino: st.ino, mtimeMs: st.mtimeMs };
   if (st.isDirectory()) {
     const linkDir = await fsp.realpath(path.dirname(link.abs));
     if (linkDir === target || linkDir.startsWith(target + path.sep)) {

@@ -5,7 +5,6 @@
  * `<fileSetId>/<directoryPath>`.
  */
 import * as pulumi from '@pulumi/pulumi';
-import type { FileSetSpec } from '../loader/types';
 import * as runtimeModule from './runtime';
 import type { Failure } from './wire';
 import * as wireModule from './wire';
@@ -266,21 +265,16 @@ async function remoteDrift(client: Parameters<Parameters<typeof rt.withClient>[0
   const fs = require('node:fs') as typeof import('node:fs');
   const abs = path.resolve(inputs.source);
   if (!fs.existsSync(abs)) return undefined;
-  const spec: FileSetSpec = {
-    name: `FileSetFolder ${inputs.fileSetId}/${inputs.directoryPath ?? ''}`,
-    id: inputs.fileSetId,
+  const { plan } = await rt.loaderLib().planFolder(client, wire.compact({
+    fileSetId: inputs.fileSetId,
     source: abs,
-    include: inputs.include && inputs.include.length ? inputs.include : ['**/*'],
-    exclude: inputs.exclude ?? [],
+    include: inputs.include,
+    exclude: inputs.exclude,
     directoryPath: inputs.directoryPath ?? '',
     prune: inputs.prune ?? true,
-    maxDeletePercent: 100,
     allowEmpty: true,
-    dot: false,
-    line: 0,
-  };
-  const report = await rt.loaderLib().planManifest({ file: 'FileSetFolder', dir: process.cwd(), filesets: [spec] }, { client });
-  const s = report.filesets[0] && report.filesets[0].summary;
+  }));
+  const s = plan.entries[0] && { upload: plan.entries[0].uploads.filter((u) => u.op === 'upload').length, replace: plan.entries[0].uploads.filter((u) => u.op === 'replace').length, delete: plan.entries[0].deletes.length };
   if (!s) return undefined;
   const parts: string[] = [];
   if (s.upload) parts.push(`${s.upload} upload`);

@@ -2,8 +2,9 @@
  * The PR-comment report: a heading, a summary table with a totals row, refusals and failures called out,
  * and the actions in a collapsible <details> block (capped: GitHub comments stop at 65,536 characters).
  */
+import { describeChange } from '../../loader/changes';
 import type { FileSetReport, Report } from '../../loader/types';
-import { conclusion, formatBytes, statusText, totals, type ReportKind } from './summary';
+import { conclusion, fileSetActions, formatBytes, isFileAction, statusText, totals, type ReportKind } from './summary';
 
 /** Options of the markdown renderer. */
 export interface MarkdownOptions {
@@ -33,6 +34,7 @@ export function mdCode(s: string, inTable = false): string {
 }
 
 const ICON: Record<string, string> = { upload: '➕', replace: '✏️', delete: '🗑️' };
+const SETTING_ICON: Record<string, string> = { update: '✏️', grant: '🔑', revoke: '🚫', transfer: '👤' };
 
 function row(cells: (string | number)[]): string {
   return `| ${cells.join(' | ')} |`;
@@ -41,7 +43,12 @@ function row(cells: (string | number)[]): string {
 function notes(fs: FileSetReport): string[] {
   const out: string[] = [];
   if (fs.refused) out.push(`> [!WARNING]\n> ${mdCode(fs.name)} refused by **${fs.refused.guard}**: ${mdText(fs.refused.message)}`);
+  for (const p of fs.problems ?? []) out.push(`> [!CAUTION]\n> ${mdCode(fs.name)} blocked: ${mdText(p)}`);
   if (fs.error) out.push(`> [!CAUTION]\n> ${mdCode(fs.name)}: ${fs.error.count} failed; first error: ${mdText(fs.error.message)}`);
+  if (fs.skipped && fs.skipped.length > 0) {
+    const s = fs.skipped[0];
+    out.push(`> [!CAUTION]\n> ${mdCode(fs.name)}: ${fs.skipped.length} planned change(s) not done; first: ${s.op}${s.path ? ` ${mdCode(s.path)}` : ''}: ${mdText(s.reason)}`);
+  }
   return out;
 }
 
@@ -67,18 +74,22 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions): string {
   const warnings = report.filesets.flatMap(notes);
   if (warnings.length > 0) out.push('', warnings.join('\n\n'));
 
-  const all = report.filesets.flatMap((fs) => fs.actions.map((a) => ({ fs, a })));
+  const all = report.filesets.flatMap((fs) => fs.actions.filter(isFileAction).map((a) => ({ fs, a })));
   const creates = report.filesets.filter((fs) => fs.create);
-  const updates = report.filesets.filter((fs) => fs.update);
-  if (all.length > 0 || creates.length > 0 || updates.length > 0) {
+  const settings = report.filesets.flatMap((fs) => fileSetActions(fs).map((a) => ({ fs, a })));
+  if (all.length > 0 || creates.length > 0 || settings.length > 0) {
     const max = opts.maxActions ?? 500;
-    out.push('', `<details><summary>Actions (${all.length + creates.length + updates.length})</summary>`, '');
+    out.push('', `<details><summary>Actions (${all.length + creates.length + settings.length})</summary>`, '');
     for (const fs of creates) out.push(`- ➕ **create FileSet** ${mdCode(fs.name)}`);
-    for (const fs of updates) out.push(`- ✏️ **update description** of ${mdCode(fs.name)}: ${mdText(fs.update?.description ?? '')}`);
+    for (const { fs, a } of settings) {
+      const detail = a.op === 'update' ? `: ${mdCode(JSON.stringify(a.from))} → ${mdCode(JSON.stringify(a.to))}` : '';
+      out.push(`- ${SETTING_ICON[a.op]} **${mdText(describeChange(a))}** of ${mdCode(fs.name)}${detail}`);
+    }
     for (const { fs, a } of all.slice(0, max)) {
       const size = a.op === 'delete' ? '' : ` (${formatBytes(a.size)})`;
       const where = report.filesets.length > 1 ? ` in ${mdCode(fs.name)}` : '';
-      out.push(`- ${ICON[a.op]} **${a.op}** ${mdCode(a.path)}${size}${where}`);
+      const dir = a.kind === 'directory' ? ' (directory)' : '';
+      out.push(`- ${ICON[a.op]} **${a.op}** ${mdCode(a.path)}${dir}${size}${where}`);
     }
     if (all.length > max) out.push(`- … and ${all.length - max} more`);
     out.push('', '</details>');

@@ -2,7 +2,7 @@
  * Facts every renderer derives from a Report the same way: totals, per-FileSet status, byte sizes.
  * Keeping them here makes text and markdown agree with each other and with the exit code.
  */
-import type { FileSetReport, Report } from '../../loader/types';
+import type { FileSetAction, FileSetReport, PlanAction, Report } from '../../loader/types';
 
 /** Which command produced the report: it changes the wording, never the data. */
 export type ReportKind = 'plan' | 'apply' | 'dry-run';
@@ -19,11 +19,15 @@ export interface Totals {
   deleted: number;
   failed: number;
   refused: number;
+  /** FileSets blocked by planning problems. */
+  blocked: number;
+  /** Planned changes apply did not make. */
+  skipped: number;
 }
 
 /** Adds up every FileSet of the report. */
 export function totals(report: Report): Totals {
-  const t: Totals = { upload: 0, replace: 0, delete: 0, unchanged: 0, bytes: 0, uploaded: 0, replaced: 0, deleted: 0, failed: 0, refused: 0 };
+  const t: Totals = { upload: 0, replace: 0, delete: 0, unchanged: 0, bytes: 0, uploaded: 0, replaced: 0, deleted: 0, failed: 0, refused: 0, blocked: 0, skipped: 0 };
   for (const fs of report.filesets) {
     t.upload += fs.summary.upload;
     t.replace += fs.summary.replace;
@@ -37,8 +41,20 @@ export function totals(report: Report): Totals {
       t.failed += fs.result.failed;
     }
     if (fs.refused) t.refused += 1;
+    if (fs.problems && fs.problems.length > 0) t.blocked += 1;
+    t.skipped += fs.skipped?.length ?? 0;
   }
   return t;
+}
+
+/** True for an action on a file (upload, replace, delete), false for a FileSet-level one. */
+export function isFileAction(a: PlanAction | FileSetAction): a is PlanAction {
+  return a.op === 'upload' || a.op === 'replace' || a.op === 'delete';
+}
+
+/** The FileSet-level actions (update, grant, revoke, transfer) of a FileSet. */
+export function fileSetActions(fs: FileSetReport): FileSetAction[] {
+  return fs.actions.filter((a): a is FileSetAction => !isFileAction(a));
 }
 
 /** Number of file actions of a FileSet. */
@@ -46,19 +62,21 @@ export function fileChanges(fs: FileSetReport): number {
   return fs.summary.upload + fs.summary.replace + fs.summary.delete;
 }
 
-/** True when the plan would change anything (a file action or a FileSet to create). */
+/** True when the plan would change anything (a file action, a FileSet-level action or a FileSet to create). */
 export function hasChanges(report: Report): boolean {
-  return report.filesets.some((fs) => fs.create === true || fs.update !== undefined || fileChanges(fs) > 0);
+  return report.filesets.some((fs) => fs.create === true || fileSetActions(fs).length > 0 || fileChanges(fs) > 0);
 }
 
 /** Coarse state of one FileSet, used for the status column and colour. */
-export type Status = 'refused' | 'failed' | 'create' | 'changes' | 'unchanged' | 'applied';
+export type Status = 'refused' | 'blocked' | 'failed' | 'incomplete' | 'create' | 'changes' | 'unchanged' | 'applied';
 
 /** The status of a FileSet in a report of the given kind. */
 export function statusOf(fs: FileSetReport, kind: ReportKind): Status {
   if (fs.refused) return 'refused';
+  if (fs.problems && fs.problems.length > 0) return 'blocked';
   if ((fs.result?.failed ?? 0) > 0 || fs.error) return 'failed';
-  const changes = fileChanges(fs) > 0 || fs.update !== undefined;
+  if (fs.skipped && fs.skipped.length > 0) return 'incomplete';
+  const changes = fileChanges(fs) > 0 || fileSetActions(fs).length > 0;
   if (kind === 'apply') return changes || fs.create ? 'applied' : 'unchanged';
   if (fs.create) return 'create';
   return changes ? 'changes' : 'unchanged';
@@ -69,8 +87,12 @@ export function statusText(fs: FileSetReport, kind: ReportKind): string {
   switch (statusOf(fs, kind)) {
     case 'refused':
       return `refused (${fs.refused?.guard})`;
+    case 'blocked':
+      return `blocked (${fs.problems?.length ?? 0} problem${fs.problems?.length === 1 ? '' : 's'})`;
     case 'failed':
       return `${fs.error?.count ?? fs.result?.failed ?? 0} failed`;
+    case 'incomplete':
+      return `${fs.skipped?.length ?? 0} not done`;
     case 'create':
       return 'create';
     case 'changes':
@@ -100,18 +122,21 @@ export function conclusion(report: Report, kind: ReportKind): string {
   const t = totals(report);
   const creates = report.filesets.filter((fs) => fs.create).length;
   if (kind === 'apply') {
-    if (!hasChanges(report) && t.refused === 0 && t.failed === 0) return `Apply: no changes (${t.unchanged} unchanged).`;
+    if (!hasChanges(report) && t.refused === 0 && t.failed === 0 && t.blocked === 0) return `Apply: no changes (${t.unchanged} unchanged).`;
     const parts = [`${t.uploaded} uploaded`, `${t.replaced} replaced`, `${t.deleted} deleted`, `${t.failed} failed`];
     if (creates > 0) parts.unshift(`${creates} FileSet${creates === 1 ? '' : 's'} created`);
+    if (t.skipped > 0) parts.push(`${t.skipped} not done`);
     if (t.refused > 0) parts.push(`${t.refused} refused`);
-    return `Apply: ${parts.join(', ')}.`;
+    if (t.blocked > 0) parts.push(`${t.blocked} blocked`);
+    return `Apply: ${parts.join(', ')}${report.interrupted ? `; interrupted by ${report.interrupted.signal}` : ''}.`;
   }
   const label = kind === 'dry-run' ? 'Dry run' : 'Plan';
-  if (!hasChanges(report) && t.refused === 0) return `${label}: no changes (${t.unchanged} unchanged).`;
+  if (!hasChanges(report) && t.refused === 0 && t.blocked === 0) return `${label}: no changes (${t.unchanged} unchanged).`;
   const parts = [`${t.upload} to upload`, `${t.replace} to replace`, `${t.delete} to delete`, `${t.unchanged} unchanged`];
-  const updates = report.filesets.filter((fs) => fs.update).length;
-  if (updates > 0) parts.unshift(`${updates} description${updates === 1 ? '' : 's'} to update`);
+  const settings = report.filesets.reduce((n, fs) => n + fileSetActions(fs).length, 0);
+  if (settings > 0) parts.unshift(`${settings} FileSet setting${settings === 1 ? '' : 's'} to change`);
   if (creates > 0) parts.unshift(`${creates} FileSet${creates === 1 ? '' : 's'} to create`);
   if (t.refused > 0) parts.push(`${t.refused} refused`);
+  if (t.blocked > 0) parts.push(`${t.blocked} blocked`);
   return `${label}: ${parts.join(', ')}.`;
 }

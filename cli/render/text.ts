@@ -2,9 +2,10 @@
  * The human report: the actions of each FileSet (capped, so a 10,000-file first sync stays readable),
  * a summary table with a totals row, and a one-sentence conclusion.
  */
-import type { FileSetReport, PlanAction, Report } from '../../loader/types';
+import { describeChange } from '../../loader/changes';
+import type { FileSetAction, FileSetReport, PlanAction, Report } from '../../loader/types';
 import type { Colors } from '../io';
-import { conclusion, formatBytes, statusOf, statusText, totals, type ReportKind } from './summary';
+import { conclusion, fileSetActions, formatBytes, isFileAction, statusOf, statusText, totals, type ReportKind } from './summary';
 
 /** Options of the text renderer. */
 export interface TextOptions {
@@ -27,7 +28,19 @@ function pad(s: string, width: number, right = false): string {
 function actionLine(a: PlanAction, c: Colors): string {
   const paint = a.op === 'upload' ? c.green : a.op === 'replace' ? c.yellow : c.red;
   const size = a.op === 'delete' ? '' : ` ${c.dim(`(${formatBytes(a.size)})`)}`;
-  return `  ${paint(`${SIGN[a.op]} ${a.op.padEnd(7)}`)} ${JSON.stringify(a.path).slice(1, -1)}${size}`;
+  const what = a.kind === 'directory' ? `${JSON.stringify(a.path).slice(1, -1)}/ ${c.dim('(directory)')}` : JSON.stringify(a.path).slice(1, -1);
+  return `  ${paint(`${SIGN[a.op]} ${a.op.padEnd(7)}`)} ${what}${size}`;
+}
+
+/** "~ update description "old" → "new"", "+ grant user 12 READ", … */
+function changeLine(a: FileSetAction, c: Colors): string {
+  const detail = a.op === 'update' ? ` ${c.dim(`${JSON.stringify(a.from)} → ${JSON.stringify(a.to)}`)}`
+    : a.op === 'grant' && a.from ? ` ${c.dim(`(was ${a.from})`)}`
+      : a.op === 'revoke' ? ` ${c.dim(`(was ${a.from})`)}`
+        : a.op === 'transfer' ? ` ${c.dim(`(from ${a.from ?? 'unknown'})`)}` : '';
+  const paint = a.op === 'revoke' ? c.red : a.op === 'grant' ? c.green : c.yellow;
+  const sign = a.op === 'revoke' ? '-' : a.op === 'grant' ? '+' : '~';
+  return `  ${paint(`${sign} ${describeChange(a)}`)}${detail}`;
 }
 
 function fileSetSection(fs: FileSetReport, opts: TextOptions): string[] {
@@ -36,12 +49,18 @@ function fileSetSection(fs: FileSetReport, opts: TextOptions): string[] {
   const head = `${c.bold(`FileSet ${fs.name}`)}${fs.id ? c.dim(` (${fs.id})`) : fs.create ? c.dim(' (new)') : ''}`;
   const lines = [head];
   if (fs.create) lines.push(`  ${c.green('+ create FileSet')}`);
-  if (fs.update) lines.push(`  ${c.yellow('~ update description')} ${c.dim(JSON.stringify(fs.update.description))}`);
-  for (const a of fs.actions.slice(0, max)) lines.push(actionLine(a, c));
-  if (fs.actions.length > max) lines.push(c.dim(`  … and ${fs.actions.length - max} more (see --format json)`));
-  if (fs.actions.length === 0 && !fs.create && !fs.update) lines.push(c.dim('  no changes'));
+  for (const a of fileSetActions(fs)) lines.push(changeLine(a, c));
+  const files = fs.actions.filter(isFileAction);
+  for (const a of files.slice(0, max)) lines.push(actionLine(a, c));
+  if (files.length > max) lines.push(c.dim(`  … and ${files.length - max} more (see --format json)`));
+  if (fs.actions.length === 0 && !fs.create) lines.push(c.dim('  no changes'));
   if (fs.refused) lines.push(`  ${c.red(`! refused by ${fs.refused.guard}: ${fs.refused.message}`)}`);
+  for (const p of fs.problems ?? []) lines.push(`  ${c.red(`! blocked: ${p}`)}`);
   if (fs.error) lines.push(`  ${c.red(`! ${fs.error.count} failed; first error: ${fs.error.message}`)}`);
+  const skipped = fs.skipped ?? [];
+  for (const s of skipped.slice(0, 10)) lines.push(`  ${c.red(`! not done: ${s.op}${s.path ? ` ${JSON.stringify(s.path).slice(1, -1)}` : ''}: ${s.reason}`)}`);
+  if (skipped.length > 10) lines.push(c.dim(`  … and ${skipped.length - 10} more not done (see --format json)`));
+  if (fs.unverified) lines.push(c.dim(`  ${fs.unverified} file(s) compared without a server SHA-256 (by the hash recorded at upload)`));
   return lines;
 }
 
@@ -58,7 +77,7 @@ export function renderText(report: Report, opts: TextOptions): string {
   const rows: string[][] = report.filesets.map((fs) => {
     const st = statusText(fs, opts.kind);
     const s = statusOf(fs, opts.kind);
-    const paint = s === 'refused' || s === 'failed' ? c.red : s === 'unchanged' ? c.dim : c.green;
+    const paint = s === 'refused' || s === 'failed' || s === 'blocked' || s === 'incomplete' ? c.red : s === 'unchanged' ? c.dim : c.green;
     const counts = apply
       ? [fs.result?.uploaded ?? 0, fs.result?.replaced ?? 0, fs.result?.deleted ?? 0, fs.result?.failed ?? 0]
       : [fs.summary.upload, fs.summary.replace, fs.summary.delete];

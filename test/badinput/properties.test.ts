@@ -14,8 +14,10 @@ import { stringify } from 'yaml';
 import { isDomoError } from '../../client';
 import { ManifestError } from '../../loader/errors';
 import { parseManifest } from '../../loader/manifest';
-import { planEntry, type PlanLocalFile, type PlanRemoteFile } from '../../loader/plan';
-import { joinRemote } from '../../loader/patterns';
+import { planEntry, type PlanRemote } from '../../loader/plan';
+import type { LocalFile } from '../../loader/scan';
+import { normalizeSelection } from '../../loader/selector';
+import { joinRemote } from '../../loader/prefix';
 import { logFigures, sha256, startBackend, type Backend } from '../chaos/support';
 
 jest.setTimeout(180_000);
@@ -89,11 +91,14 @@ describe('planner over arbitrary unicode names', () => {
     let refused = 0;
     let applied = 0;
     fc.assert(fc.property(setup, (s) => {
-      const loc: PlanLocalFile[] = s.local.map(([path, h]) => ({ path, hash: h, size: 1 }));
-      const rem: PlanRemoteFile[] = s.remoteIn.map(([p, h]) => ({ path: joinRemote(s.prefix, p), id: `id:${p}`, hash: h, size: 1 }));
+      const loc: LocalFile[] = s.local.map(([path, h]) => ({ path, hash: h, size: 1, abs: `/src/${path}`, dev: 1, ino: 1, mtimeMs: 0 }));
+      const rem: PlanRemote[] = s.remoteIn.map(([p, h]) => ({ path: joinRemote(s.prefix, p), id: `id:${p}`, kind: 'file', hash: h, size: 1 }));
       // Files outside the prefix (only meaningful when there is a prefix): a sibling whose name extends the prefix.
-      if (s.prefix !== '') for (const p of s.outside) rem.push({ path: `${s.prefix}x/${p}`, id: `out:${p}`, hash: '9'.repeat(64), size: 1 });
-      const plan = planEntry(loc, rem, { directoryPath: s.prefix, exclude: [], prune: true, maxDeletePercent: s.pct, allowEmpty: s.allowEmpty, ...(s.maxDeletes !== undefined ? { maxDeletes: s.maxDeletes } : {}) });
+      if (s.prefix !== '') for (const p of s.outside) rem.push({ path: `${s.prefix}x/${p}`, id: `out:${p}`, kind: 'file', hash: '9'.repeat(64), size: 1 });
+      const plan = planEntry(loc, rem, {
+        line: 1, source: '/src', directoryPath: s.prefix, selection: normalizeSelection({}), prune: true, maxDeletePercent: s.pct, allowEmpty: s.allowEmpty,
+        ...(s.maxDeletes !== undefined ? { maxDeletes: s.maxDeletes } : {}),
+      });
       const localFull = new Set(loc.map((f) => joinRemote(s.prefix, f.path)));
       for (const d of plan.deletes) {
         expect(localFull.has(d.path)).toBe(false);

@@ -4,6 +4,7 @@ import { renderJson } from '../../cli/render/json';
 import { mdCode, mdText, renderMarkdown } from '../../cli/render/markdown';
 import { conclusion, formatBytes, hasChanges, statusText, totals } from '../../cli/render/summary';
 import { renderText } from '../../cli/render/text';
+import type { Report } from '../../loader/types';
 import { fsReport, mixedPlan } from './fixtures';
 
 const plain = createColors(false);
@@ -145,10 +146,11 @@ describe('json renderer', () => {
 
 describe('description updates', () => {
   it('count as a change and are shown in text and markdown', () => {
-    const r = { filesets: [fsReport({ update: { description: 'New <docs>' } })] };
+    const r: Report = { filesets: [fsReport({ update: { description: 'New <docs>' }, actions: [{ op: 'update', field: 'description', from: 'Old', to: 'New <docs>' }] })] };
     expect(hasChanges(r)).toBe(true);
     expect(statusText(r.filesets[0], 'plan')).toBe('changes');
-    expect(renderText(r, { kind: 'plan', color: plain })).toContain('~ update description "New <docs>"');
-    expect(renderMarkdown(r, { kind: 'plan' })).toContain('- ✏️ **update description** of `docs`: New &lt;docs&gt;');
+    expect(renderText(r, { kind: 'plan', color: plain })).toContain('~ update description "Old" → "New <docs>"');
+    expect(renderMarkdown(r, { kind: 'plan' })).toContain('- ✏️ **update description** of `docs`: `"Old"` → `"New <docs>"`');
+    expect(conclusion(r, 'plan')).toBe('Plan: 1 FileSet setting to change, 0 to upload, 0 to replace, 0 to delete, 0 unchanged.');
   });
 });

@@ -5,9 +5,7 @@
 import { createHash } from 'node:crypto';
 import { renameSync } from 'node:fs';
 import * as path from 'node:path';
-import { executePlans } from '../../loader/apply';
-import { gather } from '../../loader/gather';
-import { applyManifest, destroyManifest, LoaderError, planManifest, type Manifest, type Progress } from '../../loader';
+import { applyManifest, applyPlan, createPlan, destroyManifest, LoaderError, planManifest, type Manifest, type Progress } from '../../loader';
 import { manifestOf, remoteListing, removeFiles, startEnv, statsDelta, writeTree, type Env } from './helpers';
 
 const sha = (s: string | Buffer): string => createHash('sha256').update(s).digest('hex');
@@ -214,11 +212,12 @@ test('a delete is re-checked on disk right before it runs: a file that reappeare
   const m = await manifest();
   await applyManifest(m, { client: env.client });
   removeFiles(src, ['c.md']);
-  const targets = await gather(m, { client: env.client });
-  expect(targets[0].entries[0].plan.deletes.map((d) => d.path)).toEqual(['kb/c.md']);
+  const plan = await createPlan(m, { client: env.client });
+  expect(plan.filesets[0].entries[0].deletes.map((d) => d.path)).toEqual(['kb/c.md']);
   writeTree(src, { 'c.md': 'c is back' });
-  const [outcome] = await executePlans(env.client, targets);
-  expect(outcome.result.deleted).toBe(0);
+  const report = await applyPlan(plan, m, { client: env.client });
+  expect(report.filesets[0].result?.deleted).toBe(0);
+  expect(report.filesets[0].skipped).toEqual([{ op: 'delete', path: 'kb/c.md', reason: expect.stringMatching(/back on disk/) }]);
   expect((await remoteListing(env.client, await fileSetId())).map(([p]) => p)).toEqual(['kb/a.md', 'kb/b.md', 'kb/c.md']);
 });
 
@@ -228,10 +227,11 @@ test('a file that vanishes between scan and upload fails that upload, and nothin
   await applyManifest(m, { client: env.client });
   removeFiles(src, ['c.md']);
   writeTree(src, { 'new.md': 'new', 'other.md': 'other' });
-  const targets = await gather(m, { client: env.client });
+  const plan = await createPlan(m, { client: env.client });
   removeFiles(src, ['new.md']);
-  const [outcome] = await executePlans(env.client, targets);
+  const [outcome] = (await applyPlan(plan, m, { client: env.client })).filesets;
   expect(outcome.result).toEqual({ uploaded: 1, replaced: 0, deleted: 0, failed: 1 });
   expect(outcome.error?.message).toMatch(/^upload kb\/new.md: /);
+  expect(outcome.skipped).toEqual([{ op: 'delete', path: 'kb/c.md', reason: expect.stringMatching(/failed/) }]);
   expect((await remoteListing(env.client, await fileSetId())).map(([p]) => p)).toEqual(['kb/a.md', 'kb/b.md', 'kb/c.md', 'kb/other.md']);
 });

@@ -43,6 +43,7 @@ filesets:
     expect(m.filesets[0]).toEqual({
       name: 'docs-42', description: 'Product docs', source: '/repo/examples/docs', include: ['**/*'], exclude: ['**/*.tmp'],
       directoryPath: 'handbook', prune: true, maxDeletePercent: 50, allowEmpty: false, dot: false, line: 3,
+      allowOwnerTransfer: false, contentTypes: {},
     });
     expect(m.filesets[1]).toMatchObject({
       name: 'other', id: 'abc-123', source: '/repo/data', include: ['**/*.pdf'], prune: false, maxDeletes: 10,
@@ -88,7 +89,7 @@ filesets:
     ['percent out of range', 'version: 1\nfilesets:\n  - name: a\n    source: .\n    maxDeletePercent: 101\n', /:5: filesets\[0\].maxDeletePercent must be a number from 0 to 100/],
     ['absolute pattern', 'version: 1\nfilesets:\n  - name: a\n    source: .\n    include: ["/etc/*"]\n', /:5: filesets\[0\].include: pattern '\/etc\/\*' is absolute/],
     ['.. pattern', 'version: 1\nfilesets:\n  - name: a\n    source: .\n    exclude:\n      - ok\n      - ../x/**\n', /:7: filesets\[0\].exclude: pattern '..\/x\/\*\*' contains '..'/],
-    ['.. directoryPath', 'version: 1\nfilesets:\n  - name: a\n    source: .\n    directoryPath: a/../b\n', /:5: .*directoryPath 'a\/..\/b' has an empty, '.' or '..' segment/],
+    ['.. directoryPath', 'version: 1\nfilesets:\n  - name: a\n    source: .\n    directoryPath: a/../b\n', /:5: .*directoryPath 'a\/..\/b' has a "\.\." segment/],
     ['missing variable', 'version: 1\nfilesets:\n  - name: a\n    source: "${SRC}"\n', /:4: environment variable 'SRC' is not set/],
     ['bad variable syntax', 'version: 1\nfilesets:\n  - name: "a-${1X}"\n    source: .\n', /:3: bad variable reference/],
     ['empty document', '', /: the manifest is empty/],
@@ -103,8 +104,8 @@ filesets:
     const ok = parse('version: 1\nfilesets:\n  - name: a\n    source: x\n    directoryPath: handbook\n  - name: a\n    source: y\n    directoryPath: handbooks\n');
     expect(ok.filesets).toHaveLength(2);
     expect(errorOf('version: 1\nfilesets:\n  - name: a\n    source: x\n    directoryPath: hb\n  - name: a\n    source: y\n    directoryPath: hb/sub\n'))
-      .toMatch(/:6: duplicate FileSet 'a': directoryPath 'hb\/sub' overlaps 'hb' of the entry on line 3/);
-    expect(errorOf('version: 1\nfilesets:\n  - name: a\n    source: x\n  - name: a\n    source: y\n')).toMatch(/:5: duplicate FileSet 'a'/);
+      .toMatch(/:6: entries on lines 3 and 6 reach the same FileSet with overlapping directoryPaths 'hb' and 'hb\/sub'/);
+    expect(errorOf('version: 1\nfilesets:\n  - name: a\n    source: x\n  - name: a\n    source: y\n')).toMatch(/:5: entries on lines 3 and 5 reach the same FileSet with overlapping/);
   });
 
   test('one id with two names, or one name with two ids, is refused', () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assertUtf8Names } from '../../loader/names';
 import { LoaderError } from '../../loader/errors';
-import { normalizeDirectoryPath, MAX_DIRECTORY_PATH } from '../../loader/patterns';
+import { normalizeDirectoryPath, MAX_DIRECTORY_PATH } from '../../loader/prefix';
 
 describe('names that are not valid UTF-8', () => {
   it('accepts a tree of valid unicode names', async () => {
@@ -33,7 +33,7 @@ describe('names that are not valid UTF-8', () => {
 describe('directoryPath limits', () => {
   it('refuses a prefix longer than the limit and a segment over 255 bytes', () => {
     expect(normalizeDirectoryPath('a/'.repeat(MAX_DIRECTORY_PATH))).toEqual({ problem: expect.stringMatching(/at most 1024/) });
-    expect(normalizeDirectoryPath('é'.repeat(128))).toEqual({ problem: expect.stringMatching(/256 bytes; at most 255/) });
+    expect(normalizeDirectoryPath('é'.repeat(128))).toEqual({ problem: expect.stringMatching(/segment of 256 bytes \(at most 255\)/) });
     expect(normalizeDirectoryPath('handbook/2024')).toEqual({ value: 'handbook/2024' });
   });
 });

@@ -1,0 +1,85 @@
+/**
+ * One run of the loader (a plan, an apply, a folder sync): the client, the limits every stage shares, and the
+ * state the run owns — the hash cache and the upload ledger, loaded at the start and saved at the end. Stages
+ * receive the run; nothing of it travels inside a plan.
+ */
+import * as path from 'node:path';
+import type { DomoFilesClient } from '../client';
+import { LoaderError } from './errors';
+import { HashCache } from './hash-cache';
+import { UploadLedger } from './ledger';
+import type { Progress, ProgressCallback } from './types';
+
+/** Default for `concurrency`: requests in flight and files hashed at once (the client adapts below it). */
+export const DEFAULT_CONCURRENCY = 16;
+
+/** Options every loader operation takes. */
+export interface RunOptions {
+  client: DomoFilesClient;
+  /** Most requests in flight and files hashed at once (1–256, default 16). */
+  concurrency?: number;
+  /** Overrides every entry's maxDeletes (the CLI's --max-deletes). */
+  maxDeletes?: number;
+  /** Where the hash cache and upload ledger live (default: `.domo-filesets` next to the manifest). */
+  stateDir?: string;
+  onProgress?: ProgressCallback;
+  /** Aborting stops the run from starting more work; what already runs settles. */
+  signal?: AbortSignal;
+}
+
+/** Checks option values before any I/O. */
+export function validateRunOptions(opts: { concurrency?: number; maxDeletes?: number }): void {
+  if (opts.concurrency !== undefined && (!Number.isInteger(opts.concurrency) || opts.concurrency < 1 || opts.concurrency > 256)) {
+    throw new LoaderError(`--concurrency must be a whole number from 1 to 256 (got ${String(opts.concurrency)})`);
+  }
+  if (opts.maxDeletes !== undefined && (!Number.isInteger(opts.maxDeletes) || opts.maxDeletes < 0)) {
+    throw new LoaderError(`--max-deletes must be a whole number >= 0 (got ${String(opts.maxDeletes)})`);
+  }
+}
+
+/** The shared context of one run. */
+export class Run {
+  private constructor(
+    readonly client: DomoFilesClient,
+    readonly concurrency: number,
+    readonly maxDeletes: number | undefined,
+    /** Directories that are never a source: the state directory (and anything inside it). */
+    readonly stateDirs: readonly string[],
+    readonly cache: HashCache,
+    readonly ledger: UploadLedger,
+    private readonly onProgress: ProgressCallback | undefined,
+    readonly signal: AbortSignal | undefined,
+  ) {}
+
+  /** Opens a run whose state lives in `stateDir` (validated options, cache and ledger loaded). */
+  static async open(opts: RunOptions, defaultStateDir: string): Promise<Run> {
+    validateRunOptions(opts);
+    const stateDir = path.resolve(opts.stateDir ?? defaultStateDir);
+    const [cache, ledger] = await Promise.all([HashCache.load(stateDir), UploadLedger.load(stateDir)]);
+    return new Run(opts.client, opts.concurrency ?? DEFAULT_CONCURRENCY, opts.maxDeletes, [stateDir], cache, ledger, opts.onProgress, opts.signal);
+  }
+
+  /** The API origin, which keys the upload ledger. */
+  get origin(): string {
+    return this.client.baseUrl;
+  }
+
+  /** True once the run was asked to stop. */
+  get stopped(): boolean {
+    return this.signal?.aborted === true;
+  }
+
+  /** Reports progress; a failing renderer never breaks the run. */
+  progress(p: Progress): void {
+    try {
+      this.onProgress?.(p);
+    } catch {
+      // progress must never break a sync
+    }
+  }
+
+  /** Saves what the run learnt (hash cache, ledger); never throws. */
+  async close(): Promise<void> {
+    await Promise.all([this.cache.save(), this.ledger.save()]);
+  }
+}
