@@ -23,10 +23,11 @@ export interface Ctx {
 /** Parsed positional arguments and options of one invocation. */
 export interface Input<O = Record<string, unknown>> {
   args: string[];
+  /** The command's options, as its declaration in program.ts types them. */
   opts: O;
 }
 
-/** A lazily loaded command module. */
-export interface CommandModule {
-  run(ctx: Ctx, input: Input): Promise<Outcome>;
+/** A lazily loaded command module; `O` is the type of its options. */
+export interface CommandModule<O = Record<string, unknown>> {
+  run(ctx: Ctx, input: Input<O>): Promise<Outcome>;
 }

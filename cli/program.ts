@@ -10,18 +10,16 @@ import { FORMATS, boolean, concurrency, faultKinds, nonEmpty, nonNegativeInt, po
 /** Receives the outcome of the command that ran (commander's action result is not returned by parseAsync). */
 export type OutcomeSink = (outcome: Outcome) => void;
 
-type ModuleLoader = () => CommandModule;
-
 /** Lazy loaders: `require` runs only inside the action, so `domo-filesets --help` loads no client code. */
 const MODULES = {
-  emulator: () => require('./commands/emulator') as CommandModule,
-  plan: () => require('./commands/plan') as CommandModule,
-  apply: () => require('./commands/apply') as CommandModule,
-  destroy: () => require('./commands/destroy') as CommandModule,
-  filesets: () => require('./commands/filesets') as CommandModule,
-  files: () => require('./commands/files') as CommandModule,
-  query: () => require('./commands/query') as CommandModule,
-} satisfies Record<string, ModuleLoader>;
+  emulator: () => require('./commands/emulator') as typeof import('./commands/emulator'),
+  plan: () => require('./commands/plan') as typeof import('./commands/plan'),
+  apply: () => require('./commands/apply') as typeof import('./commands/apply'),
+  destroy: () => require('./commands/destroy') as typeof import('./commands/destroy'),
+  filesets: () => require('./commands/filesets') as typeof import('./commands/filesets'),
+  files: () => require('./commands/files') as typeof import('./commands/files'),
+  query: () => require('./commands/query') as typeof import('./commands/query'),
+};
 
 function formatOption(defaultValue = 'text', choices: readonly string[] = FORMATS): Option {
   return new Option('--format <format>', 'output format').choices([...choices]).default(defaultValue);
@@ -46,13 +44,15 @@ export function buildProgram(ctx: Ctx, sink: OutcomeSink): Command {
         outputError: () => undefined,
       });
 
-  /** Action that loads the module, passes it positional args and options, and reports the outcome. */
-  const action = (load: ModuleLoader, sub?: string) =>
+  /**
+   * Action that loads the module, passes it positional args and options, and reports the outcome. The one
+   * typed boundary: commander parsed the options as the command's declaration says, which `O` states.
+   */
+  const action = <O>(load: () => CommandModule<O>, sub?: string) =>
     async (...params: unknown[]): Promise<void> => {
       const cmd = params[params.length - 1] as Command;
-      const opts = cmd.opts();
       const args = params.slice(0, -2).map((p) => (Array.isArray(p) ? p.join(' ') : p === undefined ? '' : String(p)));
-      const input: Input = { args: sub ? [sub, ...args] : args, opts };
+      const input: Input<O> = { args: sub ? [sub, ...args] : args, opts: cmd.opts<O & Record<string, unknown>>() };
       sink(await load().run(ctx, input));
     };
 
@@ -85,20 +85,25 @@ export function buildProgram(ctx: Ctx, sink: OutcomeSink): Command {
   const emulatorOption = () =>
     new Option('--emulator', 'run against an embedded emulator persisted under .domo-filesets/emulator next to the manifest');
 
+  const concurrencyOption = () =>
+    new Option('--concurrency <n>', 'most requests in flight and files hashed at once (1-256, default 16; the client adapts below it)').argParser(concurrency);
+
   sub(program, 'plan', 'show what apply would change; sends no mutating request')
     .addOption(manifestOption())
     .addOption(formatOption())
     .option('--detailed-exitcode', 'exit 2 when there are changes, 0 when there are none')
-    .option('--concurrency <n>', 'parallel hashing and listing (1-256)', concurrency)
+    .option('--out <file>', 'also save the plan to this file, for apply FILE to apply exactly', nonEmpty)
+    .addOption(concurrencyOption())
     .option('--max-deletes <n>', 'refuse (exit 3) any FileSet whose plan deletes more than n files', nonNegativeInt)
     .addOption(emulatorOption())
     .action(action(MODULES.plan));
 
-  sub(program, 'apply', 'make the FileSets match the manifest: create, upload, then guarded prune')
-    .addOption(manifestOption())
+  sub(program, 'apply', 'make the FileSets match the manifest (create, upload, then guarded prune), or apply a saved plan exactly')
+    .argument('[plan-file]', 'a plan saved by plan --out (instead of -f): applied exactly, refused if anything changed since')
+    .addOption(new Option('-f, --file <manifest>', 'manifest file (YAML)').argParser(nonEmpty))
     .option('--dry-run', 'plan only; send no mutating request')
     .addOption(formatOption())
-    .option('--concurrency <n>', 'parallel uploads (1-256, default 8)', concurrency)
+    .addOption(concurrencyOption())
     .option('--max-deletes <n>', 'refuse (exit 3) any FileSet whose plan deletes more than n files', nonNegativeInt)
     .addOption(emulatorOption())
     .action(action(MODULES.apply));

@@ -182,8 +182,10 @@ async function upload(run: Run, fileSetId: string, u: UploadStep, outcome: Targe
   let hash: string;
   if (small) {
     hash = sha256Hex(small.data);
+    if (u.hash !== null && u.hash !== hash) throw new Error(`${local.abs} changed since it was planned (planned SHA-256 ${u.hash.slice(0, 12)}…, now ${hash.slice(0, 12)}…); re-run to plan it again`);
     entry = await run.client.uploadFile(fileSetId, {
       path: u.path, source: { content: small.data }, expectedSha256: hash, ...(u.contentType ? { contentType: u.contentType } : {}),
+      ...(run.cancel ? { signal: run.cancel } : {}),
     });
     run.cache.set(local.abs, { size: small.data.length, mtimeMs: small.mtimeMs, ino: small.ino }, hash, startedAt);
   } else {
@@ -191,10 +193,10 @@ async function upload(run: Run, fileSetId: string, u: UploadStep, outcome: Targe
     hash = u.hash;
     entry = await run.client.uploadFile(fileSetId, {
       path: u.path, source: { filePath: local.abs, expect: { dev: local.dev, ino: local.ino } }, expectedSha256: hash,
-      ...(u.contentType ? { contentType: u.contentType } : {}),
+      ...(u.contentType ? { contentType: u.contentType } : {}), ...(run.cancel ? { signal: run.cancel } : {}),
     });
   }
-  if (u.hash === null || u.hash !== hash) outcome.hashes.set(u.path, hash);
+  if (u.hash === null) outcome.hashes.set(u.path, hash);
   if ((entry as { verified?: string }).verified === 'size') outcome.unverified += 1;
   run.ledger.record(run.origin, fileSetId, { id: entry.id, path: entry.path, size: entry.size ?? u.size }, hash);
 }

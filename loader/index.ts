@@ -7,6 +7,7 @@ export { DEFAULT_CONCURRENCY } from './run';
 export { planFolder, applyFolder, syncFolder, folderDigest, removeFolderFiles } from './folder';
 export type { FolderOptions, FolderSyncResult, FolderDigest } from './folder';
 export { buildReport } from './report';
+export { readPlanFile, writePlanFile, stalenessOf, planDigest } from './saved-plan';
 export { describeChange } from './changes';
 export { LoaderError, ManifestError, GuardError, isLoaderError } from './errors';
 export * from './types';

@@ -25,6 +25,8 @@ export interface RunOptions {
   onProgress?: ProgressCallback;
   /** Aborting stops the run from starting more work; what already runs settles. */
   signal?: AbortSignal;
+  /** Aborting cancels the requests still running (a split upload in flight is aborted). */
+  cancel?: AbortSignal;
 }
 
 /** Checks option values before any I/O. */
@@ -49,6 +51,7 @@ export class Run {
     readonly ledger: UploadLedger,
     private readonly onProgress: ProgressCallback | undefined,
     readonly signal: AbortSignal | undefined,
+    readonly cancel: AbortSignal | undefined,
   ) {}
 
   /** Opens a run whose state lives in `stateDir` (validated options, cache and ledger loaded). */
@@ -56,7 +59,7 @@ export class Run {
     validateRunOptions(opts);
     const stateDir = path.resolve(opts.stateDir ?? defaultStateDir);
     const [cache, ledger] = await Promise.all([HashCache.load(stateDir), UploadLedger.load(stateDir)]);
-    return new Run(opts.client, opts.concurrency ?? DEFAULT_CONCURRENCY, opts.maxDeletes, [stateDir], cache, ledger, opts.onProgress, opts.signal);
+    return new Run(opts.client, opts.concurrency ?? DEFAULT_CONCURRENCY, opts.maxDeletes, [stateDir], cache, ledger, opts.onProgress, opts.signal, opts.cancel);
   }
 
   /** The API origin, which keys the upload ledger. */

@@ -277,6 +277,8 @@ export interface Report {
   filesets: FileSetReport[];
   /** Present when a signal stopped the apply early. */
   interrupted?: { signal: string };
+  /** The saved plan this report was written to (`plan --out`) or applied from (`apply FILE`), and its SHA-256. */
+  savedPlan?: { file: string; digest: string };
 }
 
 /** Progress of a plan or an apply, for progress bars; counters are cumulative within the phase. */

@@ -1,21 +1,46 @@
-/** `apply -f MANIFEST`: uploads, then guarded prune; `--dry-run` plans through the same code path. */
+/**
+ * `apply -f MANIFEST` plans and applies (uploads, then guarded prune); `apply FILE` applies a plan saved by
+ * `plan --out` exactly, after checking that nothing it was made from has changed; `--dry-run` plans through
+ * the same code path.
+ */
+import { resolve } from 'node:path';
+import { CliError, UsageError } from '../errors';
 import type { Ctx, Input, Outcome } from '../outcome';
 import { reportStatus } from '../status';
-import { runWithProgress, type ManifestFlags } from './run-manifest';
+import { readManifest, runWithProgress, type ManifestFlags } from './run-manifest';
 
 /** Flags of apply. */
-interface ApplyFlags extends ManifestFlags {
+export interface ApplyFlags extends ManifestFlags {
   dryRun?: boolean;
 }
 
 /** Runs the apply (or the dry run). */
-export async function run(ctx: Ctx, input: Input): Promise<Outcome> {
-  const flags = input.opts as unknown as ApplyFlags;
-  const { applyManifest } = require('../../loader') as typeof import('../../loader');
+export async function run(ctx: Ctx, input: Input<ApplyFlags>): Promise<Outcome> {
+  const flags = input.opts;
+  const planFile = input.args[0] || undefined;
+  if (planFile && flags.file) throw new UsageError('apply takes either a saved plan FILE or -f MANIFEST, not both');
+  if (!planFile && !flags.file) throw new UsageError('apply needs -f MANIFEST, or a plan FILE saved by plan --out');
+  const loader = require('../../loader') as typeof import('../../loader');
   const dryRun = flags.dryRun === true;
-  const report = await runWithProgress(ctx, flags, (manifest, conn, onProgress) =>
-    applyManifest(manifest, { client: conn.client, concurrency: flags.concurrency, maxDeletes: flags.maxDeletes, dryRun, onProgress }),
-  );
+  let report;
+  if (planFile) {
+    const { plan, digest } = await loader.readPlanFile(resolve(ctx.cwd, planFile));
+    const manifest = await readManifest(ctx, plan.manifest.file);
+    report = await runWithProgress(ctx, flags, manifest, !dryRun, async (opts, conn) => {
+      const fresh = { ...(await loader.createPlan(manifest, { ...opts, onProgress: () => undefined })), target: conn.target };
+      const reasons = loader.stalenessOf(plan, fresh);
+      if (reasons.length > 0) {
+        const more = reasons.length > 1 ? ` (and ${reasons.length - 1} more: ${reasons.slice(1, 4).join('; ')})` : '';
+        throw new CliError(`the plan ${planFile} (sha256 ${digest.slice(0, 12)}) is stale; nothing was changed: ${reasons[0]}${more}; run plan --out again`);
+      }
+      const r = dryRun ? loader.buildReport(plan.filesets) : await loader.applyPlan(plan, manifest, opts);
+      r.savedPlan = { file: planFile, digest };
+      return r;
+    });
+  } else {
+    const manifest = await readManifest(ctx, flags.file as string);
+    report = await runWithProgress(ctx, flags, manifest, !dryRun, (opts) => loader.applyManifest(manifest, { ...opts, dryRun }));
+  }
   return {
     kind: 'report',
     report,

@@ -26,9 +26,9 @@ function fileRef(sub: string, fileId: string, flags: FilesFlags): { fileId: stri
 }
 
 /** Runs one files subcommand; args[0] is the subcommand. */
-export async function run(ctx: Ctx, input: Input): Promise<Outcome> {
+export async function run(ctx: Ctx, input: Input<FilesFlags>): Promise<Outcome> {
   const [sub, fileSetId, third = ''] = input.args;
-  const flags = input.opts as FilesFlags;
+  const flags = input.opts;
   // Validate local arguments before connecting, so a typo costs no request.
   let localFile = '';
   if (sub === 'upload') {

@@ -13,9 +13,9 @@ interface FileSetsFlags {
 }
 
 /** Runs one filesets subcommand; args[0] is the subcommand. */
-export async function run(ctx: Ctx, input: Input): Promise<Outcome> {
+export async function run(ctx: Ctx, input: Input<FileSetsFlags>): Promise<Outcome> {
   const [sub, id] = input.args;
-  const flags = input.opts as FileSetsFlags;
+  const flags = input.opts;
   return withConnection(connectFromEnv(ctx.io), async ({ client }): Promise<Outcome> => {
     switch (sub) {
       case 'list': {

@@ -10,9 +10,9 @@ interface QueryFlags {
 }
 
 /** Runs the query. */
-export async function run(ctx: Ctx, input: Input): Promise<Outcome> {
+export async function run(ctx: Ctx, input: Input<QueryFlags>): Promise<Outcome> {
   const [fileSetId, text] = input.args;
-  const flags = input.opts as QueryFlags;
+  const flags = input.opts;
   if (!text || text.trim() === '') throw new UsageError('query: TEXT must not be empty');
   return withConnection(connectFromEnv(ctx.io), async ({ client }) => ({
     kind: 'json' as const,

@@ -1,17 +1,21 @@
 /**
- * Shared body of plan and apply: load the manifest (one-line ManifestError on problems), connect (env or
- * embedded emulator), run the loader with progress on stderr, and hand the report back for rendering.
+ * Shared body of the manifest commands: load the manifest (one-line ManifestError on problems), connect (env
+ * or embedded emulator), run the loader with progress on stderr (and, for commands that change things, with
+ * Ctrl-C/SIGTERM handling), and hand the report back for rendering.
  */
 import { dirname, resolve } from 'node:path';
-import type { Manifest, Progress, Report } from '../../loader/types';
+import type { RunOptions } from '../../loader/run';
+import type { Manifest, Report } from '../../loader/types';
 import { connectEmbedded, connectFromEnv, withConnection, type Connection } from '../connect';
+import { onInterrupt } from '../interrupt';
 import type { Ctx } from '../outcome';
 import { createProgress } from '../progress';
+import type { Format } from '../validate';
 
 /** Flags shared by plan and apply. */
 export interface ManifestFlags {
-  file: string;
-  format: 'text' | 'json' | 'markdown';
+  file?: string;
+  format: Format;
   concurrency?: number;
   maxDeletes?: number;
   emulator?: boolean;
@@ -28,18 +32,30 @@ export function connect(ctx: Ctx, flags: { emulator?: boolean }, manifest: Manif
   return flags.emulator ? connectEmbedded(ctx.io, manifest.dir ?? dirname(manifest.file)) : connectFromEnv(ctx.io);
 }
 
-/** Runs plan or apply with progress, closing the connection and the progress bar whatever happens. */
-export async function runWithProgress(
+/**
+ * Runs a loader operation with progress and the run options the flags give, closing the connection and the
+ * progress bar whatever happens. `interruptible`: Ctrl-C/SIGTERM stop the run (see interrupt.ts).
+ */
+export async function runWithProgress<T = Report>(
   ctx: Ctx,
   flags: ManifestFlags,
-  fn: (manifest: Manifest, conn: Connection, onProgress: (p: Progress) => void) => Promise<Report>,
-): Promise<Report> {
-  const manifest = await readManifest(ctx, flags.file);
+  manifest: Manifest,
+  interruptible: boolean,
+  fn: (opts: RunOptions, conn: Connection) => Promise<T>,
+): Promise<T> {
   return withConnection(connect(ctx, flags, manifest), async (conn) => {
     const progress = createProgress(ctx.io);
+    const interrupt = interruptible ? onInterrupt(ctx.io) : undefined;
     try {
-      return await fn(manifest, conn, progress.onProgress);
+      return await fn({
+        client: conn.client,
+        onProgress: progress.onProgress,
+        ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),
+        ...(flags.maxDeletes !== undefined ? { maxDeletes: flags.maxDeletes } : {}),
+        ...(interrupt ? { signal: interrupt.stop, cancel: interrupt.cancel } : {}),
+      }, conn);
     } finally {
+      interrupt?.dispose();
       progress.stop();
     }
   });

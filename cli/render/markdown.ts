@@ -56,6 +56,9 @@ function notes(fs: FileSetReport): string[] {
 export function renderMarkdown(report: Report, opts: MarkdownOptions): string {
   const title = opts.kind === 'apply' ? 'domo-filesets apply' : opts.kind === 'dry-run' ? 'domo-filesets apply --dry-run' : 'domo-filesets plan';
   const out: string[] = [`### ${title}`, '', conclusion(report, opts.kind), ''];
+  if (report.savedPlan) {
+    out.push(`${opts.kind === 'plan' ? 'Plan file' : 'Applied plan file'} ${mdCode(report.savedPlan.file)} · sha256 ${mdCode(report.savedPlan.digest)}`, '');
+  }
   const apply = opts.kind === 'apply';
   const header = apply
     ? ['FileSet', 'Uploaded', 'Replaced', 'Deleted', 'Failed', 'Unchanged', 'Bytes', 'Status']

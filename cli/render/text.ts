@@ -95,5 +95,6 @@ export function renderText(report: Report, opts: TextOptions): string {
   out.push(c.bold(fmt(header)));
   rows.forEach((r, i) => out.push(i === rows.length - 1 ? c.bold(fmt(r)) : fmt(r)));
   out.push('', conclusion(report, opts.kind));
+  if (report.savedPlan) out.push(c.dim(`${opts.kind === 'plan' ? 'Plan saved to' : 'Applied the plan'} ${report.savedPlan.file} (sha256 ${report.savedPlan.digest})`));
   return `${out.join('\n')}\n`;
 }

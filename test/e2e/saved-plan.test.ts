@@ -1,0 +1,128 @@
+/**
+ * Saved plans through the CLI: `plan --out FILE` then `apply FILE` applies exactly the reviewed plan, and is
+ * refused — exit 1, nothing changed — when anything it was made from changed since, naming what changed. The
+ * first and last tests run the built CLI as a child process; the table of changes runs the same main() in
+ * process (it is the same code, and a child process per case would cost seconds each).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Report } from '../../loader/types';
+import { runCli as runInProcess } from '../cli/helpers';
+import { TOKEN, assertBuilt, fileSetId, localState, mutatingSince, oneErrorLine, remoteState, runCli, sha256, startBackend, workspace, type Backend, type Workspace } from './harness';
+
+let be: Backend;
+let ws: Workspace;
+let manifest: string;
+
+beforeAll(async () => {
+  assertBuilt();
+  be = await startBackend();
+});
+afterAll(async () => be?.close());
+beforeEach(async () => {
+  await be.emu.reset();
+  ws = await workspace('saved-plan');
+  for (const f of ['a.md', 'b.md', 'c.md']) await ws.write(`src/${f}`, `content of ${f}`);
+  manifest = await ws.manifest('version: 1\nfilesets:\n  - name: saved\n    source: ./src\n    maxDeletePercent: 100\n');
+  expect((await cli(['apply', '-f', manifest])).code).toBe(0);
+  await ws.write('src/a.md', 'changed a');
+  await ws.write('src/new.md', 'new');
+  await ws.remove('src/c.md');
+});
+afterEach(async () => ws?.cleanup());
+
+async function cli(args: string[]) {
+  const r = await runCli(args, { env: be.env, cwd: ws.dir });
+  expect(r.stdout + r.stderr).not.toContain(TOKEN);
+  return r;
+}
+
+/** The CLI's main() in this process, with absolute paths (its working directory is the repository's). */
+async function inProcess(args: string[]) {
+  const r = await runInProcess(args, be.env);
+  expect(r.stdout + r.stderr).not.toContain(TOKEN);
+  return r;
+}
+
+async function savePlan(run = cli): Promise<{ digest: string; md: string }> {
+  const r = await run(['plan', '-f', manifest, '--out', join(ws.dir, 'plan.json'), '--format', 'markdown']);
+  expect(r.code).toBe(0);
+  const digest = sha256(readFileSync(join(ws.dir, 'plan.json')));
+  return { digest, md: r.stdout };
+}
+
+/** apply FILE must exit 1 with one line naming the change, and send no mutating request. */
+async function expectStale(reason: RegExp, run = cli): Promise<void> {
+  const id = await fileSetId(be.client, 'saved');
+  const before = await remoteState(be.client, id);
+  const m0 = be.emu.stats().mutating;
+  const r = await run(['apply', join(ws.dir, 'plan.json')]);
+  expect(r.code).toBe(1);
+  expect(oneErrorLine(r.stderr)).toMatch(/the plan .*plan\.json \(sha256 [0-9a-f]{12}\) is stale; nothing was changed: /);
+  expect(oneErrorLine(r.stderr)).toMatch(reason);
+  expect(mutatingSince(be.emu, m0)).toBe(0);
+  expect(await remoteState(be.client, id)).toEqual(before);
+}
+
+test('the reviewed plan is applied exactly; its digest is in the comment and in the apply report', async () => {
+  const r0 = await cli(['plan', '-f', manifest, '--out', 'plan.json', '--format', 'markdown']);
+  expect(r0.code).toBe(0);
+  const digest = sha256(readFileSync(join(ws.dir, 'plan.json')));
+  expect(r0.stdout).toContain(`Plan file \`plan.json\` · sha256 \`${digest}\``);
+  const r = await cli(['apply', 'plan.json', '--format', 'json']);
+  expect(r.code).toBe(0);
+  const report = JSON.parse(r.stdout) as Report;
+  expect(report.savedPlan).toEqual({ file: 'plan.json', digest });
+  expect(report.filesets[0].result).toEqual({ uploaded: 1, replaced: 1, deleted: 1, failed: 0 });
+  const id = await fileSetId(be.client, 'saved');
+  expect(await remoteState(be.client, id)).toEqual(await localState(join(ws.dir, 'src')));
+  expect((await cli(['plan', '-f', manifest, '--detailed-exitcode'])).code).toBe(0);
+  // applied once, the same plan is stale: the remote side changed
+  await expectStale(/remote files under the root changed since the plan/);
+});
+
+test.each([
+  ['a local file planned for upload changed', async () => ws.write('src/new.md', 'newer'), /local files under the root changed.*would now also upload new\.md/],
+  ['an unchanged local file changed', async () => ws.write('src/b.md', 'b changed after review'), /would now also replace b\.md/],
+  ['a local file appeared', async () => ws.write('src/extra.md', 'x'), /would now also upload extra\.md/],
+  ['a remote file changed', async () => {
+    const id = await fileSetId(be.client, 'saved');
+    await be.client.uploadFile(id, { path: 'b.md', source: { content: 'edited in Domo' } });
+  }, /remote files under the root changed since the plan/],
+  ['a remote file was replaced under a new id with the same content', async () => {
+    const id = await fileSetId(be.client, 'saved');
+    await be.client.deleteFileByPath(id, 'b.md');
+    await be.client.uploadFile(id, { path: 'b.md', source: { content: 'content of b.md' } });
+  }, /remote files under the root changed since the plan \(ids or hashes\)/],
+  ['the manifest changed', async () => {
+    await ws.manifest('version: 1\nfilesets:\n  - name: saved\n    source: ./src\n    maxDeletePercent: 90\n');
+  }, /the manifest .*manifest\.yaml changed since the plan was made/],
+  ['the FileSet was deleted', async () => {
+    await be.client.deleteFileSet(await fileSetId(be.client, 'saved'));
+  }, /FileSet 'saved': planned as [0-9a-f-]+, now absent/],
+])('refused when %s', async (_what, change, reason) => {
+  await savePlan(inProcess);
+  await change();
+  if (/FileSet 'saved': planned/.test(String(reason))) {
+    const m0 = be.emu.stats().mutating;
+    const r = await inProcess(['apply', join(ws.dir, 'plan.json')]);
+    expect(r.code).toBe(1);
+    expect(oneErrorLine(r.stderr)).toMatch(reason);
+    expect(mutatingSince(be.emu, m0)).toBe(0);
+    return;
+  }
+  await expectStale(reason, inProcess);
+});
+
+test('a file that is not a plan, and apply with both a plan and -f, are one-line errors', async () => {
+  await ws.write('junk.json', '{"format":"something-else"}');
+  let r = await cli(['apply', 'junk.json']);
+  expect(r.code).toBe(1);
+  expect(oneErrorLine(r.stderr)).toMatch(/junk\.json is not a usable domo-filesets plan: no 'format: domo-filesets-plan'/);
+  await savePlan();
+  r = await cli(['apply', join(ws.dir, 'plan.json'), '-f', manifest]);
+  expect(r.code).toBe(1);
+  expect(oneErrorLine(r.stderr)).toMatch(/either a saved plan FILE or -f MANIFEST, not both/);
+  r = await cli(['apply']);
+  expect(oneErrorLine(r.stderr)).toMatch(/apply needs -f MANIFEST, or a plan FILE saved by plan --out/);
+});
