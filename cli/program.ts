@@ -19,6 +19,7 @@ const MODULES = {
   filesets: () => require('./commands/filesets') as typeof import('./commands/filesets'),
   files: () => require('./commands/files') as typeof import('./commands/files'),
   query: () => require('./commands/query') as typeof import('./commands/query'),
+  gc: () => require('./commands/gc') as typeof import('./commands/gc'),
 };
 
 function formatOption(defaultValue = 'text', choices: readonly string[] = FORMATS): Option {
@@ -114,6 +115,14 @@ export function buildProgram(ctx: Ctx, sink: OutcomeSink): Command {
     .addOption(formatOption('text', ['text', 'json']))
     .addOption(emulatorOption())
     .action(action(MODULES.destroy));
+
+  sub(program, 'gc', 'delete FileSets whose name matches a pattern (PR environments left behind); lists only without --yes')
+    .requiredOption('--name <pattern>', "name pattern with a literal prefix, e.g. 'docs-pr-*' (* any characters, ? one)", nonEmpty)
+    .option('--older-than <duration>', 'only FileSets last changed at least this long ago (30m, 12h, 7d, 2w)', nonEmpty)
+    .option('--keep <names...>', 'names never deleted')
+    .option('--yes', 'delete (without it: list, exit 2 when any would be deleted)')
+    .addOption(formatOption('text', ['text', 'json']))
+    .action(action(MODULES.gc));
 
   const filesets = sub(program, 'filesets', 'FileSets API (JSON on stdout)');
   sub(filesets, 'list', 'list FileSets')
