@@ -20,6 +20,7 @@ const MODULES = {
   files: () => require('./commands/files') as typeof import('./commands/files'),
   query: () => require('./commands/query') as typeof import('./commands/query'),
   gc: () => require('./commands/gc') as typeof import('./commands/gc'),
+  restore: () => require('./commands/restore') as typeof import('./commands/restore'),
 };
 
 function formatOption(defaultValue = 'text', choices: readonly string[] = FORMATS): Option {
@@ -86,6 +87,8 @@ export function buildProgram(ctx: Ctx, sink: OutcomeSink): Command {
   const emulatorOption = () =>
     new Option('--emulator', 'run against an embedded emulator persisted under .domo-filesets/emulator next to the manifest');
 
+  const backupOption = () =>
+    new Option('--backup-dir <dir>', 'first download every file about to be replaced or deleted into DIR/<FileSet>/<time>/ (a failed backup stops that change)').argParser(nonEmpty);
   const concurrencyOption = () =>
     new Option('--concurrency <n>', 'most requests in flight and files hashed at once (1-256, default 16; the client adapts below it)').argParser(concurrency);
 
@@ -106,6 +109,7 @@ export function buildProgram(ctx: Ctx, sink: OutcomeSink): Command {
     .addOption(formatOption())
     .addOption(concurrencyOption())
     .option('--max-deletes <n>', 'refuse (exit 3) any FileSet whose plan deletes more than n files', nonNegativeInt)
+    .addOption(backupOption())
     .addOption(emulatorOption())
     .action(action(MODULES.apply));
 
@@ -113,8 +117,15 @@ export function buildProgram(ctx: Ctx, sink: OutcomeSink): Command {
     .addOption(manifestOption())
     .option('--yes', 'confirm: required to delete')
     .addOption(formatOption('text', ['text', 'json']))
+    .addOption(backupOption())
     .addOption(emulatorOption())
     .action(action(MODULES.destroy));
+
+  sub(program, 'restore', 'upload a backup made by --backup-dir back into its FileSet (created again by name when it is gone)')
+    .argument('<backup-dir>', 'a DIR/<FileSet>/<time> directory holding backup.json')
+    .option('--fileset <id>', 'restore into this FileSet instead of the recorded one', nonEmpty)
+    .addOption(formatOption('text', ['text', 'json']))
+    .action(action(MODULES.restore));
 
   sub(program, 'gc', 'delete FileSets whose name matches a pattern (PR environments left behind); lists only without --yes')
     .requiredOption('--name <pattern>', "name pattern with a literal prefix, e.g. 'docs-pr-*' (* any characters, ? one)", nonEmpty)

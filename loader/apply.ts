@@ -5,12 +5,15 @@
  * Order, per FileSet: create it if needed; FileSet-level changes; then per entry: the deletes the uploads
  * depend on ('before'), the uploads (each opening exactly the inode the scan approved and verified against
  * its SHA-256), and — only when nothing of that entry failed — the remaining deletes, each file re-checked
- * on disk right before it goes. A FileSet with a guard refusal or a planning problem is not touched at all.
+ * on disk right before it goes. With a backup directory, each file about to be replaced or deleted is first
+ * downloaded into it; a failed backup fails that change. A FileSet with a guard refusal or a planning problem
+ * is not touched at all.
  */
 import { lstatSync } from 'node:fs';
 import * as path from 'node:path';
 import type { DomoFilesClient, FileSet } from '../client';
 import { readSmall, sha256Hex, SMALL_READ_BYTES } from './hash';
+import { Backup } from './backup';
 import { describeChange } from './changes';
 import { forEachPooled } from './pool';
 import { isNotFound } from './remote';
@@ -32,6 +35,8 @@ export interface TargetOutcome {
   unverified: number;
   /** SHA-256 of files the plan left unhashed, learnt while uploading them (remote path → hash). */
   hashes: Map<string, string>;
+  /** Where files were backed up before being replaced or deleted, and how many. */
+  backup?: { dir: string; files: number };
 }
 
 /** Why a step did not run, when something upstream stopped it. */
@@ -60,6 +65,7 @@ export async function applyTarget(run: Run, plan: FileSetPlan): Promise<TargetOu
     }
   }
   const fileSetId = outcome.id as string;
+  const backup = run.backupDir !== undefined ? new Backup(run.client, run.backupDir, { id: fileSetId, name: plan.name }) : undefined;
   for (const change of plan.changes) {
     if (run.stopped) {
       outcome.skipped.push({ op: change.op, reason: INTERRUPTED });
@@ -71,7 +77,12 @@ export async function applyTarget(run: Run, plan: FileSetPlan): Promise<TargetOu
       fail(outcome, `${describeChange(change)} of FileSet '${plan.name}': ${message(e)}`);
     }
   }
-  await forEachPooled(plan.entries, plan.entries.length, (entry) => applyEntry(run, fileSetId, entry, outcome));
+  try {
+    await forEachPooled(plan.entries, plan.entries.length, (entry) => applyEntry(run, fileSetId, entry, outcome, backup));
+  } finally {
+    await backup?.flush();
+  }
+  if (backup && backup.count > 0) outcome.backup = { dir: backup.dir, files: backup.count };
   return outcome;
 }
 
@@ -84,7 +95,7 @@ async function applyChange(client: DomoFilesClient, fileSetId: string, change: F
   throw new Error(`${change.op} is not supported by this client`);
 }
 
-async function applyEntry(run: Run, fileSetId: string, entry: EntryPlan, outcome: TargetOutcome): Promise<void> {
+async function applyEntry(run: Run, fileSetId: string, entry: EntryPlan, outcome: TargetOutcome, backup: Backup | undefined): Promise<void> {
   let failedHere = 0;
   const failed = (msg: string): void => {
     failedHere += 1;
@@ -92,7 +103,7 @@ async function applyEntry(run: Run, fileSetId: string, entry: EntryPlan, outcome
   };
   const before = entry.deletes.filter((d) => d.phase === 'before');
   const after = entry.deletes.filter((d) => d.phase === 'after');
-  await runDeletes(run, fileSetId, entry, before, outcome, failed, false);
+  await runDeletes(run, fileSetId, entry, before, outcome, failed, false, backup);
   if (failedHere > 0) {
     // An upload onto a path whose blocker is still there would fail too, and the blocker may be what failed.
     for (const u of entry.uploads) outcome.skipped.push({ op: u.op, path: u.path, reason: 'a delete it depends on failed' });
@@ -106,6 +117,7 @@ async function applyEntry(run: Run, fileSetId: string, entry: EntryPlan, outcome
   await forEachPooled(entry.uploads, run.concurrency, async (u) => {
     ran.add(u);
     try {
+      if (u.op === 'replace' && u.remote && backup) await backup.save({ ...u.remote, path: u.path }, 'replace');
       await upload(run, fileSetId, u, outcome);
       if (u.op === 'upload') outcome.result.uploaded += 1;
       else outcome.result.replaced += 1;
@@ -127,7 +139,7 @@ async function applyEntry(run: Run, fileSetId: string, entry: EntryPlan, outcome
     for (const d of after) outcome.skipped.push({ op: 'delete', path: d.path, reason: 'an operation of this entry failed, so nothing of it is pruned' });
     return;
   }
-  await runDeletes(run, fileSetId, entry, after, outcome, failed, entry.recheckDeletes);
+  await runDeletes(run, fileSetId, entry, after, outcome, failed, entry.recheckDeletes, backup);
 }
 
 /**
@@ -135,7 +147,7 @@ async function applyEntry(run: Run, fileSetId: string, entry: EntryPlan, outcome
  * and selected by the entry is kept (it reappeared since the plan) and reported as skipped.
  */
 async function runDeletes(run: Run, fileSetId: string, entry: EntryPlan, steps: readonly DeleteStep[], outcome: TargetOutcome,
-  failed: (msg: string) => void, recheck: boolean): Promise<void> {
+  failed: (msg: string) => void, recheck: boolean, backup: Backup | undefined): Promise<void> {
   if (steps.length === 0) return;
   const selector = recheck ? selectorOf(entry.selection) : null;
   const filesFirst = steps.filter((d) => d.kind === 'file');
@@ -149,6 +161,7 @@ async function runDeletes(run: Run, fileSetId: string, entry: EntryPlan, steps: 
       return;
     }
     try {
+      if (backup && d.kind === 'file') await backup.save(d, 'delete');
       await run.client.deleteFile(fileSetId, d.id);
       outcome.result.deleted += 1;
     } catch (e) {

@@ -8,6 +8,10 @@ export { planFolder, applyFolder, syncFolder, folderDigest, removeFolderFiles } 
 export type { FolderOptions, FolderSyncResult, FolderDigest } from './folder';
 export { buildReport } from './report';
 export { readPlanFile, writePlanFile, stalenessOf, planDigest } from './saved-plan';
+export { restoreBackup, readBackup, BACKUP_INDEX } from './backup';
+export type { BackupIndex, BackupFile, RestoreResult } from './backup';
+export { findGarbage, deleteGarbage, gcCandidates, parseDuration } from './gc';
+export type { GcOptions, GcCandidate } from './gc';
 export { describeChange } from './changes';
 export { LoaderError, ManifestError, GuardError, isLoaderError } from './errors';
 export * from './types';

@@ -7,7 +7,8 @@ import type { DomoFilesClient } from '../client';
 import { applyTarget, type TargetOutcome } from './apply';
 import { listTarget, planTargetFrom, scanTarget } from './plan-target';
 import { forEachPooled } from './pool';
-import { findFileSet, isNotFound } from './remote';
+import { Backup } from './backup';
+import { findFileSet, isNotFound, listRemote } from './remote';
 import { buildReport } from './report';
 import { Run, type RunOptions } from './run';
 import type { LocalFile } from './scan';
@@ -25,7 +26,7 @@ export interface ApplyManifestOptions extends RunOptions {
 
 /** What destroyManifest did for each declared FileSet. */
 export interface DestroyResult {
-  filesets: { name: string; id: string | null; deleted: boolean }[];
+  filesets: { name: string; id: string | null; deleted: boolean; backup?: { dir: string; files: number }; error?: string }[];
 }
 
 /** The state directory of a manifest's runs: `.domo-filesets` next to it. */
@@ -142,25 +143,41 @@ function signalName(signal: AbortSignal | undefined): string {
 /**
  * Deletes the FileSets the manifest declares (by id or exact name), files and all: a server that refuses to
  * delete a FileSet that still holds files (409) gets it emptied file by file first. A missing one is nothing
- * to do; only a 404 means missing (a 403 is an error naming the permission).
+ * to do; only a 404 means missing (a 403 is an error naming the permission). With `backupDir`, every file of a
+ * FileSet is downloaded first, and a FileSet whose backup failed is not deleted.
  */
-export async function destroyManifest(manifest: Manifest, opts: { client: DomoFilesClient }): Promise<DestroyResult> {
+export async function destroyManifest(manifest: Manifest, opts: { client: DomoFilesClient; backupDir?: string; signal?: AbortSignal }): Promise<DestroyResult> {
   const out: DestroyResult = { filesets: [] };
   for (const specs of groupEntries(manifest.filesets)) {
     const s = specs[0];
+    if (opts.signal?.aborted) break;
     const fs = await findFileSet(opts.client, { name: s.name, ...(s.id !== undefined ? { id: s.id } : {}) });
     if (!fs) {
       out.filesets.push({ name: s.name, id: s.id ?? null, deleted: false });
       continue;
     }
-    let deleted = true;
+    const item: DestroyResult['filesets'][number] = { name: s.name, id: fs.id, deleted: false };
+    out.filesets.push(item);
+    if (opts.backupDir !== undefined) {
+      const backup = new Backup(opts.client, opts.backupDir, { id: fs.id, name: fs.name });
+      try {
+        for (const r of await listRemote(opts.client, fs.id, '', opts.signal)) {
+          if (r.kind === 'file') await backup.save(r, 'destroy');
+        }
+      } catch (e) {
+        item.error = `backup failed, FileSet not deleted: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`;
+        continue;
+      } finally {
+        await backup.flush();
+      }
+      if (backup.count > 0) item.backup = { dir: backup.dir, files: backup.count };
+    }
     try {
       await opts.client.deleteFileSet(fs.id, { force: true });
+      item.deleted = true;
     } catch (e) {
       if (!isNotFound(e)) throw e;
-      deleted = false;
     }
-    out.filesets.push({ name: s.name, id: fs.id, deleted });
   }
   return out;
 }

@@ -27,6 +27,7 @@ export function fileSetReport(plan: FileSetPlan, outcome?: TargetOutcome): FileS
     r.result = { ...outcome.result };
     if (outcome.error) r.error = { ...outcome.error };
     if (outcome.skipped.length > 0) r.skipped = [...outcome.skipped];
+    if (outcome.backup) r.backup = { ...outcome.backup };
   }
   return r;
 }

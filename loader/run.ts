@@ -27,6 +27,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Aborting cancels the requests still running (a split upload in flight is aborted). */
   cancel?: AbortSignal;
+  /** Download every file about to be replaced or deleted into this directory first (see backup.ts). */
+  backupDir?: string;
 }
 
 /** Checks option values before any I/O. */
@@ -52,6 +54,8 @@ export class Run {
     private readonly onProgress: ProgressCallback | undefined,
     readonly signal: AbortSignal | undefined,
     readonly cancel: AbortSignal | undefined,
+    /** Where files are backed up before a replace or delete (absent: no backups). */
+    readonly backupDir: string | undefined,
   ) {}
 
   /** Opens a run whose state lives in `stateDir` (validated options, cache and ledger loaded). */
@@ -59,7 +63,7 @@ export class Run {
     validateRunOptions(opts);
     const stateDir = path.resolve(opts.stateDir ?? defaultStateDir);
     const [cache, ledger] = await Promise.all([HashCache.load(stateDir), UploadLedger.load(stateDir)]);
-    return new Run(opts.client, opts.concurrency ?? DEFAULT_CONCURRENCY, opts.maxDeletes, [stateDir], cache, ledger, opts.onProgress, opts.signal, opts.cancel);
+    return new Run(opts.client, opts.concurrency ?? DEFAULT_CONCURRENCY, opts.maxDeletes, [stateDir], cache, ledger, opts.onProgress, opts.signal, opts.cancel, opts.backupDir);
   }
 
   /** The API origin, which keys the upload ledger. */

@@ -270,6 +270,8 @@ export interface FileSetReport {
   skipped?: Skipped[];
   /** apply --wait-indexed only. */
   index?: IndexSummary;
+  /** apply/destroy --backup-dir: where the files about to be replaced or deleted were saved, and how many. */
+  backup?: { dir: string; files: number };
 }
 
 /** The document printed by `--format json`. */

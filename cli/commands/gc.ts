@@ -19,8 +19,8 @@ export interface GcFlags {
 /** Runs gc. */
 export async function run(ctx: Ctx, input: Input<GcFlags>): Promise<Outcome> {
   const flags = input.opts;
-  const { deleteGarbage, findGarbage, parseDuration, gcMatcher } = require('../../loader/gc') as typeof import('../../loader/gc');
-  gcMatcher(flags.name); // refuse a bad pattern before any request
+  const { deleteGarbage, findGarbage, parseDuration, gcCandidates } = require('../../loader') as typeof import('../../loader');
+  gcCandidates([], { pattern: flags.name }); // refuse a bad pattern before any request
   const olderThanMs = flags.olderThan !== undefined ? parseDuration(flags.olderThan) : undefined;
   return withConnection(connectFromEnv(ctx.io), async ({ client }) => {
     const candidates = await findGarbage(client, { pattern: flags.name, ...(olderThanMs !== undefined ? { olderThanMs } : {}), ...(flags.keep ? { keep: flags.keep } : {}) });
