@@ -92,6 +92,23 @@ export function scrub(text: string, secrets: Iterable<string>): string {
 }
 
 /**
+ * A copy of a JSON-like value with every secret replaced in every string (keys too). Renderers run on the
+ * copy, so a secret is gone before any escaping could change its spelling (markdown turns `_` into `\_`).
+ */
+export function scrubDeep<T>(value: T, secrets: Iterable<string>): T {
+  const list = [...secrets].filter((s) => s && s.length >= 4);
+  if (list.length === 0) return value;
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return scrub(v, list);
+    if (Array.isArray(v)) return v.map(walk);
+    if (v instanceof Map) return new Map([...v].map(([k, x]) => [walk(k), walk(x)]));
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [scrub(k, list), walk(x)]));
+    return v;
+  };
+  return walk(value) as T;
+}
+
+/**
  * The one stderr line for an error: `domo-filesets: error: …`, first line of the message only, never a
  * stack, secrets scrubbed. Commander's own messages already start with "error: ", which is dropped.
  */

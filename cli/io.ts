@@ -20,10 +20,22 @@ export interface Io {
   colorErr: Colors;
   /** Values never to print (tokens); filled as they become known. */
   secrets: Set<string>;
-  /** Writes text to stdout (scrubbed). */
+  /** Writes text to stdout (secrets scrubbed, terminal controls neutralized). */
   out(text: string): void;
-  /** Writes one log line to stderr (scrubbed). */
+  /** Writes one log line to stderr (secrets scrubbed, terminal controls neutralized). */
   log(line: string): void;
+}
+
+/**
+ * Neutralizes control characters that could drive a terminal (cursor moves, window titles, hyperlinks, C1
+ * controls), wherever they came from: a server's message, a file name, a FileSet name. Kept: newline, tab,
+ * and the colour sequences this tool writes itself (ESC [ digits/semicolons m). Everything else in C0, DEL
+ * and C1 becomes a visible `\u00XX` — which, inside a JSON string, is the same character's valid escape.
+ */
+export function neutralizeControls(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\x1b\[[0-9;]*m|[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (m) =>
+    m.length > 1 ? m : `\\u${m.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** Colour is for humans at a terminal: a TTY, and the user did not set NO_COLOR (https://no-color.org). */
@@ -47,10 +59,10 @@ export function createIo(opts: Partial<Pick<Io, 'stdout' | 'stderr' | 'stdinIsTT
     colorErr: createColors(colorEnabled(stderr.isTTY, env)),
     secrets,
     out(text: string) {
-      stdout.write(scrub(text, secrets));
+      stdout.write(neutralizeControls(scrub(text, secrets)));
     },
     log(line: string) {
-      stderr.write(scrub(line.endsWith('\n') ? line : `${line}\n`, secrets));
+      stderr.write(neutralizeControls(scrub(line.endsWith('\n') ? line : `${line}\n`, secrets)));
     },
   };
 }

@@ -3,14 +3,16 @@
  * code and ONE stderr line. Stacks only with DEBUG=domo-filesets; secrets scrubbed from everything.
  */
 import { TOKEN_ENV_VARS } from './secrets';
-import { EXIT, exitCodeOf, formatErrorLine, isSilent, scrub } from './errors';
-import { createIo, type Io } from './io';
+import { EXIT, exitCodeOf, formatErrorLine, isSilent, scrub, scrubDeep } from './errors';
+import { createIo, neutralizeControls, type Io } from './io';
 import type { Outcome } from './outcome';
 import { buildProgram } from './program';
 
 const QUIET_COMMANDER_CODES = new Set(['commander.helpDisplayed', 'commander.version', 'commander.help', 'commander.executeSubCommandAsync']);
 
-function print(io: Io, outcome: Outcome): void {
+/** Prints an outcome: secrets scrubbed from the data before it is rendered, controls neutralized on the way out. */
+export function printOutcome(io: Io, raw: Outcome): void {
+  const outcome = scrubDeep(raw, io.secrets);
   switch (outcome.kind) {
     case 'report': {
       // Loaded only when there is a report to print: --help and --version load no loader code.
@@ -48,7 +50,7 @@ export async function main(argv: string[], io: Io = createIo()): Promise<number>
     });
     await program.parseAsync(argv, { from: 'user' });
     if (outcome) {
-      print(io, outcome);
+      printOutcome(io, outcome);
       if (outcome.status) throw outcome.status;
     }
     return EXIT.OK;
@@ -56,7 +58,7 @@ export async function main(argv: string[], io: Io = createIo()): Promise<number>
     const code = (err as { code?: unknown })?.code;
     if (typeof code === 'string' && QUIET_COMMANDER_CODES.has(code)) return exitCodeOf(err);
     if (!isSilent(err)) {
-      io.stderr.write(`${io.colorErr.red(formatErrorLine(err, io.secrets))}\n`);
+      io.stderr.write(`${io.colorErr.red(neutralizeControls(formatErrorLine(err, io.secrets)))}\n`);
       if (debugEnabled(io.env) && err instanceof Error && err.stack) {
         io.stderr.write(`${scrub(err.stack, io.secrets)}\n`);
       }
