@@ -97,6 +97,59 @@ describe('SIGKILL mid-apply, then re-run', () => {
   }
 });
 
+describe('SIGINT / SIGTERM mid-apply', () => {
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    it(`${sig}: stops starting work, lets running requests settle, prints what was done, exits ${sig === 'SIGINT' ? 130 : 143}; the re-run converges`, async () => {
+      be = await startBackend({ faults: { rate: 0.5, kinds: ['slow'], seed: 3 }, slowMs: 15 });
+      await seedTree(120);
+      const fsId = (await be.client.createFileSet({ name: 'killed' })).id;
+      for (let i = 0; i < 10; i += 1) await be.client.uploadFile(fsId, { path: `stale/s${i}.md`, source: { content: `stale ${i}` } });
+      const local = await localState(join(ws.dir, 'src'));
+      const file = await ws.manifest(MANIFEST);
+      const logStart = be.emu.requestLog().length;
+      const slice = (): RequestLogEntry[] => be.emu.requestLog().slice(logStart);
+      const run = spawnCli(['apply', '-f', file, '--concurrency', '2', '--format', 'json'], { env: be.env, cwd: ws.dir });
+      let exited = false;
+      void run.done.then(() => (exited = true));
+      expect(await waitFor(slice, (l) => l.filter((e) => e.operationId === 'createFile' && e.status === 201).length >= 10, () => exited)).toBe(true);
+      run.child.kill(sig);
+      const r = await run.done;
+      expect(r.code).toBe(sig === 'SIGINT' ? 130 : 143);
+      const report = JSON.parse(r.stdout) as { interrupted?: { signal: string }; filesets: { result: { uploaded: number }; skipped?: unknown[] }[] };
+      expect(report.interrupted).toEqual({ signal: sig });
+      expect(report.filesets[0].result.uploaded).toBeGreaterThanOrEqual(10);
+      expect(report.filesets[0].skipped?.length).toBeGreaterThan(0);
+      expect(r.stderr).toMatch(new RegExp(`domo-filesets: error: apply interrupted by ${sig}`));
+      // no prune after an interruption, and no request left running once it exited
+      expect(successfulDeletes(slice())).toEqual([]);
+      expect(slice().filter((e) => e.status === 0)).toEqual([]);
+      const rerun = await runCli(['apply', '-f', file], { env: be.env, cwd: ws.dir });
+      expect(rerun.code).toBe(0);
+      expect(await remoteState(be.client, fsId)).toEqual(local);
+    });
+  }
+
+  it('a second Ctrl-C exits at once', async () => {
+    be = await startBackend({ faults: { rate: 1, kinds: ['slow'], seed: 3 }, slowMs: 2_000 });
+    await seedTree(20);
+    const file = await ws.manifest(MANIFEST);
+    const run = spawnCli(['apply', '-f', file, '--concurrency', '2'], { env: be.env, cwd: ws.dir });
+    let exited = false;
+    void run.done.then(() => (exited = true));
+    let stderr = '';
+    run.child.stderr!.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+    // Every request takes 2 s: the first signal lands while the FileSet lookup is still running.
+    expect(await waitFor(() => be.emu.requestLog(), () => be.emu.stats().total > 0, () => exited)).toBe(true);
+    run.child.kill('SIGINT');
+    for (let i = 0; i < 5_000 && !stderr.includes('starting nothing new') && !exited; i += 1) await tick(2);
+    expect(exited).toBe(false);
+    run.child.kill('SIGINT');
+    const r = await run.done;
+    expect(r.code).toBe(130);
+    expect(r.stderr).toMatch(/SIGINT again: exiting now/);
+  });
+});
+
 describe('two applies of the same manifest at once', () => {
   it('FileSet exists: both end with exit 0 and the final state is exact', async () => {
     be = await startBackend({ faults: { rate: 0.3, kinds: ['slow'], seed: 5 }, slowMs: 5 });

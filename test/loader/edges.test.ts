@@ -134,3 +134,29 @@ test('a file swapped for a symlink after the plan is not uploaded through the li
   expect(remote['b.md']).toBeUndefined();
   expect(Object.values(remote)).not.toContain(sha256('outside the source'));
 });
+
+test('a cancelled run aborts a split upload in flight: no upload is left open on the server', async () => {
+  const { DomoFilesClient } = await import('../../client');
+  const slowEmu = await (await import('../../emulator')).startEmulator({ host: '127.0.0.1', port: 0, token: 't0k3n', faults: { rate: 1, kinds: ['slow'], seed: 1 }, slowMs: 200 });
+  const client = new DomoFilesClient({ baseUrl: slowEmu.url, token: 't0k3n', splitUploadThreshold: 1024, splitPartSize: 256 });
+  try {
+    writeTree(src, { 'big.bin': Buffer.alloc(4096, 7) });
+    const m = await manifest();
+    const stop = new AbortController();
+    const cancel = new AbortController();
+    const running = applyManifest(m, { client, signal: stop.signal, cancel: cancel.signal });
+    for (let i = 0; i < 2000 && !slowEmu.requestLog().some((e) => e.operationId === 'uploadSplitFilePart'); i += 1) await new Promise((r) => setTimeout(r, 5));
+    stop.abort('SIGINT');
+    cancel.abort('SIGINT');
+    const report = await running;
+    expect(report.interrupted).toEqual({ signal: 'SIGINT' });
+    expect(report.filesets[0].result?.failed).toBe(1);
+    const log = slowEmu.requestLog();
+    const count = (op: string) => log.filter((e) => e.operationId === op && e.status >= 200 && e.status < 300).length;
+    expect(count('initiateSplitFileUpload')).toBe(1);
+    expect(count('finalizeSplitFileUpload') + count('abortSplitFileUpload')).toBe(1);
+  } finally {
+    await client.close();
+    await slowEmu.close();
+  }
+});
