@@ -30,13 +30,13 @@ export interface EntryOptions {
 }
 
 /** What a scan needs of a run (a local-only digest needs no client). */
-export type ScanContext = Pick<Run, 'stateDirs' | 'cache' | 'concurrency' | 'signal' | 'progress'>;
+export type ScanContext = Pick<Run, 'stateDirs' | 'cache' | 'concurrency' | 'signal' | 'progress' | 'gitBlobs'>;
 
 /** Scans the entry's source (small new files left unhashed with `deferHash`). */
-export function scanEntry(run: ScanContext, opts: EntryOptions, deferHash = false): Promise<LocalFile[]> {
+export async function scanEntry(run: ScanContext, opts: EntryOptions, deferHash = false): Promise<LocalFile[]> {
   return scanSource({
-    source: opts.source, ...opts.selection, ignoreDirs: run.stateDirs, cache: run.cache, concurrency: run.concurrency,
-    deferHash, onProgress: (p) => run.progress(p), ...(run.signal ? { signal: run.signal } : {}),
+    source: opts.source, ...opts.selection, ignoreDirs: run.stateDirs, cache: run.cache, blobs: await run.gitBlobs(opts.source),
+    concurrency: run.concurrency, deferHash, onProgress: (p) => run.progress(p), ...(run.signal ? { signal: run.signal } : {}),
   });
 }
 

@@ -10,6 +10,7 @@ import { applyTarget } from './apply';
 import { planEntryFrom, listEntry, scanEntry, type EntryOptions } from './entry';
 import { GuardError, LoaderError } from './errors';
 import { joinRemote, normalizeDirectoryPath } from './prefix';
+import { cleanBlobsUnder } from './git-index';
 import { HashCache } from './hash-cache';
 import { isNotFound } from './remote';
 import { DEFAULT_CONCURRENCY, Run } from './run';
@@ -146,7 +147,10 @@ export async function folderDigest(opts: Omit<FolderOptions, 'fileSetId'>): Prom
   const stateDir = path.resolve(opts.stateDir ?? '.domo-filesets');
   const cache = await HashCache.load(stateDir);
   try {
-    const local = await scanEntry({ stateDirs: [stateDir], cache, concurrency: opts.concurrency ?? DEFAULT_CONCURRENCY, signal: opts.signal, progress: () => undefined }, entry);
+    const local = await scanEntry({
+      stateDirs: [stateDir], cache, concurrency: opts.concurrency ?? DEFAULT_CONCURRENCY, signal: opts.signal, progress: () => undefined,
+      gitBlobs: cleanBlobsUnder,
+    }, entry);
     return digestOf(local, entry.directoryPath);
   } finally {
     await cache.save();

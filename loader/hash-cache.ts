@@ -1,6 +1,7 @@
 /**
  * The hash cache: SHA-256 of local files keyed by (absolute path, size, mtimeMs, inode), kept in
- * `<cacheDir>/hash-cache.json`, so a re-plan of an unchanged tree reads no file contents. It is only an
+ * `<cacheDir>/hash-cache.json`, so a re-plan of an unchanged tree reads no file contents; and by git blob id
+ * (see git-index.ts), so a fresh checkout of an unchanged tree reads none either. It is only an
  * optimization (see state-file.ts for how it is read and written), and it stays bounded: entries not seen for MAX_AGE_DAYS go, files of
  * a scanned source that the scan no longer saw go, and beyond MAX_ENTRIES the least recently seen go.
  */
@@ -16,6 +17,8 @@ export interface StatKey {
 
 /** [size, mtimeMs, ino, sha256, day last seen (days since the epoch)] */
 type Entry = [size: number, mtimeMs: number, ino: number, hash: string, seenDay: number];
+/** By git blob id: [size of the working file, sha256 of the working file, day last seen]. */
+type BlobEntry = [size: number, hash: string, seenDay: number];
 
 const FILE = 'hash-cache.json';
 const VERSION = 2;
@@ -40,6 +43,7 @@ export class HashCache {
   private constructor(
     private readonly file: string | null,
     private readonly entries: Map<string, Entry>,
+    private readonly blobs: Map<string, BlobEntry> = new Map(),
   ) {}
 
   /** Loads `<dir>/hash-cache.json`; anything unusable gives an empty cache. `null` dir = memory only. */
@@ -47,19 +51,24 @@ export class HashCache {
     if (dir === null) return new HashCache(null, new Map());
     const file = path.join(dir, FILE);
     const entries = new Map<string, Entry>();
+    const blobs = new Map<string, BlobEntry>();
     const text = await readStateFile(file, MAX_CACHE_BYTES);
     try {
-      const doc = text === null ? null : (JSON.parse(text) as { version?: unknown; entries?: unknown });
+      const doc = text === null ? null : (JSON.parse(text) as { version?: unknown; entries?: unknown; blobs?: unknown });
       if (doc && doc.version === VERSION && doc.entries && typeof doc.entries === 'object') {
         for (const [k, v] of Object.entries(doc.entries as Record<string, unknown>)) {
           if (entries.size >= MAX_ENTRIES) break;
           if (isEntry(v)) entries.set(k, v);
         }
+        for (const [k, v] of Object.entries((doc.blobs ?? {}) as Record<string, unknown>)) {
+          if (blobs.size >= MAX_ENTRIES) break;
+          if (/^[0-9a-f]{40,64}$/.test(k) && isBlobEntry(v)) blobs.set(k, v);
+        }
       }
     } catch {
       // corrupt: start empty; the next save replaces it
     }
-    return new HashCache(file, entries);
+    return new HashCache(file, entries, blobs);
   }
 
   /** The cached hash when the file's stat still matches, else undefined. */
@@ -92,6 +101,28 @@ export class HashCache {
     this.dirty = true;
   }
 
+  /**
+   * The SHA-256 of a working file whose content git reports clean at `blob`, when a run anywhere (this
+   * checkout or another) hashed a file of that blob and size before.
+   */
+  getBlob(blob: string, size: number): string | undefined {
+    const e = this.blobs.get(blob);
+    if (!e || e[0] !== size) return undefined;
+    if (e[2] !== this.day) {
+      e[2] = this.day;
+      this.dirty = true;
+    }
+    return e[1];
+  }
+
+  /** Records the SHA-256 of a clean working file of this blob and size. */
+  setBlob(blob: string, size: number, hash: string): void {
+    const e = this.blobs.get(blob);
+    if (e && e[0] === size && e[1] === hash && e[2] === this.day) return;
+    this.blobs.set(blob, [size, hash, this.day]);
+    this.dirty = true;
+  }
+
   /** Notes that a scan of `root` completed: on save, entries under it that no scan saw (deleted files) go. */
   markScanned(root: string): void {
     this.scannedRoots.add(root);
@@ -118,21 +149,34 @@ export class HashCache {
     if (!this.file) return;
     this.forgetUnseenUnder([...this.scannedRoots]);
     const oldest = this.day - MAX_AGE_DAYS;
-    for (const [k, e] of this.entries) {
-      if (e[4] < oldest) {
-        this.entries.delete(k);
-        this.dirty = true;
-      }
-    }
-    if (this.entries.size > MAX_ENTRIES) {
-      const bySeen = [...this.entries].sort((a, b) => b[1][4] - a[1][4]);
-      this.entries.clear();
-      for (const [k, e] of bySeen.slice(0, MAX_ENTRIES)) this.entries.set(k, e);
-      this.dirty = true;
-    }
+    this.dirty = bound(this.entries, (e) => e[4], oldest) || this.dirty;
+    this.dirty = bound(this.blobs, (e) => e[2], oldest) || this.dirty;
     if (!this.dirty) return;
-    if (await writeStateFile(this.file, JSON.stringify({ version: VERSION, entries: Object.fromEntries(this.entries) }))) this.dirty = false;
+    const doc = { version: VERSION, entries: Object.fromEntries(this.entries), blobs: Object.fromEntries(this.blobs) };
+    if (await writeStateFile(this.file, JSON.stringify(doc))) this.dirty = false;
   }
+}
+
+/** Drops entries last seen before `oldest`, then the least recently seen beyond MAX_ENTRIES; true when any went. */
+function bound<E>(map: Map<string, E>, seen: (e: E) => number, oldest: number): boolean {
+  let changed = false;
+  for (const [k, e] of map) {
+    if (seen(e) < oldest) {
+      map.delete(k);
+      changed = true;
+    }
+  }
+  if (map.size > MAX_ENTRIES) {
+    const bySeen = [...map].sort((a, b) => seen(b[1]) - seen(a[1]));
+    map.clear();
+    for (const [k, e] of bySeen.slice(0, MAX_ENTRIES)) map.set(k, e);
+    changed = true;
+  }
+  return changed;
+}
+
+function isBlobEntry(v: unknown): v is BlobEntry {
+  return Array.isArray(v) && v.length === 3 && typeof v[0] === 'number' && typeof v[1] === 'string' && /^[0-9a-f]{64}$/.test(v[1]) && typeof v[2] === 'number';
 }
 
 function isEntry(v: unknown): v is Entry {

@@ -6,6 +6,7 @@
 import * as path from 'node:path';
 import type { DomoFilesClient } from '../client';
 import { LoaderError } from './errors';
+import { cleanBlobsUnder, type CleanBlobs } from './git-index';
 import { HashCache } from './hash-cache';
 import { UploadLedger } from './ledger';
 import type { Progress, ProgressCallback } from './types';
@@ -64,6 +65,18 @@ export class Run {
     const stateDir = path.resolve(opts.stateDir ?? defaultStateDir);
     const [cache, ledger] = await Promise.all([HashCache.load(stateDir), UploadLedger.load(stateDir)]);
     return new Run(opts.client, opts.concurrency ?? DEFAULT_CONCURRENCY, opts.maxDeletes, [stateDir], cache, ledger, opts.onProgress, opts.signal, opts.cancel, opts.backupDir);
+  }
+
+  private readonly blobsBySource = new Map<string, Promise<CleanBlobs>>();
+
+  /** What git knows about a source (clean tracked files' blob ids), asked once per source per run. */
+  gitBlobs(source: string): Promise<CleanBlobs> {
+    let p = this.blobsBySource.get(source);
+    if (!p) {
+      p = cleanBlobsUnder(source);
+      this.blobsBySource.set(source, p);
+    }
+    return p;
   }
 
   /** The API origin, which keys the upload ledger. */

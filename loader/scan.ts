@@ -11,6 +11,7 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import fg from 'fast-glob';
 import { remotePathProblem } from '../client/remote-path';
 import { LoaderError } from './errors';
+import type { CleanBlobs } from './git-index';
 import type { HashCache } from './hash-cache';
 import { hashFile, SMALL_READ_BYTES } from './hash';
 import { assertUtf8Names } from './names';
@@ -42,6 +43,8 @@ export interface ScanOptions {
   ignoreDirs?: readonly string[];
   /** Hash cache to consult and fill (default: none). */
   cache?: HashCache;
+  /** Blob ids of the files git reports clean (absolute path → blob): hashes learnt by blob id apply. */
+  blobs?: CleanBlobs;
   /** Files hashed at once (default 16). */
   concurrency?: number;
   /**
@@ -113,11 +116,15 @@ export async function scanSource(opts: ScanOptions): Promise<LocalFile[]> {
       lastYield = Date.now();
     }
     const c = byName.get(name)!;
-    const cached = cache?.get(c.abs, c);
+    const blob = opts.blobs?.get(c.abs);
+    const cached = cache?.get(c.abs, c) ?? (blob !== undefined ? cache?.getBlob(blob, c.size) : undefined);
     let file: LocalFile;
     if (cached !== undefined) file = { ...identity(c), path: name, size: c.size, hash: cached };
     else if (opts.deferHash && c.size <= SMALL_READ_BYTES) file = { ...identity(c), path: name, size: c.size, hash: null };
-    else file = await hashCandidate(name, c, cache);
+    else {
+      file = await hashCandidate(name, c, cache);
+      if (blob !== undefined && file.size === c.size) cache?.setBlob(blob, file.size, file.hash as string);
+    }
     doneFiles += 1;
     doneBytes += file.size;
     report();
