@@ -13,8 +13,8 @@ async function readAll(s: Readable): Promise<string> {
 function fileSet(id: string, name = id): FileSetRecord {
   const t = '2025-01-01T00:00:00.000000Z';
   return {
-    id, name, description: '', aiEnabled: false, indexStatus: null, batchType: 'INCREMENTAL', connector: 'DOMO', created: t, createdBy: 27,
-    updated: t, updatedBy: 27, owner: '27', accountId: 0, connectorContext: null, permission: 'OWNER',
+    id, name, description: '', aiEnabled: false, indexStatus: null, batchType: 'INCREMENTAL', connector: 'DOMO', created: t, createdBy: 1,
+    updated: t, updatedBy: 1, owner: '1', accountId: 0, connectorContext: null, grants: [],
   };
 }
 
@@ -22,7 +22,8 @@ let seq = 0;
 function node(path: string, kind: 'FILE' | 'DIRECTORY' = 'FILE', blobs: string[] = [], size: number | null = kind === 'FILE' ? 1 : null): NodeRecord {
   return {
     id: `n${++seq}`, path, name: path.split('/').pop()!, kind, blobs, size, hash: kind === 'FILE' ? 'h' : null,
-    contentType: kind === 'FILE' ? 'text/plain' : null, fileType: kind === 'FILE' ? 'TEXT' : 'DIRECTORY', created: '2025-01-01T00:00:00Z', createdBy: 27,
+    contentType: kind === 'FILE' ? 'text/plain' : null, fileType: kind === 'FILE' ? 'TEXT' : 'DIRECTORY', created: '2025-01-01T00:00:00Z', createdBy: 1,
+    indexStatus: kind === 'FILE' ? 'PENDING' : null, indexReason: null,
   };
 }
 
@@ -119,8 +120,8 @@ describe.each(backends)('Store contract: %s', (_name, make) => {
   it('keeps split uploads and frees their parts on request', async () => {
     const p1 = await store.writeBlob(Readable.from([Buffer.from('p1')]));
     const p2 = await store.writeBlob(Readable.from([Buffer.from('p2')]));
-    await store.putUpload({ fileSetId: 'fs1', fileId: 'u1', path: 'big.bin', created: 't', createdBy: 27, parts: { '1': { blobId: p1.blobId, size: 2 } } });
-    await store.putUpload({ fileSetId: 'fs1', fileId: 'u2', path: 'big2.bin', created: 't', createdBy: 27, parts: { '1': { blobId: p2.blobId, size: 2 } } });
+    await store.putUpload({ fileSetId: 'fs1', fileId: 'u1', path: 'big.bin', created: 't', createdBy: 1, parts: { '1': { blobId: p1.blobId, size: 2 } } });
+    await store.putUpload({ fileSetId: 'fs1', fileId: 'u2', path: 'big2.bin', created: 't', createdBy: 1, parts: { '1': { blobId: p2.blobId, size: 2 } } });
     expect(store.getUpload('fs1', 'u1')?.path).toBe('big.bin');
     expect(store.listUploads('fs1').map((u) => u.fileId).sort()).toEqual(['u1', 'u2']);
     await store.deleteUpload('fs1', 'u1', true);
