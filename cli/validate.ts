@@ -3,7 +3,7 @@
  * naming the flag: "option '--concurrency <n>' argument '0' is invalid. must be an integer >= 1".
  */
 import { InvalidArgumentError } from 'commander';
-import { FAULT_KINDS, type FaultKind } from '../emulator/types';
+import type { FaultKind } from '../emulator/types';
 
 /** Output formats of plan/apply. */
 export const FORMATS = ['text', 'json', 'markdown'] as const;
@@ -42,6 +42,8 @@ export function probability(value: string): number {
 
 /** `--faults 500,429,reset,slow`: a non-empty list of known kinds. */
 export function faultKinds(value: string): FaultKind[] {
+  // The emulator's own list, required only when the flag is parsed: `--help` loads no emulator code.
+  const { FAULT_KINDS } = require('../emulator/types') as typeof import('../emulator/types');
   const kinds = value.split(',').map((k) => k.trim()).filter((k) => k.length > 0);
   if (kinds.length === 0) throw new InvalidArgumentError(`must list one or more of ${FAULT_KINDS.join(', ')}`);
   for (const k of kinds) {

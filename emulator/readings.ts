@@ -8,7 +8,7 @@
 export interface Readings {
   /**
    * Which multipart field sets an upload's directory: the JSON part `createFileRequest` (the spec's example,
-   * the seed, Domo's demo app), the top-level field `directoryPath` (the spec's schema), or either (when both
+   * the API reference, Domo's demo app), the top-level field `directoryPath` (the spec's schema), or either (when both
    * are sent, createFileRequest wins). The field not read is ignored entirely, malformed or not.
    */
   uploadField: 'createFileRequest' | 'directoryPath' | 'both';

@@ -1,4 +1,4 @@
-/** Records → the JSON objects the API answers (the union of the seed's and the OpenAPI spec's fields). */
+/** Records → the JSON objects the API answers (every field the API reference or the OpenAPI spec documents). */
 import type { FileSetRecord, FileSetUsage, NodeRecord, Permission } from './store/types';
 
 /** The wire FileSet: every documented field, size and fileCount current, `permission` the caller's. */
