@@ -1,5 +1,5 @@
 /** The disk store over HTTP: survives restarts, keeps blobs by id, and writes nothing outside dataDir. */
-import { readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { API, startEmu, tempDir, TOKEN, waitFor } from './helpers';
 
@@ -88,4 +88,24 @@ it('writes nothing outside dataDir, whatever the names, and names no file after 
   const files = walk(dataDir).map((p) => relative(dataDir, p));
   expect(files.filter((p) => /evil/.test(p))).toEqual([]);
   for (const p of files) expect(p).toMatch(/^(meta\.ndjson|blobs\/[0-9a-f]{2}\/[0-9a-f-]{36})$/);
+});
+
+it('reads a journal written before grants and index states existed: no grants, files not indexed', async () => {
+  const dataDir = join(parent, 'old');
+  mkdirSync(dataDir);
+  const t = '2025-01-01T00:00:00.000000Z';
+  const oldFileSet = { id: 'fs-old', name: 'old', description: '', aiEnabled: false, indexStatus: null, batchType: 'INCREMENTAL', connector: 'DOMO', created: t, createdBy: 27, updated: t, updatedBy: 27, owner: '1', accountId: 0, connectorContext: null, permission: 'OWNER' };
+  const oldDir = { id: 'd1', path: 'docs', name: 'docs', kind: 'DIRECTORY', blobs: [], size: null, hash: null, contentType: null, fileType: 'DIRECTORY', created: t, createdBy: 27 };
+  const oldFile = { ...oldDir, id: 'f1', path: 'docs/a.txt', name: 'a.txt', kind: 'FILE', blobs: ['00000000-0000-0000-0000-000000000000'], size: 1, hash: 'h', contentType: 'text/plain', fileType: 'TEXT' };
+  const lines = [{ t: 'fs', v: oldFileSet }, { t: 'n', f: 'fs-old', v: oldDir }, { t: 'n', f: 'fs-old', v: oldFile }];
+  writeFileSync(join(dataDir, 'meta.ndjson'), lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+  const emu = await startEmu({ dataDir });
+  try {
+    expect((await emu.req('GET', `${API}/filesets/fs-old/access`)).body.fileSetAccess).toEqual([{ entityId: 1, entityType: 'USER', permission: 'OWNER' }]);
+    expect((await emu.req('GET', `${API}/filesets/fs-old`)).body).toMatchObject({ owner: '1', permission: 'OWNER' });
+    expect((await emu.req('GET', `${API}/filesets/fs-old/stats`)).body).toMatchObject({ textFileTypeCount: 1, notIndexedCount: 1, indexCompleteCount: 0 });
+    expect((await emu.req('GET', `${API}/filesets/fs-old/files/f1`)).body).toMatchObject({ indexStatus: null, indexReason: null, createdBy: 27 });
+  } finally {
+    await emu.close();
+  }
 });

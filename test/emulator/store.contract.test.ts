@@ -27,23 +27,31 @@ function node(path: string, kind: 'FILE' | 'DIRECTORY' = 'FILE', blobs: string[]
   };
 }
 
-const backends: [string, () => { store: Store; cleanup: () => void }][] = [
-  ['MemoryStore', () => ({ store: new MemoryStore(), cleanup: () => undefined })],
+/** A backend, how to see it again as a new process would (the same store when nothing persists), and cleanup. */
+const backends: [string, () => { store: Store; reopen: (s: Store) => Promise<Store>; cleanup: () => void }][] = [
+  ['MemoryStore', () => ({ store: new MemoryStore(), reopen: async (s) => s, cleanup: () => undefined })],
   [
     'DiskStore',
     () => {
       const dir = tempDir('emu-store-');
-      return { store: new DiskStore(dir), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+      const reopen = async (s: Store): Promise<Store> => {
+        await s.close();
+        const again = new DiskStore(dir);
+        await again.open();
+        return again;
+      };
+      return { store: new DiskStore(dir), reopen, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
     },
   ],
 ];
 
 describe.each(backends)('Store contract: %s', (_name, make) => {
   let store: Store;
+  let reopen: (s: Store) => Promise<Store>;
   let cleanup: () => void;
 
   beforeEach(async () => {
-    ({ store, cleanup } = make());
+    ({ store, reopen, cleanup } = make());
     await store.open();
     await store.putFileSet(fileSet('fs1'));
   });
@@ -129,6 +137,20 @@ describe.each(backends)('Store contract: %s', (_name, make) => {
     expect(store.listUploads('fs1')).toEqual([]);
     await expect(readAll(store.readBlob(p1.blobId))).rejects.toThrow();
     expect(await readAll(store.readBlob(p2.blobId))).toBe('p2');
+  });
+
+  it('keeps grants and index fields as written; re-putting a node with the same blobs (an index update) frees nothing', async () => {
+    const grants = [{ entityId: 42, entityType: 'GROUP' as const, permission: 'READ' as const }];
+    await store.putFileSet({ ...fileSet('fs1'), grants });
+    const b = await store.writeBlob(Readable.from([Buffer.from('kept')]));
+    const f = { ...node('f.txt', 'FILE', [b.blobId]), size: 4 };
+    await store.putNode('fs1', f);
+    await store.putNode('fs1', { ...f, indexStatus: 'FAILED', indexReason: 'The file is empty' });
+    store = await reopen(store);
+    expect(store.getFileSet('fs1')?.grants).toEqual(grants);
+    expect(store.getNode('fs1', f.id)).toMatchObject({ indexStatus: 'FAILED', indexReason: 'The file is empty', blobs: [b.blobId] });
+    expect(await readAll(store.readBlob(b.blobId))).toBe('kept');
+    expect(store.usage('fs1')).toEqual({ size: 4, fileCount: 1 });
   });
 
   it('deleting a FileSet frees its nodes and blobs; clear empties everything', async () => {
