@@ -37,7 +37,7 @@ export class Indexer {
 
   constructor(
     private readonly store: Store,
-    readonly delayMs: number,
+    private readonly delayMs: number,
   ) {}
 
   /**

@@ -14,7 +14,7 @@
 import { errors } from './errors';
 
 /** Longest path segment in UTF-8 bytes. */
-export const MAX_SEGMENT_BYTES = 255;
+const MAX_SEGMENT_BYTES = 255;
 
 // eslint-disable-next-line no-control-regex
 const FORBIDDEN = /[\\"\u0000-\u001f\u007f-\u009f]/;

@@ -3,7 +3,7 @@ import { errors } from './errors';
 import type { EmulatorUser } from './types';
 
 /** The user any token not listed in `users` acts as. */
-export const DEFAULT_USER_ID = 1;
+const DEFAULT_USER_ID = 1;
 
 /** The user a request acts as. */
 export interface Caller {

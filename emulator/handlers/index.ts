@@ -15,7 +15,7 @@ import * as split from './split';
 export type Handler = (app: App, ctx: Ctx) => Promise<Result>;
 
 /** Every API operation the emulator serves, by OpenAPI operation id. */
-export const HANDLERS: Record<string, Handler> = {
+const HANDLERS: Record<string, Handler> = {
   createFileSet: filesets.createFileSet,
   getFileSet: filesets.getFileSet,
   updateFileSet: filesets.updateFileSet,

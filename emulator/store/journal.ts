@@ -37,7 +37,7 @@ export const NO_JOURNAL: Journal = {
 };
 
 /** Applies one record to the state. Records written by older versions lack fields added since: defaulted here. */
-export function replay(meta: MetaState, r: LogRecord): void {
+function replay(meta: MetaState, r: LogRecord): void {
   switch (r.t) {
     case 'fs':
       meta.putFileSet({ ...r.v, grants: r.v.grants ?? [] });
