@@ -46,5 +46,5 @@ export type {
   RetryOptions,
 } from './client';
 export * from './loader';
-export { startEmulator, MemoryStore, DiskStore, FAULT_KINDS } from './emulator';
-export type { EmulatorHandle, EmulatorOptions, EmulatorStats, FaultKind, FaultOptions, RequestLogEntry } from './emulator';
+export { startEmulator, MemoryStore, DiskStore, FAULT_KINDS, PROFILES } from './emulator';
+export type { EmulatorHandle, EmulatorOptions, EmulatorStats, EmulatorUser, FaultKind, FaultOptions, Profile, RateLimitOptions, Readings, RequestLogEntry } from './emulator';

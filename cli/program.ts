@@ -5,7 +5,7 @@
 import { Command, Option } from 'commander';
 import type { CommandModule, Ctx, Input, Outcome } from './outcome';
 import { packageVersion } from './pkg';
-import { FORMATS, boolean, concurrency, faultKinds, nonEmpty, nonNegativeInt, port, positiveInt, probability } from './validate';
+import { FORMATS, boolean, collect, concurrency, faultKinds, latency, maxLimit, nonEmpty, nonNegativeInt, port, positiveInt, positiveNumber, probability, statusIn } from './validate';
 
 /** Receives the outcome of the command that ran (commander's action result is not returned by parseAsync). */
 export type OutcomeSink = (outcome: Outcome) => void;
@@ -81,6 +81,24 @@ export function buildProgram(ctx: Ctx, sink: OutcomeSink): Command {
     .option('--fault-seed <n>', 'seed of the fault sequence (repeatable runs)', nonNegativeInt)
     .option('--slow-ms <ms>', 'delay of a "slow" fault in ms (default 2000)', nonNegativeInt)
     .option('--retry-after <seconds>', 'Retry-After sent with a "429" fault (default 1)', nonNegativeInt)
+    .addOption(new Option('--profile <profile>', 'answer as the API reference (seed) or the current OpenAPI spec (spec) reads').choices(['seed', 'spec']))
+    .addOption(new Option('--upload-field <field>', 'multipart field that sets an upload\'s directory (default: the profile\'s)').choices(['createFileRequest', 'directoryPath', 'both']))
+    .option('--delete-status <status>', 'status of a successful delete: 200 with a body, 204 without', statusIn([200, 204]))
+    .option('--max-limit <n>', 'largest listing limit; above it 400 (none: no maximum)', maxLimit)
+    .option('--implicit-dirs', 'uploads into a/b create the directories a and a/b')
+    .option('--no-implicit-dirs', 'uploads create no parent directory entries')
+    .option('--missing-status <status>', 'status for a missing FileSet, file or path: 404 or 403', statusIn([404, 403]))
+    .option('--honour-content-type', 'keep the content type an upload declares')
+    .option('--no-honour-content-type', 'derive the content type from the file name')
+    .option('--cascade-delete', 'deleting a FileSet deletes its files')
+    .option('--no-cascade-delete', 'deleting a FileSet that holds files answers 409')
+    .option('--hashes', 'files carry their SHA-256')
+    .option('--no-hashes', 'files carry hash and hashAlgorithm null')
+    .option('--latency-ms <n[:jitter]>', 'delay every API request by n ms before handling and again before answering (± jitter, seeded by --fault-seed)', latency)
+    .option('--rate-limit <r>', 'per-token limit in requests per second; above it 429 with Retry-After', positiveNumber)
+    .option('--burst <b>', 'requests a token may send at once (needs --rate-limit; default: one second\'s worth)', positiveInt)
+    .option('--user <token=user[:groups]>', 'a token acting as USER_ID in groups GROUP_ID,… (repeatable; other tokens act as user 1)', collect)
+    .option('--index-delay-ms <ms>', 'time a new file takes from PENDING to its final index status (default 50)', nonNegativeInt)
     .action(action(MODULES.emulator));
 
   const manifestOption = () => new Option('-f, --file <manifest>', 'manifest file (YAML)').makeOptionMandatory().argParser(nonEmpty);

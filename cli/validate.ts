@@ -3,16 +3,12 @@
  * naming the flag: "option '--concurrency <n>' argument '0' is invalid. must be an integer >= 1".
  */
 import { InvalidArgumentError } from 'commander';
+import type { FaultKind } from '../emulator/types';
 
 /** Output formats of plan/apply. */
 export const FORMATS = ['text', 'json', 'markdown'] as const;
 /** One of FORMATS. */
 export type Format = (typeof FORMATS)[number];
-
-/** Fault kinds the emulator can inject. */
-export const FAULT_KINDS = ['500', '429', 'reset', 'slow'] as const;
-/** One of FAULT_KINDS. */
-export type FaultKind = (typeof FAULT_KINDS)[number];
 
 /** Parser of an integer flag within [min, max]. */
 export function intInRange(min: number, max = Number.MAX_SAFE_INTEGER): (value: string) => number {
@@ -46,6 +42,8 @@ export function probability(value: string): number {
 
 /** `--faults 500,429,reset,slow`: a non-empty list of known kinds. */
 export function faultKinds(value: string): FaultKind[] {
+  // The emulator's own list, required only when the flag is parsed: `--help` loads no emulator code.
+  const { FAULT_KINDS } = require('../emulator/types') as typeof import('../emulator/types');
   const kinds = value.split(',').map((k) => k.trim()).filter((k) => k.length > 0);
   if (kinds.length === 0) throw new InvalidArgumentError(`must list one or more of ${FAULT_KINDS.join(', ')}`);
   for (const k of kinds) {
@@ -55,6 +53,51 @@ export function faultKinds(value: string): FaultKind[] {
   }
   // repeats are kept: the emulator picks uniformly from the list, so repeating a kind weights it
   return kinds as FaultKind[];
+}
+
+/** `--rate-limit`: a number of requests per second above 0. */
+export function positiveNumber(value: string): number {
+  const v = value.trim();
+  const n = Number(v);
+  if (v === '' || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a number above 0');
+  return n;
+}
+
+/** `--delete-status`, `--missing-status`: one of a few HTTP statuses. */
+export function statusIn<S extends number>(allowed: readonly S[]): (value: string) => S {
+  return (value: string) => {
+    const n = Number(value.trim());
+    if (!allowed.includes(n as S)) throw new InvalidArgumentError(`must be ${allowed.join(' or ')}`);
+    return n as S;
+  };
+}
+
+/**
+ * `--max-limit N|none`: the largest listing limit the emulator accepts ('none': no maximum; a parser that
+ * returned null would make commander record the flag as given without a value).
+ */
+export function maxLimit(value: string): number | 'none' {
+  if (value.trim().toLowerCase() === 'none') return 'none';
+  try {
+    return positiveInt(value);
+  } catch {
+    throw new InvalidArgumentError('must be an integer >= 1, or none');
+  }
+}
+
+/** `--latency-ms N[:JITTER]`: a delay and an optional jitter, both whole milliseconds >= 0. */
+export function latency(value: string): { ms: number; jitterMs: number } {
+  const m = /^\s*(\d{1,9})(?::(\d{1,9}))?\s*$/.exec(value);
+  if (!m) throw new InvalidArgumentError('must be N or N:JITTER, whole milliseconds (e.g. 20 or 20:5)');
+  return { ms: Number(m[1]), jitterMs: m[2] === undefined ? 0 : Number(m[2]) };
+}
+
+/**
+ * A repeatable flag: collects every occurrence. The values are checked later by the command, because
+ * commander would quote a refused value in its error and some values (`--user TOKEN=…`) hold secrets.
+ */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
 }
 
 /** `--ai-enabled true|false`. */

@@ -3,10 +3,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { errors } from './errors';
 import type { Recorder } from './stats';
+import type { Caller } from './users';
 
 /** A handler's answer. */
 export type Result =
   | { type: 'json'; status: number; body: unknown; headers?: Record<string, string> }
+  | { type: 'empty'; status: number }
   | { type: 'redirect'; location: string }
   | { type: 'stream'; status: number; headers: Record<string, string | number>; body: Readable };
 
@@ -19,9 +21,11 @@ export interface Ctx {
   params: Record<string, string>;
   /** Origin as the client addressed us (for downloadUrl and redirects). */
   baseUrl: string;
-  /** Filled in by handlers for the request log. */
-  log: { fileSetId: string | null; path: string | null };
+  /** Filled in by handlers for the request log (`removed`: deletes only). */
+  log: { fileSetId: string | null; path: string | null; removed?: string[] };
   recorder: Recorder;
+  /** The user the request acts as. */
+  caller: Caller;
 }
 
 /** JSON result helper. */

@@ -46,7 +46,8 @@ export const errors = {
   methodNotAllowed: (m: string) => new ApiError(405, m),
   conflict: (m: string) => new ApiError(409, m),
   unsupported: (m: string) => new ApiError(415, m),
-  tooManyRequests: (retryAfterSeconds: number) =>
-    new ApiError(429, 'Too many requests, please slow down (injected by the emulator)', { 'retry-after': String(retryAfterSeconds) }),
+  tooManyRequests: (retryAfterSeconds: number, m = 'Too many requests, please slow down (injected by the emulator)') =>
+    new ApiError(429, m, { 'retry-after': String(retryAfterSeconds) }),
   internal: (m = 'Internal server error (injected by the emulator)') => new ApiError(500, m),
+  notImplemented: (m: string) => new ApiError(501, m),
 };

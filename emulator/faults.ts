@@ -1,7 +1,7 @@
 /**
  * Fault injection. A fault is chosen per API request: the `x-emulator-fault` header forces one; otherwise
- * a seeded PRNG draws against the configured rate. Every API request consumes exactly two draws, so the
- * sequence depends only on the seed and the request order.
+ * a seeded PRNG draws against the configured rate. Every routed API request that passes the rate limit
+ * consumes exactly two draws, so the sequence depends only on the seed and the order of those requests.
  */
 import { errors } from './errors';
 import { FAULT_KINDS, type FaultKind, type FaultOptions } from './types';

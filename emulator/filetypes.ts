@@ -42,6 +42,14 @@ export function contentTypeForUpload(name: string, declared: string, head: Buffe
   return looksLikeText(head) ? 'text/plain' : byName;
 }
 
+const MEDIA_TYPE = /^[a-z0-9!#$&^_.+-]{1,127}\/[a-z0-9!#$&^_.+-]{1,127}(\s*;.*)?$/i;
+
+/** The content type a part declared, when it is a well-formed media type of at most 255 characters; else null. */
+export function declaredContentType(declared: string): string | null {
+  const d = declared.trim();
+  return d.length <= 255 && MEDIA_TYPE.test(d) ? d : null;
+}
+
 function looksLikeText(head: Buffer): boolean {
   if (head.length === 0 || head.includes(0)) return false;
   // Cut a possibly split multi-byte character at the end before validating.

@@ -1,6 +1,9 @@
 /**
  * Multipart parsing with @fastify/busboy. The first file part is streamed to the store while it is hashed
  * (never buffered whole); small fields are collected. Whatever fails, a blob already written is freed.
+ * Every stream involved has an error listener from the moment it exists: a body cut short can fail any of
+ * them, possibly before the store starts reading (the disk store first creates a directory), and an
+ * unhandled stream error would end the process.
  */
 import Busboy from '@fastify/busboy';
 import { createHash } from 'node:crypto';
@@ -68,6 +71,8 @@ export function parseMultipart(ctx: Ctx, store: Store, fileFields: string[], tex
         fileStream = stream;
         const hash = hashFile ? createHash('sha256') : null;
         const hashing = new PassThrough();
+        // The store's reader reports the error; until it attaches, this keeps it from being unhandled.
+        hashing.on('error', () => undefined);
         let head = Buffer.alloc(0);
         stream.on('data', (c: Buffer) => {
           hash?.update(c);
@@ -79,6 +84,8 @@ export function parseMultipart(ctx: Ctx, store: Store, fileFields: string[], tex
         filePromise.catch(fail);
         return;
       }
+      // A part cut short fails the whole parse (busboy's error, or the request's close), never this stream alone.
+      stream.on('error', () => undefined);
       if (textFields.includes(field)) {
         const chunks: Buffer[] = [];
         pending.push(
@@ -108,13 +115,14 @@ export function parseMultipart(ctx: Ctx, store: Store, fileFields: string[], tex
       }, fail);
     });
     // A client that disconnects mid-body: stop, store nothing.
+    const abort = (err: Error): void => {
+      fileStream?.destroy(err);
+      bb.destroy(err);
+      fail(errors.badRequest(`Malformed multipart body: ${err.message}`));
+    };
+    ctx.req.on('error', abort);
     ctx.req.on('close', () => {
-      if (!ctx.req.complete) {
-        const err = new Error('client closed the connection mid-upload');
-        fileStream?.destroy(err);
-        bb.destroy(err);
-        fail(err);
-      }
+      if (!ctx.req.complete) abort(new Error('the connection closed before the body was complete'));
     });
     countBody(ctx);
     ctx.req.pipe(bb);

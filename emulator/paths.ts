@@ -1,29 +1,58 @@
-/** Remote path rules: POSIX separators, no leading slash, no `.`/empty segments, `..` and absolute paths refused. */
+/**
+ * What the emulator accepts as a remote path, and path helpers. A path that passes is stored byte for byte
+ * (no normalization of any kind), so a listing gives back exactly the path that was sent.
+ *
+ * Refused with 400, and why:
+ * - `\`: some servers and clients read it as a separator.
+ * - `"`, CR, LF: a multipart filename escapes them (`%22`, `%0D`, `%0A`), so they would not arrive as sent.
+ * - other control characters (U+0000–U+001F, U+007F–U+009F).
+ * - empty, `.` and `..` segments, and a leading or trailing `/`: a path names one file and never climbs.
+ * - a segment over 255 UTF-8 bytes.
+ * The client applies the same rule before sending (a test runs both over the same generated inputs); the
+ * emulator keeps its own copy because it shares nothing with the client but wire types.
+ */
 import { errors } from './errors';
 
-/**
- * Normalizes a remote path or directory path. Empty segments and `.` are dropped ("a//./b" → "a/b");
- * `..`, a leading slash, NUL and control characters are refused with 400, as the emulator must never
- * let a path climb out of its FileSet.
- */
-export function normalizePath(raw: string, what: string): string {
-  if (raw.startsWith('/')) throw errors.badRequest(`${what} must be relative, got an absolute path: ${raw}`);
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(raw)) throw errors.badRequest(`${what} contains control characters`);
-  const out: string[] = [];
-  for (const seg of raw.split('/')) {
-    if (seg === '' || seg === '.') continue;
-    if (seg === '..') throw errors.badRequest(`${what} must not contain '..': ${raw}`);
-    out.push(seg);
-  }
-  return out.join('/');
+/** Longest path segment in UTF-8 bytes. */
+const MAX_SEGMENT_BYTES = 255;
+
+// eslint-disable-next-line no-control-regex
+const FORBIDDEN = /[\\"\u0000-\u001f\u007f-\u009f]/;
+
+function describeChar(c: string): string {
+  if (c === '\\') return 'a backslash';
+  if (c === '"') return 'a double quote';
+  return `a control character (U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')})`;
 }
 
-/** Joins a directory path and a file name into a normalized full path. */
+/** Why `path` is not an acceptable remote path, or null. `allowEmpty` accepts "" (the FileSet's root). */
+export function pathProblem(path: string, opts: { allowEmpty?: boolean } = {}): string | null {
+  if (path === '') return opts.allowEmpty ? null : 'is empty';
+  const bad = FORBIDDEN.exec(path);
+  if (bad) return `contains ${describeChar(bad[0])}`;
+  if (path.startsWith('/')) return 'starts with "/"';
+  if (path.endsWith('/')) return 'ends with "/"';
+  for (const seg of path.split('/')) {
+    if (seg === '') return 'has an empty segment ("//")';
+    if (seg === '.' || seg === '..') return `has a "${seg}" segment`;
+    const bytes = Buffer.byteLength(seg);
+    if (bytes > MAX_SEGMENT_BYTES) return `has a segment of ${bytes} bytes (at most ${MAX_SEGMENT_BYTES})`;
+  }
+  return null;
+}
+
+/** `raw` when it is an acceptable path, else a 400 naming `what`. */
+export function checkPath(raw: string, what: string, opts: { allowEmpty?: boolean } = {}): string {
+  const problem = pathProblem(raw, opts);
+  if (problem) throw errors.badRequest(`${what} ${problem}: ${JSON.stringify(raw.length > 300 ? raw.slice(0, 300) + '…' : raw)}`);
+  return raw;
+}
+
+/** Joins a directory path and a file name, each checked, into the full path. */
 export function joinPath(directoryPath: string, name: string): string {
-  const dir = normalizePath(directoryPath, 'directoryPath');
-  const file = normalizePath(name, 'file name');
-  if (!file) throw errors.badRequest('the file part has no file name');
+  const dir = checkPath(directoryPath, 'directoryPath', { allowEmpty: true });
+  if (name === '') throw errors.badRequest('the file part has no file name');
+  const file = checkPath(name, 'file name');
   return dir ? `${dir}/${file}` : file;
 }
 

@@ -66,8 +66,8 @@ export class QueryIndex {
     this.byFs.clear();
   }
 
-  /** The topK best text files whose path starts with prefix, scores normalized to 0..1. */
-  async search(fileSetId: string, query: string, topK: number, prefix: (path: string) => boolean): Promise<QueryHit[]> {
+  /** The topK best text files that `accept` lets through, scores normalized to 0..1. */
+  async search(fileSetId: string, query: string, topK: number, accept: (node: NodeRecord) => boolean): Promise<QueryHit[]> {
     const ix = await this.ready(fileSetId);
     const terms = [...new Set(tokenize(query))];
     if (terms.length === 0) return [];
@@ -75,7 +75,8 @@ export class QueryIndex {
     const avg = n ? ix.totalLen / n : 0;
     const scored: { id: string; raw: number; matched: number }[] = [];
     for (const [id, d] of ix.docs) {
-      if (!prefix(d.path)) continue;
+      const node = this.store.getNode(fileSetId, id);
+      if (!node || !accept(node)) continue;
       let raw = 0;
       let matched = 0;
       for (const t of terms) {

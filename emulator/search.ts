@@ -3,6 +3,7 @@
  * dateFilters and fieldSort, evaluated over the wire objects so every answered field is filterable.
  */
 import { errors } from './errors';
+import { likeMatch, MAX_LIKE_PATTERN } from './like';
 
 /** One filter as the API takes it. */
 export interface Filter {
@@ -54,6 +55,11 @@ export function parseSearchBody(body: unknown): SearchBody {
     if (f.operator !== 'IS_NULL' && (!Array.isArray(f.value) || f.value.length === 0)) {
       throw errors.badRequest(`filter ${f.field} ${f.operator} needs at least one value`);
     }
+    if (f.operator === 'LIKE') {
+      for (const v of f.value ?? []) {
+        if (String(v).length > MAX_LIKE_PATTERN) throw errors.badRequest(`filter ${f.field} LIKE: a pattern may have at most ${MAX_LIKE_PATTERN} characters`);
+      }
+    }
   }
   const dateFilters = arrayOf<DateFilter>(b.dateFilters, 'dateFilters');
   for (const d of dateFilters) {
@@ -92,14 +98,13 @@ export function compareValues(a: unknown, b: unknown): number {
 }
 const ISO = /^\d{4}-\d{2}-\d{2}T/;
 
+/** Case-insensitive LIKE; a pattern without wildcards means "contains" (as Domo's examples use it). */
 function likeMatches(value: unknown, pattern: unknown): boolean {
   if (value === null || value === undefined) return false;
   const v = String(value).toLowerCase();
   const p = String(pattern).toLowerCase();
   if (!p.includes('%') && !p.includes('_')) return v.includes(p);
-  // SQL LIKE: % any run, _ one character; a pattern without wildcards means "contains" (Domo's examples).
-  const re = new RegExp('^' + p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.') + '$', 's');
-  return re.test(v);
+  return likeMatch(v, p);
 }
 
 function eq(a: unknown, b: unknown): boolean {

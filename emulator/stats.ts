@@ -1,7 +1,7 @@
 /** Counters for GET /_emulator/stats and the bounded request log for GET /_emulator/log. */
 import type { EmulatorStats, RequestLogEntry } from './types';
 
-/** Operations that change data; searches and queries are POSTs but are not counted. */
+/** Operations that change data; searches, queries and stats are not counted, though some are POSTs. */
 export const MUTATING_OPS = new Set([
   'createFileSet',
   'updateFileSet',
@@ -13,6 +13,9 @@ export const MUTATING_OPS = new Set([
   'uploadSplitFilePart',
   'finalizeSplitFileUpload',
   'abortSplitFileUpload',
+  'updateAccess',
+  'updateOwnership',
+  'reindexFileSetFiles',
 ]);
 
 /** Mutable counters plus the ring-buffered log. */
@@ -24,13 +27,17 @@ export class Recorder {
   constructor(private readonly maxLog: number) {}
 
   private static empty(): EmulatorStats {
-    return { total: 0, mutating: 0, bytesIn: 0, bytesOut: 0, requests: {}, faults: {} };
+    return { total: 0, mutating: 0, bytesIn: 0, bytesOut: 0, requests: {}, faults: {}, limited: 0 };
   }
 
   request(operationId: string): void {
     this.s.total++;
     if (MUTATING_OPS.has(operationId)) this.s.mutating++;
     this.s.requests[operationId] = (this.s.requests[operationId] ?? 0) + 1;
+  }
+
+  limited(): void {
+    this.s.limited++;
   }
 
   fault(kind: string): void {

@@ -1,23 +1,21 @@
 /** Upload (and make directory), get, list/search, download and delete of files. */
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { App, EMULATOR_USER_ID } from '../app';
-import { type Ctx, intParam, json, readJson, type Result } from '../context';
+import { App } from '../app';
+import { type Ctx, json, readJson, type Result } from '../context';
 import { decodeCursor, encodeCursor } from '../cursor';
 import { errors } from '../errors';
-import { contentTypeForUpload, fileTypeFor } from '../filetypes';
-import { parseMultipart } from '../multipart';
-import { baseName, joinPath, normalizePath } from '../paths';
+import { contentTypeFor, contentTypeForUpload, declaredContentType, fileTypeFor } from '../filetypes';
+import { parseMultipart, type StoredPart } from '../multipart';
+import { baseName, checkPath, joinPath } from '../paths';
+import type { Readings } from '../readings';
 import { matches, parseSearchBody, sortComparator } from '../search';
 import type { NodeRecord } from '../store/types';
-import { nodeWire } from '../wire';
-import { mustFileSet } from './filesets';
-import { checkParents, directoryNode, ensureParents } from './nodes';
+import { deleted, limitParam, mustFileSet, nodeOut } from './common';
+import { checkFilePlace, checkParents, directoryNode, ensureParents, putFile, removeNode } from './nodes';
 
-const DELETED = { status: 'success', message: 'File deleted successfully.' };
-
-function parseCreateFileRequest(raw: string | undefined): { directoryPath: string } {
-  if (raw === undefined || raw.trim() === '') return { directoryPath: '' };
+function parseCreateFileRequest(raw: string | undefined): string {
+  if (raw === undefined || raw.trim() === '') return '';
   let v: unknown;
   try {
     v = JSON.parse(raw);
@@ -27,42 +25,61 @@ function parseCreateFileRequest(raw: string | undefined): { directoryPath: strin
   if (!v || typeof v !== 'object') throw errors.badRequest('createFileRequest must be a JSON object');
   const dp = (v as { directoryPath?: unknown }).directoryPath;
   if (dp !== undefined && dp !== null && typeof dp !== 'string') throw errors.badRequest('createFileRequest.directoryPath must be a string');
-  return { directoryPath: (dp as string | null | undefined) ?? '' };
+  return (dp as string | null | undefined) ?? '';
+}
+
+/** The multipart fields that may carry the directory, as the readings say. */
+function directoryFields(field: Readings['uploadField']): string[] {
+  return field === 'both' ? ['createFileRequest', 'directoryPath'] : [field];
+}
+
+/** The upload's directory from the field(s) the readings read; the other field is ignored entirely. */
+function directoryOf(field: Readings['uploadField'], fields: Record<string, string>): string {
+  if (field === 'directoryPath') return fields.directoryPath ?? '';
+  const fromRequest = parseCreateFileRequest(fields.createFileRequest);
+  return field === 'both' ? fromRequest || fields.directoryPath || '' : fromRequest;
+}
+
+function contentTypeOf(app: App, name: string, file: StoredPart): string {
+  if (app.readings.honourContentType) return declaredContentType(file.mimeType) ?? contentTypeFor(name);
+  return contentTypeForUpload(name, file.mimeType, file.head);
+}
+
+async function makeDirectory(app: App, ctx: Ctx, directoryPath: string): Promise<Result> {
+  const fileSetId = ctx.params.fileSetId;
+  const path = checkPath(directoryPath, 'directoryPath', { allowEmpty: true });
+  ctx.log.path = path;
+  if (!path) throw errors.badRequest('Provide a file part, or a non-empty directoryPath to create a directory');
+  const existing = app.store.getNodeByPath(fileSetId, path);
+  if (existing) {
+    if (existing.kind === 'DIRECTORY') return json(200, nodeOut(app, ctx, existing));
+    throw errors.conflict(`A file exists at ${path}`);
+  }
+  checkParents(app, fileSetId, path);
+  await ensureParents(app, fileSetId, path, ctx.caller.userId);
+  const dir = app.store.getNodeByPath(fileSetId, path) ?? directoryNode(app, path, ctx.caller.userId);
+  await app.store.putNode(fileSetId, dir);
+  return json(201, nodeOut(app, ctx, dir));
 }
 
 /** POST /filesets/{id}/files (multipart): upload a file (201) or make a directory (201; 200 when it exists). */
 export async function createFile(app: App, ctx: Ctx): Promise<Result> {
   const fileSetId = ctx.params.fileSetId;
   mustFileSet(app, fileSetId);
-  const form = await parseMultipart(ctx, app.store, ['file'], ['createFileRequest', 'directoryPath']);
+  const form = await parseMultipart(ctx, app.store, ['file'], directoryFields(app.readings.uploadField));
   const file = form.file;
   try {
-    const req = parseCreateFileRequest(form.fields.createFileRequest);
-    const directoryPath = req.directoryPath || form.fields.directoryPath || '';
+    const directoryPath = directoryOf(app.readings.uploadField, form.fields);
     mustFileSet(app, fileSetId);
-    if (!file) {
-      const path = normalizePath(directoryPath, 'directoryPath');
-      ctx.log.path = path;
-      if (!path) throw errors.badRequest('Provide a file part, or a non-empty directoryPath to create a directory');
-      const existing = app.store.getNodeByPath(fileSetId, path);
-      if (existing) {
-        if (existing.kind === 'DIRECTORY') return json(200, nodeWire(fileSetId, existing, ctx.baseUrl));
-        throw errors.conflict(`A file exists at ${path}`);
-      }
-      checkParents(app, fileSetId, path);
-      await ensureParents(app, fileSetId, path);
-      const dir = app.store.getNodeByPath(fileSetId, path) ?? directoryNode(app, path);
-      await app.store.putNode(fileSetId, dir);
-      return json(201, nodeWire(fileSetId, dir, ctx.baseUrl));
-    }
+    if (!file) return await makeDirectory(app, ctx, directoryPath);
     const path = joinPath(directoryPath, file.filename);
     ctx.log.path = path;
     const existing = app.store.getNodeByPath(fileSetId, path);
     if (existing?.kind === 'DIRECTORY') throw errors.conflict(`A directory exists at ${path}`);
     if (existing && !app.overwrite) throw errors.conflict(`File already exists at ${path} and overwrite is not permitted`);
-    checkParents(app, fileSetId, path);
-    await ensureParents(app, fileSetId, path);
-    const contentType = contentTypeForUpload(baseName(path), file.mimeType, file.head);
+    checkFilePlace(app, fileSetId, path);
+    await ensureParents(app, fileSetId, path, ctx.caller.userId);
+    const contentType = contentTypeOf(app, baseName(path), file);
     const node: NodeRecord = {
       // An overwrite keeps the file's id: it is the same file with new content.
       id: existing?.id ?? randomUUID(),
@@ -75,11 +92,11 @@ export async function createFile(app: App, ctx: Ctx): Promise<Result> {
       contentType,
       fileType: fileTypeFor(contentType),
       created: app.now(),
-      createdBy: EMULATOR_USER_ID,
+      createdBy: ctx.caller.userId,
+      indexStatus: null,
+      indexReason: null,
     };
-    await app.store.putNode(fileSetId, node);
-    app.index.touch(fileSetId, node.id);
-    return json(201, nodeWire(fileSetId, node, ctx.baseUrl));
+    return json(201, nodeOut(app, ctx, await putFile(app, fileSetId, node, file.head)));
   } catch (e) {
     if (file && !app.store.getNodeByPath(fileSetId, ctx.log.path ?? '')?.blobs.includes(file.blobId)) await app.store.deleteBlob(file.blobId);
     throw e;
@@ -88,7 +105,7 @@ export async function createFile(app: App, ctx: Ctx): Promise<Result> {
 
 function mustNodeById(app: App, ctx: Ctx): NodeRecord {
   const node = app.store.getNode(ctx.params.fileSetId, ctx.params.fileId);
-  if (!node) throw errors.notFound(`File ${ctx.params.fileId} not found`);
+  if (!node) throw app.missing(`File ${ctx.params.fileId} not found`);
   ctx.log.path = node.path;
   return node;
 }
@@ -96,29 +113,27 @@ function mustNodeById(app: App, ctx: Ctx): NodeRecord {
 function pathParam(ctx: Ctx): string {
   const raw = ctx.url.searchParams.get('path');
   if (raw === null) throw errors.badRequest('query parameter path is required');
-  const path = normalizePath(raw, 'path');
-  ctx.log.path = path;
-  if (!path) throw errors.badRequest('query parameter path must not be empty');
-  return path;
+  ctx.log.path = raw;
+  return checkPath(raw, 'query parameter path');
 }
 
 function mustNodeByPath(app: App, ctx: Ctx): NodeRecord {
   const path = pathParam(ctx);
   const node = app.store.getNodeByPath(ctx.params.fileSetId, path);
-  if (!node) throw errors.notFound(`File not found at path ${path}`);
+  if (!node) throw app.missing(`File not found at path ${path}`);
   return node;
 }
 
 /** GET /filesets/{id}/files/{fileId}. */
 export async function getFile(app: App, ctx: Ctx): Promise<Result> {
   mustFileSet(app, ctx.params.fileSetId);
-  return json(200, nodeWire(ctx.params.fileSetId, mustNodeById(app, ctx), ctx.baseUrl));
+  return json(200, nodeOut(app, ctx, mustNodeById(app, ctx)));
 }
 
 /** GET /filesets/{id}/path?path=. */
 export async function getFileByPath(app: App, ctx: Ctx): Promise<Result> {
   mustFileSet(app, ctx.params.fileSetId);
-  return json(200, nodeWire(ctx.params.fileSetId, mustNodeByPath(app, ctx), ctx.baseUrl));
+  return json(200, nodeOut(app, ctx, mustNodeByPath(app, ctx)));
 }
 
 function redirectToContent(app: App, ctx: Ctx, node: NodeRecord): Result {
@@ -147,7 +162,7 @@ export async function getFileContent(app: App, ctx: Ctx): Promise<Result> {
   if (!token) throw errors.unauthorized('A download token is required');
   if (!app.checkDownload(token, fileSetId, fileId)) throw errors.forbidden('Download token is invalid or expired');
   const node = app.store.getNode(fileSetId, fileId);
-  if (!node || node.kind !== 'FILE') throw errors.notFound(`File ${fileId} not found`);
+  if (!node || node.kind !== 'FILE') throw app.missing(`File ${fileId} not found`);
   ctx.log.path = node.path;
   const store = app.store;
   const blobs = [...node.blobs];
@@ -162,7 +177,7 @@ export async function getFileContent(app: App, ctx: Ctx): Promise<Result> {
       'content-type': node.contentType ?? 'application/octet-stream',
       'content-length': node.size ?? 0,
       'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(node.name)}`,
-      ...(node.hash ? { etag: `"${node.hash}"` } : {}),
+      ...(node.hash && app.readings.hashes ? { etag: `"${node.hash}"` } : {}),
     },
     body,
   };
@@ -172,21 +187,16 @@ export async function getFileContent(app: App, ctx: Ctx): Promise<Result> {
 export async function deleteFile(app: App, ctx: Ctx): Promise<Result> {
   mustFileSet(app, ctx.params.fileSetId);
   const node = mustNodeById(app, ctx);
-  await removeNode(app, ctx.params.fileSetId, node.path);
-  return json(200, DELETED);
+  ctx.log.removed = await removeNode(app, ctx.params.fileSetId, node.path);
+  return deleted(app, 'File deleted successfully.');
 }
 
 /** DELETE /filesets/{id}/path?path=: a directory goes with its children. */
 export async function deleteFileByPath(app: App, ctx: Ctx): Promise<Result> {
   mustFileSet(app, ctx.params.fileSetId);
   const node = mustNodeByPath(app, ctx);
-  await removeNode(app, ctx.params.fileSetId, node.path);
-  return json(200, DELETED);
-}
-
-async function removeNode(app: App, fileSetId: string, path: string): Promise<void> {
-  const removed = await app.store.deleteNode(fileSetId, path);
-  for (const n of removed) if (n.kind === 'FILE') app.index.touch(fileSetId, n.id);
+  ctx.log.removed = await removeNode(app, ctx.params.fileSetId, node.path);
+  return deleted(app, 'File deleted successfully.');
 }
 
 /** The fields a cursor carries: the item's identity plus whatever the page was sorted by. */
@@ -205,9 +215,9 @@ export async function listFilesForFileset(app: App, ctx: Ctx): Promise<Result> {
   const fileSetId = ctx.params.fileSetId;
   mustFileSet(app, fileSetId);
   const q = ctx.url.searchParams;
-  const under = normalizePath(q.get('directoryPath') ?? '', 'directoryPath');
+  const under = checkPath(q.get('directoryPath') ?? '', 'query parameter directoryPath', { allowEmpty: true });
   const immediateChildren = (q.get('immediateChildren') ?? 'false').toLowerCase() === 'true';
-  const limit = intParam(ctx.url, 'limit', 100, 1);
+  const limit = limitParam(app, ctx);
   const sent = q.get('next') || null;
   const cursor = sent ? decodeCursor(sent) : null;
   const body = parseSearchBody(await readJson(ctx));
@@ -215,7 +225,7 @@ export async function listFilesForFileset(app: App, ctx: Ctx): Promise<Result> {
   if (body.fieldSort.length === 0) {
     const after = cursor ? String(cursor.path) : undefined;
     for (const node of app.store.scan(fileSetId, { under, immediateChildren, after })) {
-      const w = nodeWire(fileSetId, node, ctx.baseUrl);
+      const w = nodeOut(app, ctx, node);
       if (!matches(w, body)) continue;
       page.push(w);
       if (page.length >= limit) break;
@@ -225,7 +235,7 @@ export async function listFilesForFileset(app: App, ctx: Ctx): Promise<Result> {
     const cmp = sortComparator(body.fieldSort, 'path');
     const all: Record<string, unknown>[] = [];
     for (const node of app.store.scan(fileSetId, { under, immediateChildren })) {
-      const w = nodeWire(fileSetId, node, ctx.baseUrl);
+      const w = nodeOut(app, ctx, node);
       if (matches(w, body)) all.push(w);
     }
     all.sort(cmp);

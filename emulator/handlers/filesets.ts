@@ -1,46 +1,16 @@
 /** FileSet create/get/update/delete/search. */
 import { randomUUID } from 'node:crypto';
-import { App, EMULATOR_USER_ID } from '../app';
+import { permissionOf } from '../access';
+import { App } from '../app';
 import { type Ctx, intParam, json, readJson, type Result } from '../context';
 import { errors } from '../errors';
 import { matches, parseSearchBody, sortComparator } from '../search';
 import type { FileSetRecord } from '../store/types';
-import { fileSetWire } from '../wire';
+import { deleted, fileSetOut, limitParam, mustFileSet, objectBody, optBool, optString } from './common';
 
 const CONNECTORS = new Set(['DOMO', 'CONFLUENCE', 'GITHUB', 'GOOGLE_DRIVE', 'S3', 'SFTP', 'UNKNOWN']);
 
-function objectBody(body: unknown): Record<string, unknown> {
-  if (!body || typeof body !== 'object' || Array.isArray(body)) throw errors.badRequest('request body must be a JSON object');
-  return body as Record<string, unknown>;
-}
-
-function optString(b: Record<string, unknown>, key: string): string | undefined {
-  const v = b[key];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'string') throw errors.badRequest(`${key} must be a string`);
-  return v;
-}
-
-function optBool(b: Record<string, unknown>, key: string): boolean | undefined {
-  const v = b[key];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'boolean') throw errors.badRequest(`${key} must be a boolean`);
-  return v;
-}
-
-/** The FileSet or 404. */
-export function mustFileSet(app: App, id: string): FileSetRecord {
-  const fs = app.store.getFileSet(id);
-  if (!fs) throw errors.notFound(`FileSet ${id} not found`);
-  return fs;
-}
-
-/** The wire form of a stored FileSet. */
-export function wireFileSet(app: App, rec: FileSetRecord): Record<string, unknown> {
-  return fileSetWire(rec, app.store.usage(rec.id));
-}
-
-/** POST /filesets → 201 FileSet. */
+/** POST /filesets → 201 FileSet, owned by the caller. */
 export async function createFileSet(app: App, ctx: Ctx): Promise<Result> {
   const b = objectBody(await readJson(ctx));
   const name = optString(b, 'name');
@@ -54,6 +24,7 @@ export async function createFileSet(app: App, ctx: Ctx): Promise<Result> {
   const accountId = b.accountId;
   if (accountId !== undefined && accountId !== null && typeof accountId !== 'number') throw errors.badRequest('accountId must be a number');
   const now = app.now();
+  const user = ctx.caller.userId;
   const rec: FileSetRecord = {
     id: randomUUID(),
     name,
@@ -63,25 +34,25 @@ export async function createFileSet(app: App, ctx: Ctx): Promise<Result> {
     batchType: 'INCREMENTAL',
     connector,
     created: now,
-    createdBy: EMULATOR_USER_ID,
+    createdBy: user,
     updated: now,
-    updatedBy: EMULATOR_USER_ID,
-    owner: String(EMULATOR_USER_ID),
+    updatedBy: user,
+    owner: String(user),
     accountId: (accountId as number | null | undefined) ?? 0,
     connectorContext: (cc as FileSetRecord['connectorContext']) ?? null,
-    permission: 'OWNER',
+    grants: [],
   };
   await app.store.putFileSet(rec);
   ctx.log.fileSetId = rec.id;
-  return json(201, wireFileSet(app, rec));
+  return json(201, fileSetOut(app, ctx, rec));
 }
 
 /** GET /filesets/{id}. */
 export async function getFileSet(app: App, ctx: Ctx): Promise<Result> {
-  return json(200, wireFileSet(app, mustFileSet(app, ctx.params.fileSetId)));
+  return json(200, fileSetOut(app, ctx, mustFileSet(app, ctx.params.fileSetId)));
 }
 
-/** POST /filesets/{id}: absent or null fields stay unchanged. */
+/** POST /filesets/{id}: absent or null fields stay unchanged; enabling AI indexes the files it skipped. */
 export async function updateFileSet(app: App, ctx: Ctx): Promise<Result> {
   const cur = mustFileSet(app, ctx.params.fileSetId);
   const b = objectBody(await readJson(ctx));
@@ -89,37 +60,47 @@ export async function updateFileSet(app: App, ctx: Ctx): Promise<Result> {
   if (name !== undefined && !name.trim()) throw errors.badRequest('name must not be empty');
   const description = optString(b, 'description');
   const aiEnabled = optBool(b, 'aiEnabled');
+  // The FileSet may have changed or gone while the body was read.
+  const latest = mustFileSet(app, cur.id);
   const next: FileSetRecord = {
-    ...cur,
-    name: name ?? cur.name,
-    description: description ?? cur.description,
-    aiEnabled: aiEnabled ?? cur.aiEnabled,
+    ...latest,
+    name: name ?? latest.name,
+    description: description ?? latest.description,
+    aiEnabled: aiEnabled ?? latest.aiEnabled,
     updated: app.now(),
-    updatedBy: EMULATOR_USER_ID,
+    updatedBy: ctx.caller.userId,
   };
-  // The FileSet may have been deleted while the body was read.
-  mustFileSet(app, cur.id);
   await app.store.putFileSet(next);
-  return json(200, wireFileSet(app, next));
+  if (next.aiEnabled && !latest.aiEnabled) await app.indexer.aiEnabled(next.id);
+  return json(200, fileSetOut(app, ctx, next));
 }
 
-/** DELETE /filesets/{id} → 200 with a status body (the seed's form), files and all. */
+/** DELETE /filesets/{id}: files and all, or 409 while it holds files when deletes do not cascade. */
 export async function deleteFileSet(app: App, ctx: Ctx): Promise<Result> {
   const id = ctx.params.fileSetId;
-  if (!(await app.store.deleteFileSet(id))) throw errors.notFound(`FileSet ${id} not found`);
+  mustFileSet(app, id);
+  const { fileCount } = app.store.usage(id);
+  if (!app.readings.cascadeDelete && fileCount > 0) throw errors.conflict(`FileSet ${id} still holds ${fileCount} file(s); delete them first`);
+  const paths = [...app.store.scan(id, { under: '' })].map((n) => n.path);
+  if (!(await app.store.deleteFileSet(id))) throw app.missing(`FileSet ${id} not found`);
+  ctx.log.removed = paths;
   app.index.drop(id);
-  return json(200, { status: 'success', message: 'FileSet deleted successfully.' });
+  return deleted(app, 'FileSet deleted successfully.');
 }
 
-/** POST /filesets/search?limit&offset → {fileSets, filesets, pageContext}. */
+/** POST /filesets/search?limit&offset → the FileSets the caller may see, one page. */
 export async function listFileSets(app: App, ctx: Ctx): Promise<Result> {
-  const limit = intParam(ctx.url, 'limit', 100, 1);
+  const limit = limitParam(app, ctx);
   const offset = intParam(ctx.url, 'offset', 0, 0);
   const body = parseSearchBody(await readJson(ctx));
-  let all = app.store.listFileSets().map((r) => wireFileSet(app, r));
+  let all = app.store
+    .listFileSets()
+    .filter((r) => permissionOf(r, ctx.caller) !== 'NONE')
+    .map((r) => fileSetOut(app, ctx, r));
   all = all.filter((f) => matches(f, body));
   if (body.fieldSort.length) all.sort(sortComparator(body.fieldSort, 'id'));
   const page = all.slice(offset, offset + limit);
+  if (app.readings.fileSetPage === 'spec') return json(200, { fileSets: page, pageContext: { count: page.length, totalCount: all.length, offset } });
   return json(200, {
     fileSets: page,
     // One client library reads `filesets`; answering both keys exercises either reading.

@@ -1,11 +1,21 @@
 /** Node helpers shared by the upload, split-upload and delete handlers. */
 import { randomUUID } from 'node:crypto';
-import { App, EMULATOR_USER_ID } from '../app';
+import { App } from '../app';
 import { errors } from '../errors';
 import { baseName, parentDirs } from '../paths';
 import type { NodeRecord } from '../store/types';
 
-/** Refuses a path whose ancestors include a file (a file cannot hold children). */
+/**
+ * Refuses to put a file at `path` when an ancestor is a file (a file holds no children) or when entries
+ * exist under `path/` (a directory, perhaps one that has no entry of its own when parents are not implicit).
+ */
+export function checkFilePlace(app: App, fileSetId: string, path: string): void {
+  checkParents(app, fileSetId, path);
+  const child = app.store.scan(fileSetId, { under: path })[Symbol.iterator]().next();
+  if (!child.done) throw errors.conflict(`Cannot create file ${path}: ${child.value.path} is inside it`);
+}
+
+/** Refuses a path whose ancestors include a file. */
 export function checkParents(app: App, fileSetId: string, path: string): void {
   for (const dir of parentDirs(path)) {
     const n = app.store.getNodeByPath(fileSetId, dir);
@@ -13,17 +23,18 @@ export function checkParents(app: App, fileSetId: string, path: string): void {
   }
 }
 
-/** Creates the missing parent directories of path (implicit directories, as Domo's uploads do). */
-export async function ensureParents(app: App, fileSetId: string, path: string): Promise<void> {
+/** Creates the missing parent directories of path when the readings say uploads make them. */
+export async function ensureParents(app: App, fileSetId: string, path: string, createdBy: number): Promise<void> {
+  if (!app.readings.implicitDirs) return;
   for (const dir of parentDirs(path)) {
     // The check and the store's in-memory update happen in one tick, so concurrent uploads agree.
     if (app.store.getNodeByPath(fileSetId, dir)) continue;
-    await app.store.putNode(fileSetId, directoryNode(app, dir));
+    await app.store.putNode(fileSetId, directoryNode(app, dir, createdBy));
   }
 }
 
 /** A new directory record. */
-export function directoryNode(app: App, path: string): NodeRecord {
+export function directoryNode(app: App, path: string, createdBy: number): NodeRecord {
   return {
     id: randomUUID(),
     path,
@@ -35,6 +46,24 @@ export function directoryNode(app: App, path: string): NodeRecord {
     contentType: null,
     fileType: 'DIRECTORY',
     created: app.now(),
-    createdBy: EMULATOR_USER_ID,
+    createdBy,
+    indexStatus: null,
+    indexReason: null,
   };
+}
+
+/** Stores a finished file and starts its indexing. */
+export async function putFile(app: App, fileSetId: string, node: NodeRecord, head: Buffer): Promise<NodeRecord> {
+  const admitted = app.indexer.admit(fileSetId, node, head);
+  await app.store.putNode(fileSetId, admitted);
+  if (admitted.indexStatus === 'PENDING') app.indexer.queue(fileSetId, admitted.id);
+  app.index.touch(fileSetId, admitted.id);
+  return admitted;
+}
+
+/** Deletes the node at path (a directory with its subtree); returns every removed path. */
+export async function removeNode(app: App, fileSetId: string, path: string): Promise<string[]> {
+  const removed = await app.store.deleteNode(fileSetId, path);
+  for (const n of removed) if (n.kind === 'FILE') app.index.touch(fileSetId, n.id);
+  return removed.map((n) => n.path);
 }

@@ -3,16 +3,17 @@
  * It never overwrites: an existing path is a 409 at initiate and again at finalize.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { App, EMULATOR_USER_ID } from '../app';
+import { App } from '../app';
 import { type Ctx, json, readJson, type Result } from '../context';
 import { errors } from '../errors';
 import { contentTypeFor, fileTypeFor } from '../filetypes';
 import { parseMultipart } from '../multipart';
-import { baseName, normalizePath } from '../paths';
+import { baseName, checkPath } from '../paths';
 import type { NodeRecord, UploadRecord } from '../store/types';
-import { nodeWire } from '../wire';
-import { mustFileSet } from './filesets';
-import { checkParents, ensureParents } from './nodes';
+import { mustFileSet, nodeOut } from './common';
+import { checkFilePlace, ensureParents, putFile } from './nodes';
+
+const HEAD_BYTES = 1024;
 
 function orderedParts(u: UploadRecord): { n: number; blobId: string; size: number }[] {
   return Object.entries(u.parts)
@@ -36,6 +37,8 @@ function pendingNode(u: UploadRecord, withType: boolean): NodeRecord {
     fileType: contentType ? fileTypeFor(contentType) : 'OTHER',
     created: u.created,
     createdBy: u.createdBy,
+    indexStatus: null,
+    indexReason: null,
   };
 }
 
@@ -48,7 +51,7 @@ function mustUpload(app: App, ctx: Ctx): UploadRecord {
 
 function refuseExisting(app: App, fileSetId: string, path: string): void {
   if (app.store.getNodeByPath(fileSetId, path)) throw errors.conflict(`File already exists at ${path}; split uploads never overwrite, delete it first`);
-  checkParents(app, fileSetId, path);
+  checkFilePlace(app, fileSetId, path);
 }
 
 /** POST /filesets/{id}/files/multipart {path} → 202 {file, status: CREATED}. */
@@ -57,13 +60,12 @@ export async function initiateSplitFileUpload(app: App, ctx: Ctx): Promise<Resul
   mustFileSet(app, fileSetId);
   const b = (await readJson(ctx)) as { path?: unknown };
   if (typeof b?.path !== 'string') throw errors.badRequest('path is required');
-  const path = normalizePath(b.path, 'path');
-  ctx.log.path = path;
-  if (!path) throw errors.badRequest('path must not be empty');
+  ctx.log.path = b.path;
+  const path = checkPath(b.path, 'path');
   refuseExisting(app, fileSetId, path);
-  const u: UploadRecord = { fileSetId, fileId: randomUUID(), path, created: app.now(), createdBy: EMULATOR_USER_ID, parts: {} };
+  const u: UploadRecord = { fileSetId, fileId: randomUUID(), path, created: app.now(), createdBy: ctx.caller.userId, parts: {} };
   await app.store.putUpload(u);
-  return json(202, { file: nodeWire(fileSetId, pendingNode(u, false), ctx.baseUrl), status: 'CREATED' });
+  return json(202, { file: nodeOut(app, ctx, pendingNode(u, false)), status: 'CREATED' });
 }
 
 /** POST …/multipart/{fileId}/part/{n} (multipart part `part`) → 202 {file, status: PROCESSING}. */
@@ -84,7 +86,7 @@ export async function uploadSplitFilePart(app: App, ctx: Ctx): Promise<Result> {
   const next: UploadRecord = { ...u, parts: { ...u.parts, [key]: { blobId: form.file.blobId, size: form.file.size } } };
   await app.store.putUpload(next);
   if (replaced) await app.store.deleteBlob(replaced.blobId);
-  return json(202, { file: nodeWire(fileSetId, pendingNode(next, true), ctx.baseUrl), status: 'PROCESSING' });
+  return json(202, { file: nodeOut(app, ctx, pendingNode(next, true)), status: 'PROCESSING' });
 }
 
 /** POST …/multipart/{fileId}/finalize → 201 {file, status: SUCCESS}; the hash is computed over the parts in order. */
@@ -96,16 +98,20 @@ export async function finalizeSplitFileUpload(app: App, ctx: Ctx): Promise<Resul
   refuseExisting(app, fileSetId, u.path);
   const node = pendingNode(u, true);
   const hash = createHash('sha256');
-  for (const blob of node.blobs) for await (const c of app.store.readBlob(blob)) hash.update(c as Buffer);
+  let head = Buffer.alloc(0);
+  for (const blob of node.blobs) {
+    for await (const c of app.store.readBlob(blob)) {
+      hash.update(c as Buffer);
+      if (head.length < HEAD_BYTES) head = Buffer.concat([head, (c as Buffer).subarray(0, HEAD_BYTES - head.length)]);
+    }
+  }
   // State may have changed while hashing.
   if (!app.store.getUpload(fileSetId, u.fileId)) throw errors.notFound(`Split upload ${u.fileId} was aborted`);
   refuseExisting(app, fileSetId, u.path);
-  const done: NodeRecord = { ...node, hash: hash.digest('hex'), created: app.now() };
-  await ensureParents(app, fileSetId, done.path);
-  await app.store.putNode(fileSetId, done);
+  await ensureParents(app, fileSetId, node.path, u.createdBy);
+  const done = await putFile(app, fileSetId, { ...node, hash: hash.digest('hex'), created: app.now() }, head);
   await app.store.deleteUpload(fileSetId, u.fileId, false);
-  app.index.touch(fileSetId, done.id);
-  return json(201, { file: nodeWire(fileSetId, done, ctx.baseUrl), status: 'SUCCESS' });
+  return json(201, { file: nodeOut(app, ctx, done), status: 'SUCCESS' });
 }
 
 /** POST …/multipart/{fileId}/abort → 200 {file, status: FAILED}; parts are discarded. */
@@ -114,5 +120,5 @@ export async function abortSplitFileUpload(app: App, ctx: Ctx): Promise<Result> 
   mustFileSet(app, fileSetId);
   const u = mustUpload(app, ctx);
   await app.store.deleteUpload(fileSetId, u.fileId, true);
-  return json(200, { file: nodeWire(fileSetId, pendingNode(u, true), ctx.baseUrl), status: 'FAILED' });
+  return json(200, { file: nodeOut(app, ctx, pendingNode(u, true)), status: 'FAILED' });
 }

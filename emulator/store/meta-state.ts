@@ -1,6 +1,6 @@
 /**
- * The in-memory metadata model both stores share: FileSets, a per-FileSet path index and the unfinished
- * split uploads. Mutators report the blobs they release so the backend can free them.
+ * The in-memory metadata model behind every Store: FileSets, a per-FileSet path index and the unfinished
+ * split uploads. Mutators report the blobs they release so the store can free them.
  */
 import { SortedPaths, subtreeEnd } from './sorted-paths';
 import type { FileSetRecord, FileSetUsage, NodeRecord, ScanOptions, UploadRecord } from './types';
@@ -150,7 +150,7 @@ export class MetaState {
     return Object.values(u.parts).map((p) => p.blobId);
   }
 
-  /** Every blob id referenced by a node or an upload (for the disk store's orphan sweep). */
+  /** Every blob id referenced by a node or an upload (for the sweep of orphaned blobs at open). */
   referencedBlobs(): Set<string> {
     const out = new Set<string>();
     for (const st of this.state.values()) {
@@ -160,7 +160,7 @@ export class MetaState {
     return out;
   }
 
-  /** Every node and upload, for the disk store's snapshot. */
+  /** Every FileSet with its nodes and uploads, for a journal's compaction. */
   *entries(): Generator<{ fileSet: FileSetRecord; nodes: Iterable<NodeRecord>; uploads: Iterable<UploadRecord> }> {
     for (const fs of this.filesets.values()) {
       const st = this.mustState(fs.id);

@@ -1,7 +1,26 @@
 /** The storage contract shared by MemoryStore and DiskStore (one contract suite runs against both). */
 import type { Readable } from 'node:stream';
 
-/** A FileSet as stored; size and fileCount are derived by the store, not stored here. */
+/** A permission on a FileSet, weakest first after NONE. */
+export type Permission = 'NONE' | 'READ' | 'EDIT' | 'OWNER';
+
+/** Who a grant is for. */
+export type EntityType = 'USER' | 'GROUP';
+
+/** One explicit grant on a FileSet (the owner's OWNER is implied by FileSetRecord.owner, not listed here). */
+export interface Grant {
+  entityId: number;
+  entityType: EntityType;
+  permission: Exclude<Permission, 'NONE'>;
+}
+
+/** A file's indexing state, with the values of the OpenAPI spec's File.indexStatus. */
+export type IndexStatus = 'PENDING' | 'QUEUED' | 'IN_PROGRESS' | 'RAG_RECEIVED' | 'COMPLETED' | 'FAILED' | 'SKIPPED' | 'UNKNOWN';
+
+/**
+ * A FileSet as stored; size and fileCount are derived by the store, and `permission` on the wire is the
+ * caller's, so neither is stored here.
+ */
 export interface FileSetRecord {
   id: string;
   name: string;
@@ -14,10 +33,12 @@ export interface FileSetRecord {
   createdBy: number;
   updated: string;
   updatedBy: number;
+  /** The one owning user's id (a decimal string, as the API answers it). */
   owner: string;
   accountId: number | null;
   connectorContext: { connector: string; relativePath?: string | null } | null;
-  permission: string;
+  /** Grants besides the owner's. */
+  grants: Grant[];
 }
 
 /** A file or directory inside a FileSet. */
@@ -35,6 +56,10 @@ export interface NodeRecord {
   fileType: string;
   created: string;
   createdBy: number;
+  /** Files only: where indexing stands (null for directories and unfinished split uploads). */
+  indexStatus: IndexStatus | null;
+  /** Why indexing failed or was skipped. */
+  indexReason: string | null;
 }
 
 /** One uploaded part of a split upload. */

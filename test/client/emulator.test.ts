@@ -27,7 +27,8 @@ describe.each(['memory', 'disk'])('client against the emulator (%s store)', (bac
 
   beforeAll(async () => {
     tmp = await mkdtemp(join(tmpdir(), 'client-emu-'));
-    emu = await startEmulator({ token: TOKEN, dataDir: backend === 'disk' ? join(tmp, 'data') : undefined });
+    // indexDelayMs 0: an upload is indexed by the time it answers, so queries see it at once.
+    emu = await startEmulator({ token: TOKEN, dataDir: backend === 'disk' ? join(tmp, 'data') : undefined, indexDelayMs: 0 });
     client = testClient(emu.url, { splitUploadThreshold: 64 * 1024, splitPartSize: 20 * 1024 });
   });
   afterAll(async () => {
@@ -167,7 +168,7 @@ describe.each(['memory', 'disk'])('client against the emulator (%s store)', (bac
   });
 
   it('queries text files with scores in 0..1, topK and a prefix filter', async () => {
-    const fs = await client.createFileSet({ name: 'q' });
+    const fs = await client.createFileSet({ name: 'q', aiEnabled: true });
     await client.uploadFile(fs.id, { path: 'hr/pto.md', source: { content: 'Paid time off policy: vacation days accrue monthly.' } });
     await client.uploadFile(fs.id, { path: 'hr/benefits.md', source: { content: 'Health benefits and dental plans.' } });
     await client.uploadFile(fs.id, { path: 'eng/oncall.md', source: { content: 'On-call vacation swaps need approval.' } });

@@ -10,7 +10,8 @@ let e: EmulatorHandle;
 let base: string;
 const token = '<your-token-here>';
 beforeAll(async () => {
-  e = await startEmulator({ token });
+  // Indexing settles within the upload, so answers about one file agree from one request to the next.
+  e = await startEmulator({ token, indexDelayMs: 0 });
   base = e.url;
 });
 afterAll(() => e.close());
@@ -116,6 +117,8 @@ describe('the seed’s examples against the emulator', () => {
   });
 
   it('Query Files (directoryPath, topK; match.node.name and match.score)', async () => {
+    // Query answers from indexed files only, and only a FileSet with AI enabled is indexed.
+    await fetch(`${base}/api/files/v1/filesets/${filesetId}`, { method: 'POST', headers: jsonHeaders(), body: JSON.stringify({ aiEnabled: true }) });
     await uploadAsSeed(filesetId, 'Q2 2024 quarterly sales data: west 100, east 200.', 'Q2-2024-sales.txt', 'reports/quarterly');
     await uploadAsSeed(filesetId, 'Q1 2024 quarterly sales data: west 90.', 'Q1-2024-sales.txt', 'reports/quarterly');
     await uploadAsSeed(filesetId, 'quarterly sales data outside the directory', 'other.txt', 'elsewhere');

@@ -15,7 +15,7 @@ const run = promisify(execFile);
 let e: EmulatorHandle;
 let dir: string;
 beforeAll(async () => {
-  e = await startEmulator({ port: 0, token: 't' });
+  e = await startEmulator({ port: 0, token: 't', indexDelayMs: 0 });
   dir = tempDir('emu-curl-');
 });
 afterAll(async () => {
@@ -32,7 +32,7 @@ async function curl(...args: string[]): Promise<{ status: number; body: string }
 
 it('create, upload into a/b, list with limit=1 to the end, download, query and delete — with plain curl', async () => {
   const api = `${e.url}/api/files/v1`;
-  const created = await curl('-X', 'POST', `${api}/filesets`, '-H', 'Content-Type: application/json', '-d', '{"name":"curl demo"}');
+  const created = await curl('-X', 'POST', `${api}/filesets`, '-H', 'Content-Type: application/json', '-d', '{"name":"curl demo","aiEnabled":true}');
   expect(created.status).toBe(201);
   const fs = JSON.parse(created.body) as { id: string };
 

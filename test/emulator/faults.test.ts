@@ -1,7 +1,7 @@
 /** Fault injection (by header and by seeded rate) and the stats/log/reset endpoints. */
 import { request } from 'node:http';
 import { startEmulator, type FaultKind } from '../../emulator';
-import { API, startEmu, TOKEN, type Emu } from './helpers';
+import { API, startEmu, TOKEN, waitFor, type Emu } from './helpers';
 
 let emu: Emu;
 afterEach(() => emu?.close());
@@ -68,11 +68,11 @@ describe('x-emulator-fault header', () => {
     });
     req.on('error', () => undefined);
     req.write(head + 'x'.repeat(1000));
-    await new Promise((r) => setTimeout(r, 100));
+    // Leave once the server is reading the body.
+    await waitFor(() => emu.e.stats().bytesIn >= head.length + 1000, 'the server to read the first part of the body');
     req.destroy();
     // The server logs the request when it has given up on it.
-    for (let i = 0; i < 100 && !emu.e.requestLog().some((l) => l.operationId === 'createFile'); i++) await new Promise((r) => setTimeout(r, 20));
-    expect(emu.e.requestLog().some((l) => l.operationId === 'createFile')).toBe(true);
+    await waitFor(() => emu.e.requestLog().some((l) => l.operationId === 'createFile'), 'the upload in the request log');
     expect(await emu.listAll(fs.id, '')).toEqual([]);
     expect((await emu.req('GET', `${API}/filesets/${fs.id}`)).body).toMatchObject({ fileCount: 0, size: 0 });
   });
@@ -88,11 +88,12 @@ describe('x-emulator-fault header', () => {
         headers: { 'X-DOMO-Developer-Token': TOKEN, 'x-emulator-fault': 'slow' },
         signal: ac.signal,
       }).catch(() => 'aborted');
-      await new Promise((r) => setTimeout(r, 50));
+      // Leave while the fault delays the request.
+      await waitFor(() => slow.e.stats().faults.slow === 1, 'the slow fault to be drawn');
       ac.abort();
       expect(await pending).toBe('aborted');
-      for (let i = 0; i < 100 && !slow.e.requestLog().some((l) => l.operationId === 'deleteFileByPath'); i++) await new Promise((r) => setTimeout(r, 20));
-      expect(slow.e.requestLog().find((l) => l.operationId === 'deleteFileByPath')).toMatchObject({ status: 0 });
+      await waitFor(() => slow.e.requestLog().some((l) => l.operationId === 'deleteFileByPath'), 'the delete in the request log');
+      expect(slow.e.requestLog().find((l) => l.operationId === 'deleteFileByPath')).toMatchObject({ status: 0, removed: [] });
       expect((await slow.req('GET', `${API}/filesets/${fs.id}/path?path=keep.txt`)).status).toBe(200);
     } finally {
       await slow.close();
@@ -196,7 +197,7 @@ describe('stats, log and reset', () => {
     ]);
     const r = await fetch(`${emu.url}/_emulator/reset`, { method: 'POST' });
     expect(r.status).toBe(200);
-    expect(emu.e.stats()).toEqual({ total: 0, mutating: 0, bytesIn: 0, bytesOut: 0, requests: {}, faults: {} });
+    expect(emu.e.stats()).toEqual({ total: 0, mutating: 0, bytesIn: 0, bytesOut: 0, requests: {}, faults: {}, limited: 0 });
     expect(emu.e.requestLog()).toEqual([]);
     expect((await emu.req('GET', `${API}/filesets/${fs.id}`)).status).toBe(404);
   });

@@ -13,6 +13,16 @@ export function tempDir(prefix = 'emu-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
+/** Polls `probe` until it returns a truthy value (observable state, never a fixed sleep); fails after `tries`. */
+export async function waitFor<T>(probe: () => T | Promise<T>, what: string, tries = 500): Promise<T> {
+  for (let i = 0; i < tries; i++) {
+    const v = await probe();
+    if (v) return v;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
 /** A started emulator with a request helper bound to it. */
 export interface Emu {
   e: EmulatorHandle;
@@ -21,6 +31,8 @@ export interface Emu {
   createFileSet(name?: string, extra?: Record<string, unknown>): Promise<any>;
   upload(fileSetId: string, directoryPath: string, name: string, content: string | Uint8Array, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
   listAll(fileSetId: string, query?: string, body?: unknown): Promise<any[]>;
+  /** Waits until no file of the FileSet is waiting for or in indexing; returns GET /stats. */
+  indexed(fileSetId: string): Promise<any>;
   close(): Promise<void>;
 }
 
@@ -73,6 +85,12 @@ export async function startEmu(opts: EmulatorOptions = {}): Promise<Emu> {
         sent = next;
       }
       throw new Error('listing did not terminate');
+    },
+    async indexed(fileSetId) {
+      return waitFor(async () => {
+        const s = (await req('GET', `${API}/filesets/${fileSetId}/stats`)).body;
+        return s.indexQueuedCount === 0 && s.indexInProgressCount === 0 ? s : null;
+      }, `indexing of ${fileSetId}`);
     },
     close: () => e.close(),
   };

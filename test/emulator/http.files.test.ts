@@ -94,9 +94,14 @@ describe('upload', () => {
     expect((await emu.listAll(fsId, '')).map((f) => f.path)).toEqual(['dir', 'dir/c.txt', 'file']);
   });
 
-  it('normalizes paths (duplicate slashes and `.` segments)', async () => {
-    const r = await emu.upload(fsId, 'a//./b/', 'f.txt', 'x');
-    expect(r.body.path).toBe('a/b/f.txt');
+  it('refuses paths that would not be stored as sent (empty or `.` segments, a trailing slash) instead of rewriting them', async () => {
+    for (const dir of ['a//b', 'a/./b', 'a/b/']) {
+      const r = await emu.upload(fsId, dir, 'f.txt', 'x');
+      expect(r.status).toBe(400);
+      expect(r.body.message).toMatch(/^directoryPath /);
+    }
+    expect((await emu.req('GET', `${API}/filesets/${fsId}/path?path=${encodeURIComponent('a//f.txt')}`)).status).toBe(400);
+    expect(await emu.listAll(fsId, '')).toEqual([]);
   });
 
   it('round-trips names with spaces, unicode and URL-special characters', async () => {

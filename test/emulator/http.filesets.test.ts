@@ -37,10 +37,15 @@ describe('auth', () => {
     expect(r.status).toBe(200);
   });
 
-  it('answers unknown routes and methods with the error body', async () => {
-    const r = await emu.req('GET', `${API}/nothing`);
-    expect(r.status).toBe(404);
-    expect(r.body).toEqual({ ...ERROR_BODY, status: 404 });
+  it('answers operations it does not emulate with 501, unknown methods with 405, other paths with 404, each with the error body', async () => {
+    for (const path of [`${API}/nothing`, `${API}/filesets/x/unknown`, '/api/data/v1/datasets']) {
+      const r = await emu.req('GET', path);
+      expect(r.status).toBe(501);
+      expect(r.body).toEqual({ ...ERROR_BODY, status: 501, statusReason: 'Not Implemented' });
+    }
+    const outside = await emu.req('GET', '/nothing');
+    expect(outside.status).toBe(404);
+    expect(outside.body).toEqual({ ...ERROR_BODY, status: 404 });
     const m = await emu.req('PUT', `${API}/filesets/x`);
     expect(m.status).toBe(405);
     expect(m.body.status).toBe(405);
@@ -120,7 +125,7 @@ describe('filesets/search', () => {
       filters: [{ field: 'name', value: ['Sales', 'Engineering'], operator: 'IN', not: true }],
     });
     expect(notIn.body.fileSets.map((f: { name: string }) => f.name)).toEqual(['Marketing Assets', 'Marketing Reports']);
-    const owner = await emu.req('POST', `${API}/filesets/search`, { filters: [{ field: 'owner', value: [27], operator: 'EQUALS' }] });
+    const owner = await emu.req('POST', `${API}/filesets/search`, { filters: [{ field: 'owner', value: [1], operator: 'EQUALS' }] });
     expect(owner.body.pageContext.totalCount).toBe(4);
   });
 

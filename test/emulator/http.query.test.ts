@@ -4,8 +4,8 @@ import { API, startEmu, type Emu } from './helpers';
 let emu: Emu;
 let fsId: string;
 beforeAll(async () => {
-  emu = await startEmu();
-  fsId = (await emu.createFileSet('query')).id;
+  emu = await startEmu({ indexDelayMs: 0 });
+  fsId = (await emu.createFileSet('query', { aiEnabled: true })).id;
   await emu.upload(fsId, 'policies', 'pto.md', '# Paid Time Off\nEmployees accrue paid time off. Time off requests go to your manager. Benefit: vacation.');
   await emu.upload(fsId, 'policies', 'benefits.txt', 'Health benefit, dental benefit and vision benefit for all employees.');
   await emu.upload(fsId, 'reports/quarterly', 'q2.csv', 'region,sales\nwest,100\neast,200\nquarterly sales data');
@@ -52,6 +52,19 @@ it('sees uploads, overwrites and deletes made after the first query', async () =
   expect((await query({ query: 'stripes' })).body.matches).toHaveLength(1);
   await emu.req('DELETE', `${API}/filesets/${fsId}/path?path=new`);
   expect((await query({ query: 'stripes' })).body.matches).toEqual([]);
+});
+
+it('answers only files whose indexing completed, and nothing while AI is disabled', async () => {
+  const off = (await emu.createFileSet('ai off')).id;
+  await emu.upload(off, '', 'note.txt', 'walrus tusks');
+  expect((await emu.req('POST', `${API}/filesets/${off}/query`, { query: 'walrus' })).body.matches).toEqual([]);
+  await emu.req('POST', `${API}/filesets/${off}`, { aiEnabled: true });
+  await emu.indexed(off);
+  expect((await emu.req('POST', `${API}/filesets/${off}/query`, { query: 'walrus' })).body.matches).toHaveLength(1);
+  // An empty file fails indexing and is never a match, whatever its name says.
+  await emu.upload(fsId, 'failed', 'walrus.txt', '');
+  expect((await emu.req('GET', `${API}/filesets/${fsId}/path?path=failed/walrus.txt`)).body).toMatchObject({ indexStatus: 'FAILED', indexReason: expect.any(String) });
+  expect((await query({ query: 'walrus', topK: 5 })).body.matches).toEqual([]);
 });
 
 it('rejects a missing query with 400 and an unknown FileSet with 404', async () => {

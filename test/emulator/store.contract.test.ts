@@ -13,8 +13,8 @@ async function readAll(s: Readable): Promise<string> {
 function fileSet(id: string, name = id): FileSetRecord {
   const t = '2025-01-01T00:00:00.000000Z';
   return {
-    id, name, description: '', aiEnabled: false, indexStatus: null, batchType: 'INCREMENTAL', connector: 'DOMO', created: t, createdBy: 27,
-    updated: t, updatedBy: 27, owner: '27', accountId: 0, connectorContext: null, permission: 'OWNER',
+    id, name, description: '', aiEnabled: false, indexStatus: null, batchType: 'INCREMENTAL', connector: 'DOMO', created: t, createdBy: 1,
+    updated: t, updatedBy: 1, owner: '1', accountId: 0, connectorContext: null, grants: [],
   };
 }
 
@@ -22,27 +22,36 @@ let seq = 0;
 function node(path: string, kind: 'FILE' | 'DIRECTORY' = 'FILE', blobs: string[] = [], size: number | null = kind === 'FILE' ? 1 : null): NodeRecord {
   return {
     id: `n${++seq}`, path, name: path.split('/').pop()!, kind, blobs, size, hash: kind === 'FILE' ? 'h' : null,
-    contentType: kind === 'FILE' ? 'text/plain' : null, fileType: kind === 'FILE' ? 'TEXT' : 'DIRECTORY', created: '2025-01-01T00:00:00Z', createdBy: 27,
+    contentType: kind === 'FILE' ? 'text/plain' : null, fileType: kind === 'FILE' ? 'TEXT' : 'DIRECTORY', created: '2025-01-01T00:00:00Z', createdBy: 1,
+    indexStatus: kind === 'FILE' ? 'PENDING' : null, indexReason: null,
   };
 }
 
-const backends: [string, () => { store: Store; cleanup: () => void }][] = [
-  ['MemoryStore', () => ({ store: new MemoryStore(), cleanup: () => undefined })],
+/** A backend, how to see it again as a new process would (the same store when nothing persists), and cleanup. */
+const backends: [string, () => { store: Store; reopen: (s: Store) => Promise<Store>; cleanup: () => void }][] = [
+  ['MemoryStore', () => ({ store: new MemoryStore(), reopen: async (s) => s, cleanup: () => undefined })],
   [
     'DiskStore',
     () => {
       const dir = tempDir('emu-store-');
-      return { store: new DiskStore(dir), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+      const reopen = async (s: Store): Promise<Store> => {
+        await s.close();
+        const again = new DiskStore(dir);
+        await again.open();
+        return again;
+      };
+      return { store: new DiskStore(dir), reopen, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
     },
   ],
 ];
 
 describe.each(backends)('Store contract: %s', (_name, make) => {
   let store: Store;
+  let reopen: (s: Store) => Promise<Store>;
   let cleanup: () => void;
 
   beforeEach(async () => {
-    ({ store, cleanup } = make());
+    ({ store, reopen, cleanup } = make());
     await store.open();
     await store.putFileSet(fileSet('fs1'));
   });
@@ -119,8 +128,8 @@ describe.each(backends)('Store contract: %s', (_name, make) => {
   it('keeps split uploads and frees their parts on request', async () => {
     const p1 = await store.writeBlob(Readable.from([Buffer.from('p1')]));
     const p2 = await store.writeBlob(Readable.from([Buffer.from('p2')]));
-    await store.putUpload({ fileSetId: 'fs1', fileId: 'u1', path: 'big.bin', created: 't', createdBy: 27, parts: { '1': { blobId: p1.blobId, size: 2 } } });
-    await store.putUpload({ fileSetId: 'fs1', fileId: 'u2', path: 'big2.bin', created: 't', createdBy: 27, parts: { '1': { blobId: p2.blobId, size: 2 } } });
+    await store.putUpload({ fileSetId: 'fs1', fileId: 'u1', path: 'big.bin', created: 't', createdBy: 1, parts: { '1': { blobId: p1.blobId, size: 2 } } });
+    await store.putUpload({ fileSetId: 'fs1', fileId: 'u2', path: 'big2.bin', created: 't', createdBy: 1, parts: { '1': { blobId: p2.blobId, size: 2 } } });
     expect(store.getUpload('fs1', 'u1')?.path).toBe('big.bin');
     expect(store.listUploads('fs1').map((u) => u.fileId).sort()).toEqual(['u1', 'u2']);
     await store.deleteUpload('fs1', 'u1', true);
@@ -128,6 +137,20 @@ describe.each(backends)('Store contract: %s', (_name, make) => {
     expect(store.listUploads('fs1')).toEqual([]);
     await expect(readAll(store.readBlob(p1.blobId))).rejects.toThrow();
     expect(await readAll(store.readBlob(p2.blobId))).toBe('p2');
+  });
+
+  it('keeps grants and index fields as written; re-putting a node with the same blobs (an index update) frees nothing', async () => {
+    const grants = [{ entityId: 42, entityType: 'GROUP' as const, permission: 'READ' as const }];
+    await store.putFileSet({ ...fileSet('fs1'), grants });
+    const b = await store.writeBlob(Readable.from([Buffer.from('kept')]));
+    const f = { ...node('f.txt', 'FILE', [b.blobId]), size: 4 };
+    await store.putNode('fs1', f);
+    await store.putNode('fs1', { ...f, indexStatus: 'FAILED', indexReason: 'The file is empty' });
+    store = await reopen(store);
+    expect(store.getFileSet('fs1')?.grants).toEqual(grants);
+    expect(store.getNode('fs1', f.id)).toMatchObject({ indexStatus: 'FAILED', indexReason: 'The file is empty', blobs: [b.blobId] });
+    expect(await readAll(store.readBlob(b.blobId))).toBe('kept');
+    expect(store.usage('fs1')).toEqual({ size: 4, fileCount: 1 });
   });
 
   it('deleting a FileSet frees its nodes and blobs; clear empties everything', async () => {
