@@ -1,6 +1,6 @@
 /**
  * The hash cache: SHA-256 of local files keyed by (absolute path, size, mtimeMs, inode), kept in
- * `<cacheDir>/hash-cache.json`, so a re-plan of an unchanged tree reads no file contents; and by git blob id
+ * `<stateDir>/hash-cache.json`, so a re-plan of an unchanged tree reads no file contents; and by git blob id
  * (see git-index.ts), so a fresh checkout of an unchanged tree reads none either. It is only an
  * optimization (see state-file.ts for how it is read and written), and it stays bounded: entries not seen for MAX_AGE_DAYS go, files of
  * a scanned source that the scan no longer saw go, and beyond MAX_ENTRIES the least recently seen go.

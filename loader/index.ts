@@ -7,6 +7,7 @@ export { DEFAULT_CONCURRENCY } from './run';
 export { planFolder, applyFolder, syncFolder, folderDigest, removeFolderFiles } from './folder';
 export type { FolderOptions, FolderSyncResult, FolderDigest } from './folder';
 export { buildReport } from './report';
+export { isFileAction, fileActions } from './actions';
 export { readPlanFile, writePlanFile, stalenessOf, planDigest } from './saved-plan';
 export { restoreBackup, readBackup, BACKUP_INDEX } from './backup';
 export type { BackupIndex, BackupFile, RestoreResult } from './backup';

@@ -2,7 +2,10 @@
  * Facts every renderer derives from a Report the same way: totals, per-FileSet status, byte sizes.
  * Keeping them here makes text and markdown agree with each other and with the exit code.
  */
-import type { FileSetAction, FileSetReport, PlanAction, Report } from '../../loader/types';
+import { isFileAction } from '../../loader/actions';
+import type { FileSetAction, FileSetReport, Report } from '../../loader/types';
+
+export { isFileAction };
 
 /** Which command produced the report: it changes the wording, never the data. */
 export type ReportKind = 'plan' | 'apply' | 'dry-run';
@@ -45,11 +48,6 @@ export function totals(report: Report): Totals {
     t.skipped += fs.skipped?.length ?? 0;
   }
   return t;
-}
-
-/** True for an action on a file (upload, replace, delete), false for a FileSet-level one. */
-export function isFileAction(a: PlanAction | FileSetAction): a is PlanAction {
-  return a.op === 'upload' || a.op === 'replace' || a.op === 'delete';
 }
 
 /** The FileSet-level actions (update, grant, revoke, transfer) of a FileSet. */

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Report } from '../../loader/types';
 import { runCli as runInProcess } from '../cli/helpers';
-import { TOKEN, assertBuilt, fileSetId, localState, mutatingSince, oneErrorLine, remoteState, runCli, sha256, startBackend, workspace, type Backend, type Workspace } from './harness';
+import { TOKEN, type RunResult, assertBuilt, fileSetId, localState, mutatingSince, oneErrorLine, remoteState, runCli, sha256, startBackend, workspace, type Backend, type Workspace } from './harness';
 
 let be: Backend;
 let ws: Workspace;
@@ -38,8 +38,8 @@ async function cli(args: string[]) {
 }
 
 /** The CLI's main() in this process, with absolute paths (its working directory is the repository's). */
-async function inProcess(args: string[]) {
-  const r = await runInProcess(args, be.env);
+async function inProcess(args: string[]): Promise<RunResult> {
+  const r = { ...(await runInProcess(args, be.env)), signal: null };
   expect(r.stdout + r.stderr).not.toContain(TOKEN);
   return r;
 }

@@ -1,5 +1,6 @@
 import { rename as mv } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileActions } from '../../loader/actions';
 import type { Report } from '../../loader/types';
 import {
   TOKEN, assertBuilt, fileSetId, localState, mutatingSince, oneErrorLine, remoteState, runCli, startBackend, workspace,
@@ -87,7 +88,7 @@ describe('plan / apply scenarios', () => {
     const plan = await cli(['plan', '-f', file, '--format', 'json']);
     expect(plan.code).toBe(0);
     const planned = JSON.parse(plan.stdout) as Report;
-    const ops = planned.filesets[0].actions.map((a) => `${a.op} ${a.path}`).sort();
+    const ops = fileActions(planned.filesets[0]).map((a) => `${a.op} ${a.path}`).sort();
     expect(ops).toEqual(['delete gone.md', 'delete old-name.md', 'replace edit.md', 'upload new-name.md']);
     expect(planned.filesets[0].summary).toMatchObject({ upload: 1, replace: 1, delete: 2, unchanged: 2 });
 
@@ -174,7 +175,7 @@ describe('plan / apply scenarios', () => {
     expect(fs).toMatchObject({ name: 'formats', id: null });
     expect(Object.keys(fs.summary).sort()).toEqual(['bytes', 'delete', 'replace', 'unchanged', 'upload']);
     expect(fs.summary.bytes).toBe(3);
-    for (const a of fs.actions) {
+    for (const a of fileActions(fs)) {
       expect(Object.keys(a).sort()).toEqual(['hash', 'op', 'path', 'size']);
       expect(a.op).toBe('upload');
       expect(a.hash).toMatch(/^[0-9a-f]{64}$/);

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { renameSync } from 'node:fs';
 import * as path from 'node:path';
-import { applyManifest, applyPlan, createPlan, destroyManifest, LoaderError, planManifest, type Manifest, type Progress } from '../../loader';
+import { applyManifest, applyPlan, createPlan, destroyManifest, fileActions, LoaderError, planManifest, type Manifest, type Progress } from '../../loader';
 import { manifestOf, remoteListing, removeFiles, startEnv, statsDelta, writeTree, type Env } from './helpers';
 
 const sha = (s: string | Buffer): string => createHash('sha256').update(s).digest('hex');
@@ -49,7 +49,7 @@ test('first sync creates the FileSet; remote equals local (special names, NFC/NF
   const plan = await planManifest(m, { client: env.client });
   expect(delta().mutating).toBe(0);
   expect(plan.filesets[0]).toMatchObject({ name: 'docs', id: null, create: true, summary: { upload: 9, replace: 0, delete: 0, unchanged: 0 } });
-  expect(plan.filesets[0].actions.map((a) => a.path)).toEqual(expected(TREE, 'kb').map(([p]) => p));
+  expect(fileActions(plan.filesets[0]).map((a) => a.path)).toEqual(expected(TREE, 'kb').map(([p]) => p));
 
   const progress: Progress[] = [];
   delta = statsDelta(env.emu);
@@ -83,7 +83,7 @@ test('modify, delete and rename: replace, upload-then-delete, and the listing fo
   removeFiles(src, ['d.md']);
   renameSync(path.join(src, 'old.md'), path.join(src, 'new.md'));
   const plan = await planManifest(m, { client: env.client });
-  expect(plan.filesets[0].actions.map((a) => `${a.op} ${a.path}`)).toEqual(['replace kb/a.md', 'delete kb/d.md', 'upload kb/new.md', 'delete kb/old.md']);
+  expect(fileActions(plan.filesets[0]).map((a) => `${a.op} ${a.path}`)).toEqual(['replace kb/a.md', 'delete kb/d.md', 'upload kb/new.md', 'delete kb/old.md']);
   const log0 = env.emu.requestLog().length;
   const report = await applyManifest(m, { client: env.client });
   expect(report.filesets[0].result).toEqual({ uploaded: 1, replaced: 1, deleted: 2, failed: 0 });
@@ -106,7 +106,7 @@ test('excluded paths and files outside the prefix survive a prune', async () => 
   await env.client.uploadFile(id, { path: 'elsewhere/keep.md', source: { content: 'keep' } });
   await env.client.uploadFile(id, { path: 'kb/stale.md', source: { content: 'stale' } });
   const report = await applyManifest(m, { client: env.client });
-  expect(report.filesets[0].actions.map((a) => `${a.op} ${a.path}`)).toEqual(['delete kb/stale.md']);
+  expect(fileActions(report.filesets[0]).map((a) => `${a.op} ${a.path}`)).toEqual(['delete kb/stale.md']);
   expect((await remoteListing(env.client, id)).map(([p]) => p)).toEqual(['elsewhere/keep.md', 'kb/a.md', 'kb/b.md', 'kb/c.md', 'kb/drafts/x.md', 'kb/scratch.tmp']);
 });
 
@@ -165,7 +165,7 @@ test('two entries share a FileSet with disjoint prefixes; one lookup, one create
   const delta = statsDelta(env.emu);
   const report = await applyManifest(m, { client: env.client });
   expect(report.filesets).toHaveLength(1);
-  expect(report.filesets[0].actions.map((a) => a.path)).toEqual(['md/a.md', 'pdf/x.pdf']);
+  expect(fileActions(report.filesets[0]).map((a) => a.path)).toEqual(['md/a.md', 'pdf/x.pdf']);
   expect(delta().requests.createFileSet).toBe(1);
   expect((await remoteListing(env.client, await fileSetId('kb'))).map(([p]) => p)).toEqual(['md/a.md', 'pdf/x.pdf']);
 });

@@ -6,6 +6,8 @@
  */
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { DomoFilesClient } from '../../client';
+import { startEmulator } from '../../emulator';
 import { applyManifest, applyPlan, createPlan, ManifestError, planManifest, type Manifest, type Report } from '../../loader';
 import { localState, remoteState, sha256 } from '../support/fs-state';
 import { manifestOf, startEnv, writeTree, type Env } from './helpers';
@@ -136,8 +138,7 @@ test('a file swapped for a symlink after the plan is not uploaded through the li
 });
 
 test('a cancelled run aborts a split upload in flight: no upload is left open on the server', async () => {
-  const { DomoFilesClient } = await import('../../client');
-  const slowEmu = await (await import('../../emulator')).startEmulator({ host: '127.0.0.1', port: 0, token: 't0k3n', faults: { rate: 1, kinds: ['slow'], seed: 1 }, slowMs: 200 });
+  const slowEmu = await startEmulator({ host: '127.0.0.1', port: 0, token: 't0k3n', faults: { rate: 1, kinds: ['slow'], seed: 1 }, slowMs: 200 });
   const client = new DomoFilesClient({ baseUrl: slowEmu.url, token: 't0k3n', splitUploadThreshold: 1024, splitPartSize: 256 });
   try {
     writeTree(src, { 'big.bin': Buffer.alloc(4096, 7) });

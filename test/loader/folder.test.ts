@@ -7,11 +7,11 @@ import { remoteListing, removeFiles, startEnv, statsDelta, writeTree, type Env }
 const sha = (s: string): string => createHash('sha256').update(s).digest('hex');
 let env: Env;
 let src: string;
-let cacheDir: string;
+let stateDir: string;
 beforeEach(async () => {
   env = await startEnv();
   src = path.join(env.dir, 'site');
-  cacheDir = path.join(env.dir, '.cache');
+  stateDir = path.join(env.dir, '.cache');
 });
 afterEach(async () => env.close());
 
@@ -20,7 +20,7 @@ test('syncFolder makes the prefix match the folder, idempotently; the digest fol
   writeTree(src, { 'index.md': 'home', 'img/logo.svg': '<svg/>', 'skip.tmp': 'x' });
   await env.client.uploadFile(fs.id, { path: 'web/stale.md', source: { content: 'old' } });
   await env.client.uploadFile(fs.id, { path: 'outside.md', source: { content: 'keep' } });
-  const opts = { fileSetId: fs.id, source: src, directoryPath: 'web', exclude: ['**/*.tmp'], cacheDir, maxDeletePercent: 100 };
+  const opts = { fileSetId: fs.id, source: src, directoryPath: 'web', exclude: ['**/*.tmp'], stateDir, maxDeletePercent: 100 };
 
   const res = await syncFolder(env.client, opts);
   expect(res.summary).toMatchObject({ upload: 2, delete: 1 });
@@ -35,22 +35,22 @@ test('syncFolder makes the prefix match the folder, idempotently; the digest fol
   expect(again.result).toEqual({ uploaded: 0, replaced: 0, deleted: 0, failed: 0 });
   expect(delta().mutating).toBe(0);
 
-  const d1 = await folderDigest({ source: src, directoryPath: 'web', exclude: ['**/*.tmp'], cacheDir });
+  const d1 = await folderDigest({ source: src, directoryPath: 'web', exclude: ['**/*.tmp'], stateDir });
   expect(d1).toEqual({ digest: res.digest, fileCount: 2, totalBytes: 10 });
   writeTree(src, { 'index.md': 'home!' });
-  const d2 = await folderDigest({ source: src, directoryPath: 'web', exclude: ['**/*.tmp'], cacheDir });
+  const d2 = await folderDigest({ source: src, directoryPath: 'web', exclude: ['**/*.tmp'], stateDir });
   expect(d2.digest).not.toBe(d1.digest);
-  expect((await folderDigest({ source: src, directoryPath: 'other', exclude: ['**/*.tmp'], cacheDir })).digest).not.toBe(d2.digest);
+  expect((await folderDigest({ source: src, directoryPath: 'other', exclude: ['**/*.tmp'], stateDir })).digest).not.toBe(d2.digest);
 });
 
 test('syncFolder throws GuardError and changes nothing when a guard trips', async () => {
   const fs = await env.client.createFileSet({ name: 'guarded' });
   writeTree(src, { 'a.md': 'a', 'b.md': 'b', 'c.md': 'c' });
-  await syncFolder(env.client, { fileSetId: fs.id, source: src, cacheDir });
+  await syncFolder(env.client, { fileSetId: fs.id, source: src, stateDir });
   removeFiles(src, ['a.md', 'b.md']);
   writeTree(src, { 'n.md': 'n' });
   const delta = statsDelta(env.emu);
-  await expect(syncFolder(env.client, { fileSetId: fs.id, source: src, cacheDir })).rejects.toBeInstanceOf(GuardError);
+  await expect(syncFolder(env.client, { fileSetId: fs.id, source: src, stateDir })).rejects.toBeInstanceOf(GuardError);
   expect(delta().mutating).toBe(0);
   expect((await remoteListing(env.client, fs.id)).map(([p]) => p)).toEqual(['a.md', 'b.md', 'c.md']);
 });
