@@ -5,15 +5,13 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import type { FileEntry, UploadSource } from '../client/types';
-import * as runtimeModule from './runtime';
-import type { Failure } from './wire';
-import * as wireModule from './wire';
+import type { Failure } from './inputs';
+import { kit as sharedKit } from './kit';
+import { fileClaim, recordClaim } from './overlaps';
+import { DomoResource, type OutputKeys } from './resource';
 
-// Plain copies of the helper modules, so the serialized provider carries their code by value. Referenced as
-// modules, they would serialize as require("domo-filesets/dist/provider/…") in a user's project: a private
-// path the package does not export, and one that ties old state to this version's file layout.
-const wire = { ...wireModule };
-const rt = { ...runtimeModule };
+// A local copy, so the serialized provider carries the helpers by value (see provider/kit.ts).
+const kit = sharedKit;
 
 /** Inputs of a FileSetFile as the provider sees them; `hash` is computed by check. */
 export interface FileSetFileInputs {
@@ -60,19 +58,13 @@ function hashContent(content: string): string {
   return crypto.createHash('sha256').update(Buffer.from(content, 'utf8')).digest('hex');
 }
 
-/** Splits `<fileSetId>/<path>` (FileSet ids hold no "/"). */
-function parseFileId(id: string): { fileSetId: string; path: string } {
-  const i = id.indexOf('/');
-  return i < 0 ? { fileSetId: id, path: '' } : { fileSetId: id.slice(0, i), path: id.slice(i + 1) };
-}
-
 function uploadSource(inputs: FileSetFileInputs): UploadSource {
   const path = require('node:path') as typeof import('node:path');
   return typeof inputs.content === 'string' ? { content: Buffer.from(inputs.content, 'utf8') } : { filePath: path.resolve(inputs.source as string) };
 }
 
 function toOutputs(entry: FileEntry, inputs: FileSetFileInputs): FileSetFileOutputs {
-  return wire.compact({
+  return kit.compact({
     fileSetId: inputs.fileSetId,
     path: inputs.path,
     source: inputs.source,
@@ -85,44 +77,53 @@ function toOutputs(entry: FileEntry, inputs: FileSetFileInputs): FileSetFileOutp
 }
 
 async function upload(inputs: FileSetFileInputs, action: string): Promise<FileSetFileOutputs> {
-  return rt.withClient(async (client) => {
+  return kit.withClient(async (client) => {
     let entry: FileEntry;
     try {
-      entry = await client.uploadFile(inputs.fileSetId, wire.compact({
+      entry = await client.uploadFile(inputs.fileSetId, kit.compact({
         path: inputs.path,
         source: uploadSource(inputs),
         contentType: inputs.contentType,
-        expectedSha256: inputs.hash && inputs.hash !== wire.UNKNOWN ? inputs.hash : undefined,
+        expectedSha256: inputs.hash && inputs.hash !== kit.UNKNOWN ? inputs.hash : undefined,
       }));
     } catch (e) {
       // Bytes that arrived wrong (or changed since check) must not stay behind under the managed path.
-      if (e && typeof e === 'object' && (e as { code?: unknown }).code === 'INTEGRITY') {
+      if (kit.errorCode(e) === 'INTEGRITY') {
         await client.deleteFileByPath(inputs.fileSetId, inputs.path).catch(() => undefined);
       }
-      throw wire.failure(`${action} "${inputs.path}" in FileSet ${inputs.fileSetId}`, e);
+      throw kit.failure(`${action} "${inputs.path}" in FileSet ${inputs.fileSetId}`, e, 'EDIT');
     }
     return toOutputs(entry, inputs);
   });
 }
 
+/**
+ * True when the old and the new file may be the same path or one inside the other in one FileSet (unknowns
+ * count as may). Then the old file must go before the new one is uploaded: deleted afterwards it would take
+ * the new upload with it, and uploaded first the new path would meet a file where it needs a directory.
+ */
+function pathsCollide(o: Record<string, unknown>, n: Record<string, unknown>): boolean {
+  if (!kit.isUnknown(n.fileSetId) && n.fileSetId !== o.fileSetId) return false;
+  return kit.isUnknown(n.path) || kit.prefixesOverlap(String(o.path), String(n.path));
+}
+
 /** The FileSetFile's provider. */
 export const fileSetFileProvider: pulumi.dynamic.ResourceProvider<FileSetFileInputs, FileSetFileOutputs> = {
-  async configure(req) {
-    rt.storeCredentials(req.config);
-  },
+  configure: kit.configure,
 
   async check(_olds, news) {
     const n = news as unknown as Record<string, unknown>;
     const f: Failure[] = [];
-    wire.requireString(f, n, 'fileSetId');
-    wire.requireString(f, n, 'path');
-    if (typeof n.path === 'string' && n.path !== wire.UNKNOWN) {
-      const problem = wire.remotePathProblem(n.path, false);
+    kit.requireString(f, n, 'fileSetId');
+    kit.requireString(f, n, 'path');
+    if (typeof n.path === 'string' && n.path !== kit.UNKNOWN) {
+      const problem = kit.clientLib().remotePathProblem(n.path);
       if (problem) f.push({ property: 'path', reason: `path "${n.path}" ${problem}` });
     }
-    wire.optionalType(f, n, 'contentType', 'string');
-    wire.optionalType(f, n, 'source', 'string');
-    wire.optionalType(f, n, 'content', 'string');
+    kit.overlapFailures(f, n, 'path');
+    kit.optionalType(f, n, 'contentType', 'string');
+    kit.optionalType(f, n, 'source', 'string');
+    kit.optionalType(f, n, 'content', 'string');
     const hasSource = n.source !== undefined && n.source !== null;
     const hasContent = n.content !== undefined && n.content !== null;
     if (hasSource === hasContent) {
@@ -130,8 +131,8 @@ export const fileSetFileProvider: pulumi.dynamic.ResourceProvider<FileSetFileInp
     }
     let hash: string | undefined;
     if (f.length === 0) {
-      if (wire.isUnknown(hasSource ? n.source : n.content)) {
-        hash = wire.UNKNOWN;
+      if (kit.isUnknown(hasSource ? n.source : n.content)) {
+        hash = kit.UNKNOWN;
       } else if (hasContent) {
         hash = hashContent(n.content as string);
       } else {
@@ -144,18 +145,18 @@ export const fileSetFileProvider: pulumi.dynamic.ResourceProvider<FileSetFileInp
         }
       }
     }
-    const inputs = wire.compact({ ...news, hash });
+    const inputs = kit.compact({ ...kit.withoutOverlaps(news), hash });
     return f.length ? { inputs, failures: f } : { inputs };
   },
 
   async diff(_id, olds, news) {
     const o = olds as unknown as Record<string, unknown>;
     const n = news as unknown as Record<string, unknown>;
-    const replaces = wire.changedKeys(o, n, FILE_REPLACE_KEYS);
-    const updates = wire.changedKeys(o, n, FILE_UPDATE_KEYS);
+    const replaces = kit.changedKeys(o, n, FILE_REPLACE_KEYS);
+    const updates = kit.changedKeys(o, n, FILE_UPDATE_KEYS);
     // Switching between content and source with the same bytes still has to reach the state.
     if ((n.content === undefined) !== (o.content === undefined)) updates.push('content');
-    return { changes: replaces.length + updates.length > 0, replaces };
+    return { changes: replaces.length + updates.length > 0, replaces, deleteBeforeReplace: replaces.length > 0 && pathsCollide(o, n) };
   },
 
   async create(inputs) {
@@ -164,23 +165,23 @@ export const fileSetFileProvider: pulumi.dynamic.ResourceProvider<FileSetFileInp
   },
 
   async read(id, props) {
-    const parsed = parseFileId(id);
+    const parsed = kit.splitId(id);
     const fileSetId = (props && props.fileSetId) || parsed.fileSetId;
-    const path = (props && props.path) || parsed.path;
-    return rt.withClient(async (client) => {
+    const path = (props && props.path) || parsed.rest;
+    return kit.withClient(async (client) => {
       let entry: FileEntry;
       try {
         entry = await client.getFileByPath(fileSetId, path);
       } catch (e) {
-        if (wire.isNotFound(e)) return {};
-        throw wire.failure(`reading "${path}" in FileSet ${fileSetId}`, e);
+        if (kit.isNotFound(e)) return {};
+        throw kit.failure(`reading "${path}" in FileSet ${fileSetId}`, e, 'READ');
       }
-      const { __provider: _p, ...old } = (props ?? {}) as Partial<FileSetFileOutputs> & { __provider?: string };
+      const old = kit.withoutProvider((props ?? {}) as Partial<FileSetFileOutputs>);
       const outs = toOutputs(entry, { ...old, fileSetId, path, hash: old.hash ?? undefined, contentType: old.contentType ?? undefined });
       const result: pulumi.dynamic.ReadResult<FileSetFileOutputs> = { id: `${fileSetId}/${path}`, props: outs };
       if (!props || !props.path) {
         // Import: what the program must declare to adopt the file without a change.
-        return { ...result, inputs: wire.compact({ fileSetId, path, contentType: entry.contentType ?? undefined, hash: entry.hash ?? undefined }) as unknown as FileSetFileOutputs };
+        return { ...result, inputs: kit.compact({ fileSetId, path, contentType: entry.contentType ?? undefined, hash: entry.hash ?? undefined }) as unknown as FileSetFileOutputs };
       }
       return result;
     });
@@ -189,19 +190,18 @@ export const fileSetFileProvider: pulumi.dynamic.ResourceProvider<FileSetFileInp
   async update(_id, olds, news) {
     if (olds.hash === news.hash && olds.hash !== null && (news.contentType === undefined || news.contentType === olds.contentType)) {
       // Same bytes, e.g. only the source path changed: nothing to send.
-      const { __provider: _p, ...rest } = olds as FileSetFileOutputs & { __provider?: string };
-      return { outs: wire.compact({ ...rest, source: news.source, content: news.content }) };
+      return { outs: kit.compact({ ...kit.withoutProvider(olds), source: news.source, content: news.content }) };
     }
     return { outs: await upload(news, 'uploading') };
   },
 
   async delete(_id, props) {
-    await rt.withClient(async (client) => {
+    await kit.withClient(async (client) => {
       try {
         await client.deleteFileByPath(props.fileSetId, props.path);
       } catch (e) {
-        if (wire.isNotFound(e)) return;
-        throw wire.failure(`deleting "${props.path}" from FileSet ${props.fileSetId}`, e);
+        if (kit.isNotFound(e)) return;
+        throw kit.failure(`deleting "${props.path}" from FileSet ${props.fileSetId}`, e, 'EDIT');
       }
     });
   },
@@ -221,20 +221,23 @@ export interface FileSetFileArgs {
   contentType?: pulumi.Input<string>;
 }
 
-/** Every output key as undefined, so each becomes an output property. */
-const FILE_OUTPUT_PROPS: Record<keyof FileSetFileOutputs, undefined> = {
-  fileSetId: undefined,
-  path: undefined,
-  source: undefined,
-  content: undefined,
-  contentType: undefined,
-  hash: undefined,
-  size: undefined,
-  fileId: undefined,
+/** Every output key, so each becomes an output property. */
+const FILE_OUTPUTS: OutputKeys<FileSetFileOutputs> = {
+  fileSetId: true,
+  path: true,
+  source: true,
+  content: true,
+  contentType: true,
+  hash: true,
+  size: true,
+  fileId: true,
 };
 
-/** One file in a FileSet. The resource id is `<fileSetId>/<path>`. */
-export class FileSetFile extends pulumi.dynamic.Resource {
+/**
+ * One file in a FileSet. The resource id is `<fileSetId>/<path>`; `FileSetFile.get(name, id)` adopts one.
+ * Its path must not be one a FileSetFolder of the same program manages (check fails, naming both).
+ */
+export class FileSetFile extends DomoResource {
   declare readonly fileSetId: pulumi.Output<string>;
   declare readonly path: pulumi.Output<string>;
   declare readonly source: pulumi.Output<string | undefined>;
@@ -245,11 +248,7 @@ export class FileSetFile extends pulumi.dynamic.Resource {
   declare readonly fileId: pulumi.Output<string>;
 
   constructor(name: string, args: FileSetFileArgs, opts?: pulumi.CustomResourceOptions) {
-    super(fileSetFileProvider, name, { ...FILE_OUTPUT_PROPS, ...(args || {}) }, opts, 'domo-filesets', 'FileSetFile');
-  }
-
-  /** Adopts an existing file by id `<fileSetId>/<path>`. */
-  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): FileSetFile {
-    return new FileSetFile(name, undefined as unknown as FileSetFileArgs, { ...opts, id });
+    const claim = args && pulumi.output({ fileSetId: args.fileSetId, path: args.path }).apply((a) => fileClaim(name, a.fileSetId, a.path));
+    super(fileSetFileProvider, 'FileSetFile', FILE_OUTPUTS, name, args && { ...args, overlaps: recordClaim(claim) }, opts);
   }
 }

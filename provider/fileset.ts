@@ -3,16 +3,14 @@
  * accountId and connectorContext are identity and replace.
  */
 import * as pulumi from '@pulumi/pulumi';
-import type { ConnectorContext, FileSet as ApiFileSet, UpdateFileSetRequest } from '../client/types';
-import * as runtimeModule from './runtime';
-import type { Failure } from './wire';
-import * as wireModule from './wire';
+import type { DomoFilesClient } from '../client';
+import type { ConnectorContext, FileEntry, FileSet as ApiFileSet, UpdateFileSetRequest } from '../client/types';
+import type { Failure } from './inputs';
+import { kit as sharedKit } from './kit';
+import { DomoResource, type OutputKeys } from './resource';
 
-// Plain copies of the helper modules, so the serialized provider carries their code by value. Referenced as
-// modules, they would serialize as require("domo-filesets/dist/provider/…") in a user's project: a private
-// path the package does not export, and one that ties old state to this version's file layout.
-const wire = { ...wireModule };
-const rt = { ...runtimeModule };
+// A local copy, so the serialized provider carries the helpers by value (see provider/kit.ts).
+const kit = sharedKit;
 
 /** Inputs of a FileSet as the provider sees them (after the engine resolved them). */
 export interface FileSetInputs {
@@ -78,14 +76,14 @@ function normalize(o: Record<string, unknown>): Record<string, unknown> {
 
 function checkFileSet(news: Record<string, unknown>): Failure[] {
   const f: Failure[] = [];
-  wire.requireString(f, news, 'name');
-  wire.optionalType(f, news, 'description', 'string');
-  wire.optionalType(f, news, 'aiEnabled', 'boolean');
-  wire.optionalType(f, news, 'connector', 'string');
-  wire.optionalType(f, news, 'accountId', 'number');
-  wire.optionalType(f, news, 'forceDestroy', 'boolean');
+  kit.requireString(f, news, 'name');
+  kit.optionalType(f, news, 'description', 'string');
+  kit.optionalType(f, news, 'aiEnabled', 'boolean');
+  kit.optionalType(f, news, 'connector', 'string');
+  kit.optionalType(f, news, 'accountId', 'number');
+  kit.optionalType(f, news, 'forceDestroy', 'boolean');
   const cc = news.connectorContext;
-  if (cc !== undefined && cc !== null && !wire.isUnknown(cc)) {
+  if (cc !== undefined && cc !== null && !kit.isUnknown(cc)) {
     const c = cc as Record<string, unknown>;
     if (typeof cc !== 'object' || Array.isArray(cc) || typeof c.connector !== 'string' || c.connector === '') {
       f.push({ property: 'connectorContext', reason: 'connectorContext must be an object with a non-empty "connector" string' });
@@ -98,9 +96,7 @@ function checkFileSet(news: Record<string, unknown>): Failure[] {
 
 /** The FileSet's provider: what travels to the engine's provider host. */
 export const fileSetProvider: pulumi.dynamic.ResourceProvider<FileSetInputs, FileSetOutputs> = {
-  async configure(req) {
-    rt.storeCredentials(req.config);
-  },
+  configure: kit.configure,
 
   async check(_olds, news) {
     const failures = checkFileSet(news as unknown as Record<string, unknown>);
@@ -111,18 +107,18 @@ export const fileSetProvider: pulumi.dynamic.ResourceProvider<FileSetInputs, Fil
     const o = normalize(olds as unknown as Record<string, unknown>);
     const n = normalize(news as unknown as Record<string, unknown>);
     if (news.forceDestroy === undefined) n.forceDestroy = undefined;
-    const replaces = wire.changedKeys(o, n, FILESET_REPLACE_KEYS);
-    const updates = wire.changedKeys(o, n, FILESET_UPDATE_KEYS);
+    const replaces = kit.changedKeys(o, n, FILESET_REPLACE_KEYS);
+    const updates = kit.changedKeys(o, n, FILESET_UPDATE_KEYS);
     // forceDestroy absent means false: turning it off must reach the state before a destroy reads it.
     if (news.forceDestroy === undefined && olds.forceDestroy === true) updates.push('forceDestroy');
     return { changes: replaces.length + updates.length > 0, replaces };
   },
 
   async create(inputs) {
-    return rt.withClient(async (client) => {
+    return kit.withClient(async (client) => {
       let created: ApiFileSet;
       try {
-        created = await client.createFileSet(wire.compact({
+        created = await client.createFileSet(kit.compact({
           name: inputs.name,
           description: inputs.description,
           aiEnabled: inputs.aiEnabled,
@@ -131,7 +127,7 @@ export const fileSetProvider: pulumi.dynamic.ResourceProvider<FileSetInputs, Fil
           connectorContext: inputs.connectorContext,
         }));
       } catch (e) {
-        throw wire.failure(`creating FileSet "${inputs.name}"`, e);
+        throw kit.failure(`creating FileSet "${inputs.name}"`, e);
       }
       try {
         // Read back: the create response may omit server-filled fields; a failure here undoes the create.
@@ -142,28 +138,25 @@ export const fileSetProvider: pulumi.dynamic.ResourceProvider<FileSetInputs, Fil
           await client.deleteFileSet(created.id);
         } catch (rollback) {
           // It exists and could not be undone: hand the id to the engine so state tracks it (ErrorResourceInitFailed).
-          const message = `${wire.describeError(`creating FileSet "${inputs.name}"`, e)}; rolling back ${created.id} failed too (${wire.describeError('delete', rollback)}), so it is kept in the state`;
-          throw wire.partialFailure(message, created.id, {
-            ...toOutputs(created, inputs.forceDestroy),
-            [wire.PROVIDER_KEY]: (inputs as FileSetInputs & { __provider?: string }).__provider,
-          });
+          const message = `${kit.describeError(`creating FileSet "${inputs.name}"`, e)}; rolling back ${created.id} failed too (${kit.describeError('delete', rollback)}), so it is kept in the state`;
+          throw kit.partialFailure(message, created.id, toOutputs(created, inputs.forceDestroy), inputs);
         }
-        throw wire.failure(`creating FileSet "${inputs.name}" (rolled back ${created.id})`, e);
+        throw kit.failure(`creating FileSet "${inputs.name}" (rolled back ${created.id})`, e);
       }
     });
   },
 
   async read(id, props) {
-    return rt.withClient(async (client) => {
+    return kit.withClient(async (client) => {
       let fs: ApiFileSet;
       try {
         fs = await client.getFileSet(id);
       } catch (e) {
-        if (wire.isNotFound(e)) return {};
-        throw wire.failure(`reading FileSet ${id}`, e);
+        if (kit.isNotFound(e)) return {};
+        throw kit.failure(`reading FileSet ${id}`, e, 'READ');
       }
       const outs = toOutputs(fs, props && props.forceDestroy);
-      const inputs = wire.compact({
+      const inputs = kit.compact({
         name: fs.name,
         description: fs.description === null ? undefined : fs.description,
         aiEnabled: fs.aiEnabled === null ? undefined : fs.aiEnabled,
@@ -184,38 +177,32 @@ export const fileSetProvider: pulumi.dynamic.ResourceProvider<FileSetInputs, Fil
       if (news[k] !== undefined && o[k] !== n[k]) (req as Record<string, unknown>)[k] = news[k];
     }
     if (Object.keys(req).length === 0) {
-      const { __provider: _p, ...rest } = olds as FileSetOutputs & { __provider?: string };
-      return { outs: { ...rest, forceDestroy: news.forceDestroy === true } };
+      return { outs: { ...kit.withoutProvider(olds), forceDestroy: news.forceDestroy === true } };
     }
-    return rt.withClient(async (client) => {
+    return kit.withClient(async (client) => {
       try {
         const fs = await client.updateFileSet(id, req);
         return { outs: toOutputs(fs, news.forceDestroy) };
       } catch (e) {
-        if (wire.isNotFound(e)) throw wire.failure(`updating FileSet ${id}: it no longer exists (run pulumi refresh)`, e);
-        throw wire.failure(`updating FileSet ${id}`, e);
+        if (kit.isNotFound(e)) throw kit.failure(`updating FileSet ${id}: it no longer exists (run pulumi refresh)`, e);
+        throw kit.failure(`updating FileSet ${id}`, e, 'EDIT');
       }
     });
   },
 
   async delete(id, props) {
-    await rt.withClient(async (client) => {
-      let heldPath: string | undefined;
+    await kit.withClient(async (client) => {
+      let held: string | undefined;
       try {
-        if (props.forceDestroy !== true) {
-          for await (const entry of client.listFiles(id, { filesOnly: true, limit: 1 })) {
-            heldPath = entry.path;
-            break;
-          }
-        }
-        if (heldPath === undefined) await client.deleteFileSet(id);
+        if (props.forceDestroy !== true) held = await firstFilePath(client, id);
+        if (held === undefined) held = await deleteEmptying(client, id, props.forceDestroy === true);
       } catch (e) {
-        if (wire.isNotFound(e)) return;
-        throw wire.failure(`deleting FileSet ${id}`, e);
+        if (kit.isNotFound(e)) return;
+        throw kit.failure(`deleting FileSet ${id}`, e, 'OWNER');
       }
-      if (heldPath !== undefined) {
+      if (held !== undefined) {
         throw new Error(
-          `refusing to delete FileSet "${props.name}" (${id}): it still holds files (e.g. "${heldPath}"); ` +
+          `refusing to delete FileSet "${props.name}" (${id}): it still holds files (e.g. "${held}"); ` +
             'set forceDestroy: true on it and run pulumi up first to delete it with its files, or remove the files',
         );
       }
@@ -223,24 +210,64 @@ export const fileSetProvider: pulumi.dynamic.ResourceProvider<FileSetInputs, Fil
   },
 };
 
-/** Every output key as undefined: dynamic resources only get output properties for keys present in props. */
-const FILESET_OUTPUT_PROPS: Record<keyof FileSetOutputs, undefined> = {
-  name: undefined,
-  description: undefined,
-  aiEnabled: undefined,
-  connector: undefined,
-  accountId: undefined,
-  connectorContext: undefined,
-  indexStatus: undefined,
-  created: undefined,
-  createdBy: undefined,
-  updated: undefined,
-  updatedBy: undefined,
-  owner: undefined,
-  permission: undefined,
-  size: undefined,
-  fileCount: undefined,
-  forceDestroy: undefined,
+/** The path of some file in the FileSet, or undefined when it holds none. */
+async function firstFilePath(client: DomoFilesClient, id: string): Promise<string | undefined> {
+  for await (const entry of client.listFiles(id, { filesOnly: true, limit: 1 })) return entry.path;
+  return undefined;
+}
+
+/**
+ * Deletes the FileSet. A server that keeps a FileSet while it has entries answers 409: then its top-level
+ * entries are deleted by id (a directory goes with its children) and the delete is tried again. Without
+ * `force` that happens only while it holds no file (empty directories); returns the path of a file that
+ * showed up instead, and leaves it.
+ */
+async function deleteEmptying(client: DomoFilesClient, id: string, force: boolean): Promise<string | undefined> {
+  for (let round = 0; ; round += 1) {
+    try {
+      await client.deleteFileSet(id);
+      return undefined;
+    } catch (e) {
+      if (kit.errorCode(e) !== 'CONFLICT' || round >= 2) throw e;
+    }
+    const entries: FileEntry[] = [];
+    for await (const entry of client.listFiles(id)) entries.push(entry);
+    const file = entries.find((e) => !e.isDirectory);
+    if (!force && file) return file.path;
+    const paths = new Set(entries.map((e) => e.path));
+    const hasListedParent = (p: string): boolean => {
+      for (let i = p.lastIndexOf('/'); i > 0; i = p.lastIndexOf('/', i - 1)) if (paths.has(p.slice(0, i))) return true;
+      return false;
+    };
+    for (const entry of entries) {
+      if (hasListedParent(entry.path)) continue;
+      try {
+        await client.deleteFile(id, entry.id);
+      } catch (e) {
+        if (!kit.isNotFound(e)) throw e;
+      }
+    }
+  }
+}
+
+/** Every output key, so each becomes an output property. */
+const FILESET_OUTPUTS: OutputKeys<FileSetOutputs> = {
+  name: true,
+  description: true,
+  aiEnabled: true,
+  connector: true,
+  accountId: true,
+  connectorContext: true,
+  indexStatus: true,
+  created: true,
+  createdBy: true,
+  updated: true,
+  updatedBy: true,
+  owner: true,
+  permission: true,
+  size: true,
+  fileCount: true,
+  forceDestroy: true,
 };
 
 /** Arguments of a FileSet. */
@@ -261,8 +288,8 @@ export interface FileSetArgs {
   forceDestroy?: pulumi.Input<boolean>;
 }
 
-/** A Domo FileSet. The resource id is the FileSet id. */
-export class FileSet extends pulumi.dynamic.Resource {
+/** A Domo FileSet. The resource id is the FileSet id; `FileSet.get(name, id)` adopts an existing one. */
+export class FileSet extends DomoResource {
   declare readonly name: pulumi.Output<string>;
   declare readonly description: pulumi.Output<string | null>;
   declare readonly aiEnabled: pulumi.Output<boolean | null>;
@@ -281,12 +308,6 @@ export class FileSet extends pulumi.dynamic.Resource {
   declare readonly forceDestroy: pulumi.Output<boolean>;
 
   constructor(name: string, args: FileSetArgs, opts?: pulumi.CustomResourceOptions) {
-    super(fileSetProvider, name, { ...FILESET_OUTPUT_PROPS, ...(args || {}) }, opts, 'domo-filesets', 'FileSet');
-  }
-
-  /** Adopts or looks up an existing FileSet by id (`pulumi import`-style: the provider reads it). */
-  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): FileSet {
-    return new FileSet(name, undefined as unknown as FileSetArgs, { ...opts, id });
+    super(fileSetProvider, 'FileSet', FILESET_OUTPUTS, name, args, opts);
   }
 }
-

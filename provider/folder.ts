@@ -1,19 +1,19 @@
 /**
- * The FileSetFolder resource: one local directory synced into a FileSet prefix through the loader, so
- * thousands of files are one resource. check hashes the folder locally (the loader's hash cache) into the
- * `digest` input, so preview shows an update exactly when content changed. The resource id is
- * `<fileSetId>/<directoryPath>`.
+ * The FileSetFolder resource: one local directory synced into a FileSet prefix through the loader's folder
+ * entry points (planFolder, applyFolder, removeFolderFiles), so thousands of files are one resource. check
+ * hashes the folder locally (the loader's hash cache) into the `digest` input, so preview shows an update
+ * exactly when content changed. The resource id is `<fileSetId>/<directoryPath>`.
  */
 import * as pulumi from '@pulumi/pulumi';
-import * as runtimeModule from './runtime';
-import type { Failure } from './wire';
-import * as wireModule from './wire';
+import type { DomoFilesClient } from '../client';
+import type { FolderOptions } from '../loader';
+import type { Failure } from './inputs';
+import { kit as sharedKit } from './kit';
+import { folderClaim, recordClaim } from './overlaps';
+import { DomoResource, type OutputKeys } from './resource';
 
-// Plain copies of the helper modules, so the serialized provider carries their code by value. Referenced as
-// modules, they would serialize as require("domo-filesets/dist/provider/…") in a user's project: a private
-// path the package does not export, and one that ties old state to this version's file layout.
-const wire = { ...wireModule };
-const rt = { ...runtimeModule };
+// A local copy, so the serialized provider carries the helpers by value (see provider/kit.ts).
+const kit = sharedKit;
 
 /** Inputs of a FileSetFolder as the provider sees them; `digest` is computed by check. */
 export interface FileSetFolderInputs {
@@ -26,6 +26,8 @@ export interface FileSetFolderInputs {
   maxDeletes?: number;
   maxDeletePercent?: number;
   allowEmpty?: boolean;
+  /** Content type by extension, keys lower-case with the dot (".md" → "text/markdown"). */
+  contentTypes?: Record<string, string>;
   digest?: string;
 }
 
@@ -42,15 +44,10 @@ export interface FileSetFolderOutputs extends FileSetFolderInputs {
 /** Fields that identify a folder: changing one replaces it. */
 const FOLDER_REPLACE_KEYS = ['fileSetId', 'directoryPath'] as const;
 /** Fields whose change needs a sync. */
-const FOLDER_UPDATE_KEYS = ['digest', 'include', 'exclude', 'prune', 'maxDeletes', 'maxDeletePercent', 'allowEmpty'] as const;
+const FOLDER_UPDATE_KEYS = ['digest', 'include', 'exclude', 'prune', 'maxDeletes', 'maxDeletePercent', 'allowEmpty', 'contentTypes'] as const;
 
 /** Marks a state digest that must differ from any real one, so the next up syncs again. */
 const INCOMPLETE = 'incomplete';
-
-function parseFolderId(id: string): { fileSetId: string; directoryPath: string } {
-  const i = id.indexOf('/');
-  return i < 0 ? { fileSetId: id, directoryPath: '' } : { fileSetId: id.slice(0, i), directoryPath: id.slice(i + 1) };
-}
 
 /** Inputs with the defaults the loader applies, so absent and default compare equal. */
 function withDefaults(o: Record<string, unknown>): Record<string, unknown> {
@@ -63,32 +60,13 @@ function withDefaults(o: Record<string, unknown>): Record<string, unknown> {
     allowEmpty: o.allowEmpty ?? false,
     maxDeletePercent: o.maxDeletePercent ?? 50,
     maxDeletes: o.maxDeletes ?? null,
+    contentTypes: o.contentTypes ?? {},
   };
 }
 
-function syncOptions(inputs: FileSetFolderInputs) {
-  const path = require('node:path') as typeof import('node:path');
-  return wire.compact({
-    fileSetId: inputs.fileSetId,
-    source: path.resolve(inputs.source),
-    include: inputs.include,
-    exclude: inputs.exclude,
-    directoryPath: inputs.directoryPath ?? '',
-    prune: inputs.prune,
-    maxDeletes: inputs.maxDeletes,
-    maxDeletePercent: inputs.maxDeletePercent,
-    allowEmpty: inputs.allowEmpty,
-  });
-}
-
-/** Errors raised before the loader changed anything: the operation simply failed. */
-function changedNothing(e: unknown): boolean {
-  const code = e && typeof e === 'object' ? (e as { code?: unknown }).code : undefined;
-  return code === 'GUARD' || code === 'NOT_FOUND' || code === 'UNAUTHORIZED' || code === 'FORBIDDEN' || code === 'CONFIG';
-}
-
+/** The inputs that define the folder, with the prefix spelled out (what the outputs repeat). */
 function inputsOnly(o: FileSetFolderInputs): FileSetFolderInputs {
-  return wire.compact({
+  return kit.compact({
     fileSetId: o.fileSetId,
     source: o.source,
     include: o.include,
@@ -98,66 +76,126 @@ function inputsOnly(o: FileSetFolderInputs): FileSetFolderInputs {
     maxDeletes: o.maxDeletes,
     maxDeletePercent: o.maxDeletePercent,
     allowEmpty: o.allowEmpty,
+    contentTypes: o.contentTypes,
+  });
+}
+
+/** The loader's options for this folder (source resolved against the project directory). */
+function folderOptions(inputs: FileSetFolderInputs): FolderOptions {
+  const path = require('node:path') as typeof import('node:path');
+  const { digest: _d, ...rest } = inputsOnly(inputs);
+  return { ...rest, source: path.resolve(inputs.source) };
+}
+
+/**
+ * Plans, then applies. A failure before the apply changed anything (planning, a guard, a plan that cannot be
+ * applied safely) fails the operation; a failure during the apply is a partial failure, so the engine keeps
+ * the resource (with a digest that forces the next up to sync again) instead of losing track of its files.
+ */
+async function sync(id: string, inputs: FileSetFolderInputs, previous?: Partial<FileSetFolderOutputs>): Promise<FileSetFolderOutputs> {
+  const loader = kit.loaderLib();
+  const action = `syncing ${inputs.source} into FileSet ${inputs.fileSetId} at "${inputs.directoryPath ?? ''}"`;
+  return kit.withClient(async (client) => {
+    const opts = folderOptions(inputs);
+    let planned: Awaited<ReturnType<typeof loader.planFolder>>;
+    try {
+      planned = await loader.planFolder(client, opts);
+    } catch (e) {
+      throw kit.failure(action, e, 'READ');
+    }
+    const { plan, digest, fileCount, totalBytes } = planned;
+    try {
+      await loader.applyFolder(client, plan, opts);
+    } catch (e) {
+      const unchanged = kit.errorCode(e) === 'GUARD' || plan.refused !== undefined || plan.entries.some((x) => x.problems.length > 0);
+      if (unchanged) throw kit.failure(action, e, 'EDIT');
+      const outs = { ...inputsOnly(inputs), fileCount: previous?.fileCount ?? 0, totalBytes: previous?.totalBytes ?? 0, digest: INCOMPLETE };
+      throw kit.partialFailure(kit.failure(action, e, 'EDIT').message, id, outs, inputs);
+    }
+    return { ...inputsOnly(inputs), directoryPath: inputs.directoryPath ?? '', digest, fileCount, totalBytes };
   });
 }
 
 /**
- * Syncs; a failure after some files may have changed is reported as a partial failure so the engine keeps
- * the resource (with a digest that forces the next up to sync again) instead of losing track of the files.
+ * What a sync would change now (e.g. "2 upload, 1 delete"), or undefined when the prefix matches the local
+ * folder. Planned with the loader (read-only), so excluded paths and prune behave exactly as in a sync. When
+ * the local folder is gone, drift cannot be judged and is not reported.
  */
-async function sync(id: string, inputs: FileSetFolderInputs & { __provider?: string }, previous?: Partial<FileSetFolderOutputs>): Promise<FileSetFolderOutputs> {
-  const loader = rt.loaderLib();
-  return rt.withClient(async (client) => {
-    try {
-      const r = await loader.syncFolder(client, syncOptions(inputs));
-      return { ...inputsOnly(inputs), directoryPath: inputs.directoryPath ?? '', digest: r.digest, fileCount: r.fileCount, totalBytes: r.totalBytes };
-    } catch (e) {
-      const action = `syncing ${inputs.source} into FileSet ${inputs.fileSetId} at "${inputs.directoryPath ?? ''}"`;
-      if (changedNothing(e)) throw wire.failure(action, e);
-      throw wire.partialFailure(wire.describeError(action, e), id, {
-        ...inputsOnly(inputs),
-        fileCount: previous?.fileCount ?? 0,
-        totalBytes: previous?.totalBytes ?? 0,
-        digest: INCOMPLETE,
-        [wire.PROVIDER_KEY]: inputs.__provider,
-      });
-    }
-  });
+async function remoteDrift(client: DomoFilesClient, inputs: FileSetFolderInputs): Promise<string | undefined> {
+  const fs = require('node:fs') as typeof import('node:fs');
+  const loader = kit.loaderLib();
+  const opts = folderOptions(inputs);
+  if (!fs.existsSync(opts.source)) return undefined;
+  const { plan } = await loader.planFolder(client, { ...opts, allowEmpty: true });
+  const s = loader.buildReport([plan]).filesets[0].summary;
+  const parts: string[] = [];
+  if (s.upload) parts.push(`${s.upload} upload`);
+  if (s.replace) parts.push(`${s.replace} replace`);
+  if (s.delete) parts.push(`${s.delete} delete`);
+  return parts.length ? parts.join(', ') : undefined;
+}
+
+/** Checks `contentTypes` and spells its keys the loader's way (lower-case, with the dot). */
+function checkContentTypes(f: Failure[], n: Record<string, unknown>): void {
+  const v = n.contentTypes;
+  if (v === undefined || v === null || kit.isUnknown(v)) return;
+  if (typeof v !== 'object' || Array.isArray(v)) {
+    f.push({ property: 'contentTypes', reason: 'contentTypes must be a map of ".ext" to a media type, e.g. {".md": "text/markdown"}' });
+    return;
+  }
+  const out: Record<string, string> = {};
+  for (const [ext, type] of Object.entries(v as Record<string, unknown>)) {
+    const key = ext.trim().toLowerCase();
+    if (!/^\.[^./\\\s]+$/.test(key)) f.push({ property: 'contentTypes', reason: `contentTypes: '${ext}' is not an extension like ".md"` });
+    else if (typeof type !== 'string' || !/^[\w.+-]+\/[\w.+-]+/.test(type.trim())) f.push({ property: 'contentTypes', reason: `contentTypes["${ext}"] must be a media type like text/markdown` });
+    else out[key] = type.trim();
+  }
+  n.contentTypes = out;
+}
+
+/**
+ * True when the old and the new folder may share paths: same FileSet (or not known yet) and overlapping
+ * prefixes. Then the old folder's files must be deleted before the new one syncs; deleted afterwards, the
+ * old folder's delete would remove what the new one just uploaded under its (containing) prefix.
+ */
+function mayShareFiles(o: Record<string, unknown>, n: Record<string, unknown>): boolean {
+  if (!kit.isUnknown(n.fileSetId) && n.fileSetId !== o.fileSetId) return false;
+  return kit.isUnknown(n.directoryPath) || kit.prefixesOverlap(String(o.directoryPath), String(n.directoryPath));
 }
 
 /** The FileSetFolder's provider. */
 export const fileSetFolderProvider: pulumi.dynamic.ResourceProvider<FileSetFolderInputs, FileSetFolderOutputs> = {
-  async configure(req) {
-    rt.storeCredentials(req.config);
-  },
+  configure: kit.configure,
 
   async check(_olds, news) {
-    const n = { ...(news as unknown as Record<string, unknown>) };
+    const n = { ...(kit.withoutOverlaps(news) as unknown as Record<string, unknown>) };
     const f: Failure[] = [];
-    wire.requireString(f, n, 'fileSetId');
-    wire.requireString(f, n, 'source');
-    wire.optionalStrings(f, n, 'include');
-    wire.optionalStrings(f, n, 'exclude');
-    wire.optionalType(f, n, 'directoryPath', 'string');
-    wire.optionalType(f, n, 'prune', 'boolean');
-    wire.optionalType(f, n, 'allowEmpty', 'boolean');
-    wire.optionalType(f, n, 'maxDeletes', 'number');
-    wire.optionalType(f, n, 'maxDeletePercent', 'number');
+    kit.requireString(f, n, 'fileSetId');
+    kit.requireString(f, n, 'source');
+    kit.optionalStrings(f, n, 'include');
+    kit.optionalStrings(f, n, 'exclude');
+    kit.optionalType(f, n, 'directoryPath', 'string');
+    kit.optionalType(f, n, 'prune', 'boolean');
+    kit.optionalType(f, n, 'allowEmpty', 'boolean');
+    kit.optionalType(f, n, 'maxDeletes', 'number');
+    kit.optionalType(f, n, 'maxDeletePercent', 'number');
+    checkContentTypes(f, n);
     if (typeof n.maxDeletes === 'number' && !(Number.isInteger(n.maxDeletes) && n.maxDeletes >= 0)) {
       f.push({ property: 'maxDeletes', reason: `maxDeletes must be a whole number >= 0 (got ${n.maxDeletes})` });
     }
     if (typeof n.maxDeletePercent === 'number' && !(n.maxDeletePercent >= 0 && n.maxDeletePercent <= 100)) {
       f.push({ property: 'maxDeletePercent', reason: `maxDeletePercent must be from 0 to 100 (got ${n.maxDeletePercent})` });
     }
-    if (typeof n.directoryPath === 'string' && n.directoryPath !== wire.UNKNOWN) {
+    if (typeof n.directoryPath === 'string' && n.directoryPath !== kit.UNKNOWN) {
       // "/handbook/" and "handbook" name the same prefix; keep one spelling so they do not diff.
       n.directoryPath = n.directoryPath.replace(/^\/+|\/+$/g, '');
-      const problem = wire.remotePathProblem(n.directoryPath as string, true);
+      const problem = kit.clientLib().remotePathProblem(n.directoryPath as string, { allowEmpty: true });
       if (problem) f.push({ property: 'directoryPath', reason: `directoryPath "${n.directoryPath}" ${problem}` });
     }
+    kit.overlapFailures(f, news as unknown as Record<string, unknown>, 'directoryPath');
     if (f.length === 0) {
-      if ([n.source, n.include, n.exclude, n.directoryPath].some(wire.isUnknown)) {
-        n.digest = wire.UNKNOWN;
+      if ([n.source, n.include, n.exclude, n.directoryPath].some(kit.isUnknown)) {
+        n.digest = kit.UNKNOWN;
       } else {
         const path = require('node:path') as typeof import('node:path');
         const fs = require('node:fs') as typeof import('node:fs');
@@ -172,7 +210,7 @@ export const fileSetFolderProvider: pulumi.dynamic.ResourceProvider<FileSetFolde
           f.push({ property: 'source', reason: `source "${n.source}" is not a directory (resolved to ${abs}, relative to the project directory)` });
         } else {
           try {
-            const d = await rt.loaderLib().folderDigest(wire.compact({
+            const d = await kit.loaderLib().folderDigest(kit.compact({
               source: abs,
               include: n.include as string[] | undefined,
               exclude: n.exclude as string[] | undefined,
@@ -180,21 +218,21 @@ export const fileSetFolderProvider: pulumi.dynamic.ResourceProvider<FileSetFolde
             }));
             n.digest = d.digest;
           } catch (e) {
-            f.push({ property: 'source', reason: wire.describeError(`hashing ${n.source}`, e) });
+            f.push({ property: 'source', reason: kit.describeError(`hashing ${n.source}`, e) });
           }
         }
       }
     }
-    const inputs = wire.compact(n) as unknown as FileSetFolderInputs;
+    const inputs = kit.compact(n) as unknown as FileSetFolderInputs;
     return f.length ? { inputs, failures: f } : { inputs };
   },
 
   async diff(_id, olds, news) {
     const o = withDefaults(olds as unknown as Record<string, unknown>);
     const n = withDefaults(news as unknown as Record<string, unknown>);
-    const replaces = wire.changedKeys(o, n, FOLDER_REPLACE_KEYS);
-    const updates = wire.changedKeys(o, n, FOLDER_UPDATE_KEYS);
-    return { changes: replaces.length + updates.length > 0, replaces };
+    const replaces = kit.changedKeys(o, n, FOLDER_REPLACE_KEYS);
+    const updates = kit.changedKeys(o, n, FOLDER_UPDATE_KEYS);
+    return { changes: replaces.length + updates.length > 0, replaces, deleteBeforeReplace: replaces.length > 0 && mayShareFiles(o, n) };
   },
 
   async create(inputs) {
@@ -207,40 +245,43 @@ export const fileSetFolderProvider: pulumi.dynamic.ResourceProvider<FileSetFolde
   },
 
   async read(id, props) {
-    const parsed = parseFolderId(id);
-    const p = (props ?? {}) as Partial<FileSetFolderOutputs>;
+    const parsed = kit.splitId(id);
+    const p = kit.withoutProvider((props ?? {}) as Partial<FileSetFolderOutputs>);
     const fileSetId = p.fileSetId || parsed.fileSetId;
-    const directoryPath = p.directoryPath ?? parsed.directoryPath;
-    return rt.withClient(async (client) => {
+    const directoryPath = p.directoryPath ?? parsed.rest;
+    return kit.withClient(async (client) => {
       try {
         await client.getFileSet(fileSetId);
       } catch (e) {
-        if (wire.isNotFound(e)) return {};
-        throw wire.failure(`reading FileSet ${fileSetId}`, e);
+        if (kit.isNotFound(e)) return {};
+        throw kit.failure(`reading FileSet ${fileSetId}`, e, 'READ');
       }
-      const { [wire.PROVIDER_KEY]: _p, ...old } = p as Partial<FileSetFolderOutputs> & { [wire.PROVIDER_KEY]?: string };
-      if (!p.source) {
-        // Import: only the remote side is known; the program's source decides the next sync.
-        let fileCount = 0;
-        let totalBytes = 0;
-        for await (const e of client.listFiles(fileSetId, { directoryPath, filesOnly: true })) {
-          fileCount += 1;
-          totalBytes += e.size ?? 0;
+      try {
+        if (!p.source) {
+          // Import: only the remote side is known; the program's source decides the next sync.
+          let fileCount = 0;
+          let totalBytes = 0;
+          for await (const e of client.listFiles(fileSetId, { directoryPath, filesOnly: true })) {
+            fileCount += 1;
+            totalBytes += e.size ?? 0;
+          }
+          const outs = { fileSetId, directoryPath, source: '', fileCount, totalBytes, digest: INCOMPLETE };
+          return { id: `${fileSetId}/${directoryPath}`, props: outs, inputs: kit.compact({ fileSetId, directoryPath }) as unknown as FileSetFolderOutputs };
         }
-        const outs = { fileSetId, directoryPath, source: '', fileCount, totalBytes, digest: INCOMPLETE };
-        return { id: `${fileSetId}/${directoryPath}`, props: outs, inputs: wire.compact({ fileSetId, directoryPath }) as unknown as FileSetFolderOutputs };
+        const drift = await remoteDrift(client, { ...(p as FileSetFolderInputs), fileSetId, directoryPath });
+        const outs = { ...p, fileSetId, directoryPath, digest: drift ? `drifted: ${drift}` : (p.digest as string) } as FileSetFolderOutputs;
+        return { id, props: outs };
+      } catch (e) {
+        throw kit.failure(`reading the files of FileSet ${fileSetId} under "${directoryPath}"`, e, 'READ');
       }
-      const drift = await remoteDrift(client, { ...(old as FileSetFolderInputs), fileSetId, directoryPath });
-      const outs = { ...old, fileSetId, directoryPath, digest: drift ? `drifted: ${drift}` : (old.digest as string) } as FileSetFolderOutputs;
-      return { id, props: outs };
     });
   },
 
   async delete(_id, props) {
-    const loader = rt.loaderLib();
-    await rt.withClient(async (client) => {
+    const loader = kit.loaderLib();
+    await kit.withClient(async (client) => {
       try {
-        await loader.removeFolderFiles(client, wire.compact({
+        await loader.removeFolderFiles(client, kit.compact({
           fileSetId: props.fileSetId,
           directoryPath: props.directoryPath ?? '',
           source: props.source || '.',
@@ -248,40 +289,12 @@ export const fileSetFolderProvider: pulumi.dynamic.ResourceProvider<FileSetFolde
           exclude: props.exclude,
         }));
       } catch (e) {
-        if (wire.isNotFound(e)) return;
-        throw wire.failure(`removing the files of ${props.source} from FileSet ${props.fileSetId} at "${props.directoryPath ?? ''}"`, e);
+        if (kit.isNotFound(e)) return;
+        throw kit.failure(`removing the files of ${props.source} from FileSet ${props.fileSetId} at "${props.directoryPath ?? ''}"`, e, 'EDIT');
       }
     });
   },
 };
-
-/**
- * What a sync would change now (e.g. "2 upload, 1 delete"), or undefined when the prefix matches the local
- * folder. Planned with the loader (read-only), so excluded paths and prune behave exactly as in a sync. When
- * the local folder is gone, drift cannot be judged and is not reported.
- */
-async function remoteDrift(client: Parameters<Parameters<typeof rt.withClient>[0]>[0], inputs: FileSetFolderInputs): Promise<string | undefined> {
-  const path = require('node:path') as typeof import('node:path');
-  const fs = require('node:fs') as typeof import('node:fs');
-  const abs = path.resolve(inputs.source);
-  if (!fs.existsSync(abs)) return undefined;
-  const { plan } = await rt.loaderLib().planFolder(client, wire.compact({
-    fileSetId: inputs.fileSetId,
-    source: abs,
-    include: inputs.include,
-    exclude: inputs.exclude,
-    directoryPath: inputs.directoryPath ?? '',
-    prune: inputs.prune ?? true,
-    allowEmpty: true,
-  }));
-  const s = plan.entries[0] && { upload: plan.entries[0].uploads.filter((u) => u.op === 'upload').length, replace: plan.entries[0].uploads.filter((u) => u.op === 'replace').length, delete: plan.entries[0].deletes.length };
-  if (!s) return undefined;
-  const parts: string[] = [];
-  if (s.upload) parts.push(`${s.upload} upload`);
-  if (s.replace) parts.push(`${s.replace} replace`);
-  if (s.delete) parts.push(`${s.delete} delete`);
-  return parts.length ? parts.join(', ') : undefined;
-}
 
 /** Arguments of a FileSetFolder. */
 export interface FileSetFolderArgs {
@@ -303,26 +316,36 @@ export interface FileSetFolderArgs {
   maxDeletePercent?: pulumi.Input<number>;
   /** Allow a source that matches nothing to prune everything (default false). */
   allowEmpty?: pulumi.Input<boolean>;
+  /**
+   * Content type by extension (".md" → "text/markdown"), declared for the files this folder uploads; files
+   * already in Domo keep theirs until their content changes.
+   */
+  contentTypes?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
-/** Every output key as undefined, so each becomes an output property. */
-const FOLDER_OUTPUT_PROPS: Record<keyof FileSetFolderOutputs, undefined> = {
-  fileSetId: undefined,
-  source: undefined,
-  include: undefined,
-  exclude: undefined,
-  directoryPath: undefined,
-  prune: undefined,
-  maxDeletes: undefined,
-  maxDeletePercent: undefined,
-  allowEmpty: undefined,
-  digest: undefined,
-  fileCount: undefined,
-  totalBytes: undefined,
+/** Every output key, so each becomes an output property. */
+const FOLDER_OUTPUTS: OutputKeys<FileSetFolderOutputs> = {
+  fileSetId: true,
+  source: true,
+  include: true,
+  exclude: true,
+  directoryPath: true,
+  prune: true,
+  maxDeletes: true,
+  maxDeletePercent: true,
+  allowEmpty: true,
+  contentTypes: true,
+  digest: true,
+  fileCount: true,
+  totalBytes: true,
 };
 
-/** A local directory kept in sync with a FileSet prefix. The resource id is `<fileSetId>/<directoryPath>`. */
-export class FileSetFolder extends pulumi.dynamic.Resource {
+/**
+ * A local directory kept in sync with a FileSet prefix. The resource id is `<fileSetId>/<directoryPath>`;
+ * `FileSetFolder.get(name, id)` adopts the files under a prefix. No FileSetFile or FileSetFolder of the same
+ * program may manage a path under its prefix that its `exclude` does not protect (check fails, naming both).
+ */
+export class FileSetFolder extends DomoResource {
   declare readonly fileSetId: pulumi.Output<string>;
   declare readonly source: pulumi.Output<string>;
   declare readonly include: pulumi.Output<string[] | undefined>;
@@ -332,16 +355,13 @@ export class FileSetFolder extends pulumi.dynamic.Resource {
   declare readonly maxDeletes: pulumi.Output<number | undefined>;
   declare readonly maxDeletePercent: pulumi.Output<number | undefined>;
   declare readonly allowEmpty: pulumi.Output<boolean | undefined>;
+  declare readonly contentTypes: pulumi.Output<Record<string, string> | undefined>;
   declare readonly digest: pulumi.Output<string>;
   declare readonly fileCount: pulumi.Output<number>;
   declare readonly totalBytes: pulumi.Output<number>;
 
   constructor(name: string, args: FileSetFolderArgs, opts?: pulumi.CustomResourceOptions) {
-    super(fileSetFolderProvider, name, { ...FOLDER_OUTPUT_PROPS, ...(args || {}) }, opts, 'domo-filesets', 'FileSetFolder');
-  }
-
-  /** Adopts the files under a prefix by id `<fileSetId>/<directoryPath>`. */
-  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): FileSetFolder {
-    return new FileSetFolder(name, undefined as unknown as FileSetFolderArgs, { ...opts, id });
+    const claim = args && pulumi.output({ fileSetId: args.fileSetId, directoryPath: args.directoryPath, exclude: args.exclude }).apply((a) => folderClaim(name, a.fileSetId, a.directoryPath, a.exclude));
+    super(fileSetFolderProvider, 'FileSetFolder', FOLDER_OUTPUTS, name, args && { ...args, overlaps: recordClaim(claim) }, opts);
   }
 }

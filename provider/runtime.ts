@@ -50,12 +50,18 @@ export function storedCredentials(): DomoCredentials {
   return v && typeof v === 'object' ? (v as DomoCredentials) : {};
 }
 
+/** Every provider's `configure`: keeps the stack's domo:* config for the methods that follow. */
+export async function configure(req: { config: ConfigLike }): Promise<void> {
+  storeCredentials(req.config);
+}
+
 /** Forgets the stored credentials (tests). */
 export function clearCredentials(): void {
   delete (globalThis as Record<symbol, unknown>)[Symbol.for(CREDENTIALS_KEY)];
 }
 
-function isNotFound(e: unknown): boolean {
+/** True when `require` found no such module (or the package does not export that subpath). */
+function isModuleMissing(e: unknown): boolean {
   const code = e && typeof e === 'object' ? (e as { code?: unknown }).code : undefined;
   return code === 'MODULE_NOT_FOUND' || code === 'ERR_PACKAGE_PATH_NOT_EXPORTED';
 }
@@ -76,7 +82,7 @@ function loadPart(sub: string): unknown {
     try {
       return require(c);
     } catch (e) {
-      if (!isNotFound(e)) throw e;
+      if (!isModuleMissing(e)) throw e;
       last = e;
     }
   }

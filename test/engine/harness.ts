@@ -102,9 +102,10 @@ export interface Registered {
 
 /**
  * Runs `program` under pulumi.runtime.setMocks (no engine, no provider calls) and returns what it registered;
- * each dynamic resource's inputs carry the serialized provider in `__provider`.
+ * each dynamic resource's inputs carry the serialized provider in `__provider`. With `preview`, values the
+ * program marks unknown stay unknown, as in `pulumi preview`.
  */
-export async function captureProviders(program: () => pulumi.Resource[] | Promise<pulumi.Resource[]>, stack = 'dev'): Promise<Registered[]> {
+export async function captureProviders(program: () => pulumi.Resource[] | Promise<pulumi.Resource[]>, stack = 'dev', preview = false): Promise<Registered[]> {
   const seen: Registered[] = [];
   await pulumi.runtime.setMocks(
     {
@@ -119,7 +120,7 @@ export async function captureProviders(program: () => pulumi.Resource[] | Promis
     },
     'domo-filesets-example',
     stack,
-    false,
+    preview,
   );
   const resources = await program();
   await Promise.all(resources.map((r) => new Promise((resolve) => r.urn.apply(resolve))));
@@ -323,6 +324,46 @@ export async function startHost(opts: { cwd: string; env?: Record<string, string
       }
     },
   };
+}
+
+/** A resource as the engine keeps it in the state: id, the inputs check returned, the outputs. */
+export interface Stored {
+  id: string;
+  inputs: Record<string, unknown>;
+  outs: Record<string, unknown>;
+}
+
+/**
+ * `pulumi up` for a resource that exists, in the engine's order (pkg/resource/deploy/step_generator.go):
+ * Check(old inputs, news) → Diff(old outputs, checked news) → nothing, Update, or a replace. A replace runs
+ * Check again without old inputs, then either Delete(old) → Create(new) when the diff (or the program) asks
+ * for deleteBeforeReplace, or Create(new) → Delete(old): by default the engine deletes replaced resources
+ * after every create and update of the run. Returns the new state and the steps taken, in order.
+ */
+export async function engineUp(h: Host, urn: string, old: Stored, news: Record<string, unknown>): Promise<{ stored: Stored; steps: string[] }> {
+  const steps: string[] = ['check'];
+  const checked = await h.check(urn, old.inputs, news);
+  if (checked.failures.length > 0) throw new Error(`check failed: ${JSON.stringify(checked.failures)}`);
+  const diff = await h.diff(old.id, urn, old.outs, checked.inputs);
+  steps.push(`diff:${diff.replaces.length > 0 ? 'replace' : diff.changes}`);
+  if (diff.replaces.length === 0) {
+    if (diff.changes === 'none') return { stored: old, steps };
+    steps.push('update');
+    const outs = await h.update(old.id, urn, old.outs, checked.inputs);
+    return { stored: { id: old.id, inputs: checked.inputs, outs }, steps };
+  }
+  steps.push('check');
+  const again = await h.check(urn, {}, news);
+  if (diff.deleteBeforeReplace) {
+    steps.push('delete-old', 'create');
+    await h.delete(old.id, urn, old.outs);
+    const created = await h.create(urn, again.inputs);
+    return { stored: { id: created.id, inputs: again.inputs, outs: created.properties }, steps };
+  }
+  steps.push('create', 'delete-old');
+  const created = await h.create(urn, again.inputs);
+  await h.delete(old.id, urn, old.outs);
+  return { stored: { id: created.id, inputs: again.inputs, outs: created.properties }, steps };
 }
 
 /** The URN the engine would give a resource of this stack. */

@@ -3,13 +3,13 @@
  * loaded by Pulumi's own provider host from `__provider`, driven over gRPC against the emulator, with
  * `domo-filesets` resolved from the project's node_modules (a fresh build of this repository).
  */
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DomoFilesClient } from '../../client';
 import { startEmulator, type EmulatorHandle } from '../../emulator';
 import { FileSet, FileSetFile, FileSetFolder } from '../../provider';
-import { buildPackage, captureInstalledProviders, captureProviders, startHost, secret, urnOf, UNKNOWN, PULUMI_VERSION, HOST_READS_GET_INPUTS, hostAtLeast, type BuiltPackage, type Host } from './harness';
+import { buildPackage, captureInstalledProviders, captureProviders, engineUp, startHost, secret, urnOf, UNKNOWN, PULUMI_VERSION, HOST_READS_GET_INPUTS, hostAtLeast, type BuiltPackage, type Host } from './harness';
 
 const CANARY = `canary-${randomBytes(12).toString('hex')}`;
 const T = {
@@ -213,6 +213,107 @@ describe(`provider host of @pulumi/pulumi ${PULUMI_VERSION}`, () => {
   it('the token never shows in outputs or in the host output', () => {
     expect(JSON.stringify(seenOutputs)).not.toContain(CANARY);
     expect(h.output()).not.toContain(CANARY);
+  });
+});
+
+/** path → SHA-256 of every file under `dir`, as the remote paths under `prefix` they should become. */
+function localUnder(dir: string, prefix: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const e of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!e.isFile()) continue;
+    const rel = join(e.parentPath, e.name).slice(dir.length + 1).split('\\').join('/');
+    out[prefix ? `${prefix}/${rel}` : rel] = createHash('sha256').update(readFileSync(join(e.parentPath, e.name))).digest('hex');
+  }
+  return out;
+}
+
+/** path → SHA-256 of every file in a FileSet. */
+async function remoteFiles(fileSetId: string): Promise<Record<string, string | null>> {
+  const out: Record<string, string | null> = {};
+  for await (const e of client.listFiles(fileSetId, { filesOnly: true })) out[e.path] = e.hash;
+  return out;
+}
+
+describe('a FileSetFolder replace, in the order the engine runs it', () => {
+  let h: Host;
+  let fileSetId: string;
+  const src = 'replace-src';
+
+  beforeAll(async () => {
+    h = await host();
+    await h.configure({ 'domo:baseUrl': emu.url, 'domo:token': secret(CANARY) });
+    fileSetId = (await client.createFileSet({ name: 'engine-replace' })).id;
+    mkdirSync(join(pkg.projectDir, src, 'guide'), { recursive: true });
+    writeFileSync(join(pkg.projectDir, src, 'intro.md'), '# intro');
+    writeFileSync(join(pkg.projectDir, src, 'guide', 'setup.md'), '# setup');
+  });
+
+  it.each([
+    ['', 'docs'],
+    ['handbook', 'handbook/v2'],
+    ['docs', ''],
+  ])('directoryPath "%s" → "%s": the old prefix is emptied first, and the FileSet ends up holding the folder under the new prefix', async (from, to) => {
+    const urn = urnOf(T.folder, `move-${from}`);
+    const old = await up(h, T.folder, `move-${from}`, { fileSetId, source: src, directoryPath: from });
+    expect(await remoteFiles(fileSetId)).toEqual(localUnder(join(pkg.projectDir, src), from));
+    const { stored, steps } = await engineUp(h, urn, old, { fileSetId, source: src, directoryPath: to, __provider: providers[T.folder] });
+    expect(steps).toEqual(['check', 'diff:replace', 'check', 'delete-old', 'create']);
+    expect(await remoteFiles(fileSetId)).toEqual(localUnder(join(pkg.projectDir, src), to));
+    expect(stored.outs).toMatchObject({ directoryPath: to, fileCount: 2 });
+    await h.delete(stored.id, urn, stored.outs);
+    expect(await remoteFiles(fileSetId)).toEqual({});
+  });
+
+  it('into another FileSet: created first, then the old prefix is emptied', async () => {
+    const urn = urnOf(T.folder, 'move-fs');
+    const target = (await client.createFileSet({ name: 'engine-replace-target' })).id;
+    await client.uploadFile(fileSetId, { path: 'outside.md', source: { content: 'not the folder’s' } });
+    const old = await up(h, T.folder, 'move-fs', { fileSetId, source: src, directoryPath: 'kb' });
+    const { steps } = await engineUp(h, urn, old, { fileSetId: target, source: src, directoryPath: 'kb', __provider: providers[T.folder] });
+    expect(steps).toEqual(['check', 'diff:replace', 'check', 'create', 'delete-old']);
+    expect(await remoteFiles(target)).toEqual(localUnder(join(pkg.projectDir, src), 'kb'));
+    expect(Object.keys(await remoteFiles(fileSetId))).toEqual(['outside.md']);
+  });
+});
+
+describe('resources of one program that overlap', () => {
+  let h: Host;
+
+  beforeAll(async () => {
+    h = await host();
+    await h.configure({ 'domo:baseUrl': emu.url, 'domo:token': secret(CANARY) });
+  });
+
+  it('check fails for a folder whose prefix holds a FileSetFile of the same program, naming both; preview unknowns pass', async () => {
+    const registered = await captureProviders(() => {
+      const docs = new FileSet('docs', { name: 'engine-overlap' });
+      return [
+        docs,
+        new FileSetFile('about', { fileSetId: docs.id, path: 'handbook/about.md', content: '# about' }),
+        new FileSetFolder('handbook', { fileSetId: docs.id, source: 'docs', directoryPath: 'handbook' }),
+      ];
+    });
+    const inputsOf = (name: string): Record<string, unknown> => {
+      const r = registered.find((x) => x.name === name)!;
+      return { ...r.inputs, __provider: providers[r.type] };
+    };
+    const about = await h.check(urnOf(T.file, 'about'), {}, inputsOf('about'));
+    expect(about.failures).toEqual([]);
+    expect(about.inputs).not.toHaveProperty('overlaps');
+
+    const folderUrn = urnOf(T.folder, 'handbook');
+    const folder = await h.check(folderUrn, {}, inputsOf('handbook'));
+    expect(folder.failures).toEqual([{
+      property: 'directoryPath',
+      reason: "FileSetFile 'about' (path 'handbook/about.md') is inside FileSetFolder 'handbook' (prefix 'handbook') and would be pruned by it; exclude it in the folder (exclude: ['about.md']) or move it",
+    }]);
+
+    const preview = await h.check(folderUrn, {}, { ...inputsOf('handbook'), overlaps: UNKNOWN });
+    expect(preview.failures).toEqual([]);
+    expect(preview.inputs).not.toHaveProperty('overlaps');
+    // Stored state never had it; a program that sends it (empty or not) sees no diff because of it.
+    const state = { ...preview.inputs, fileCount: 2, totalBytes: 14 };
+    expect(await h.diff('docs-id/handbook', folderUrn, state, { ...preview.inputs, overlaps: ['x'] })).toEqual({ changes: 'none', replaces: [], deleteBeforeReplace: false });
   });
 });
 

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileSetFileProvider as p, type FileSetFileInputs, type FileSetFileOutputs } from '../../provider/file';
-import { UNKNOWN } from '../../provider/wire';
+import { UNKNOWN } from '../../provider/inputs';
 import { remotePaths, useEmulator } from './setup';
 
 const fx = useEmulator();
@@ -36,11 +36,20 @@ describe('FileSetFile check', () => {
     const neither = await p.check!({} as FileSetFileInputs, { fileSetId, path: 'a' });
     expect(neither.failures).toHaveLength(1);
     const badPath = await p.check!({} as FileSetFileInputs, { fileSetId, path: '/a/../b', content: 'x' });
-    expect(badPath.failures).toEqual([{ property: 'path', reason: expect.stringMatching(/must not start or end/) }]);
+    // The client's remote-path rule, the one the loader's scan applies too.
+    expect(badPath.failures).toEqual([{ property: 'path', reason: expect.stringMatching(/starts with "\/"/) }]);
+    const quote = await p.check!({} as FileSetFileInputs, { fileSetId, path: 'a"b.md', content: 'x' });
+    expect(quote.failures).toEqual([{ property: 'path', reason: expect.stringMatching(/double quote/) }]);
     const missing = await p.check!({} as FileSetFileInputs, { fileSetId, path: 'a', source: join(fx.dir, 'nope.txt') });
     expect(missing.failures).toEqual([{ property: 'source', reason: expect.stringMatching(/cannot read source .*ENOENT/) }]);
     const noFs = await p.check!({} as FileSetFileInputs, { path: 'a', content: 'x' } as FileSetFileInputs);
     expect(noFs.failures!.map((f) => f.property)).toEqual(['fileSetId']);
+  });
+  it('reports the conflicts the program found (hidden overlaps input) on path, and keeps them out of the inputs', async () => {
+    const reason = "FileSetFile 'about' (path 'docs/a.md') is inside FileSetFolder 'docs' (prefix 'docs') and would be pruned by it; exclude it in the folder (exclude: ['a.md']) or move it";
+    const r = await p.check!({} as FileSetFileInputs, { fileSetId, path: 'docs/a.md', content: 'x', overlaps: [reason] } as FileSetFileInputs);
+    expect(r.failures).toEqual([{ property: 'path', reason }]);
+    expect(await checked({ fileSetId, path: 'docs/a.md', content: 'x', overlaps: UNKNOWN } as Partial<FileSetFileInputs>)).not.toHaveProperty('overlaps');
   });
   it('tolerates unknown values in preview (hash unknown too)', async () => {
     const r = await checked({ fileSetId: UNKNOWN, path: 'a.txt', content: UNKNOWN });
@@ -51,14 +60,22 @@ describe('FileSetFile check', () => {
 describe('FileSetFile diff (offline)', () => {
   const olds = { fileSetId: 'fs', path: 'a.txt', content: 'x', hash: sha('x'), contentType: 'text/plain', size: 1, fileId: 'f1', __provider: 'old' } as unknown as FileSetFileOutputs;
   it('no change when the bytes are the same, whatever __provider says', async () => {
-    expect(await p.diff!('fs/a.txt', olds, { fileSetId: 'fs', path: 'a.txt', content: 'x', hash: sha('x'), __provider: 'new' } as FileSetFileInputs)).toEqual({ changes: false, replaces: [] });
+    expect(await p.diff!('fs/a.txt', olds, { fileSetId: 'fs', path: 'a.txt', content: 'x', hash: sha('x'), __provider: 'new' } as FileSetFileInputs)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
   });
   it('a content change is an in-place update', async () => {
-    expect(await p.diff!('fs/a.txt', olds, { fileSetId: 'fs', path: 'a.txt', content: 'y', hash: sha('y') })).toEqual({ changes: true, replaces: [] });
+    expect(await p.diff!('fs/a.txt', olds, { fileSetId: 'fs', path: 'a.txt', content: 'y', hash: sha('y') })).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
   });
   it('fileSetId or path changes replace', async () => {
     expect((await p.diff!('fs/a.txt', olds, { fileSetId: 'fs2', path: 'a.txt', content: 'x', hash: sha('x') })).replaces).toEqual(['fileSetId']);
     expect((await p.diff!('fs/a.txt', olds, { fileSetId: 'fs', path: 'b.txt', content: 'x', hash: sha('x') })).replaces).toEqual(['path']);
+  });
+  it('the old file goes first only when the old and new paths nest in one FileSet', async () => {
+    const dbr = async (news: Partial<FileSetFileInputs>): Promise<boolean | undefined> => (await p.diff!('fs/a.txt', olds, { content: 'x', hash: sha('x'), ...news } as FileSetFileInputs)).deleteBeforeReplace;
+    expect(await dbr({ fileSetId: 'fs', path: 'b.txt' })).toBe(false);
+    expect(await dbr({ fileSetId: 'fs2', path: 'a.txt/b.txt' })).toBe(false);
+    // A directory where the old file is: uploaded first, the new path would meet the old file.
+    expect(await dbr({ fileSetId: 'fs', path: 'a.txt/b.txt' })).toBe(true);
+    expect(await dbr({ fileSetId: 'fs', path: UNKNOWN })).toBe(true);
   });
   it('an unknown fileSetId (its FileSet being replaced) replaces', async () => {
     expect((await p.diff!('fs/a.txt', olds, { fileSetId: UNKNOWN, path: 'a.txt', content: 'x', hash: sha('x') })).replaces).toEqual(['fileSetId']);

@@ -1,7 +1,7 @@
 /** FileSet provider methods against the emulator: create/read/update/delete, drift, 404s, forceDestroy. */
-import { DomoFilesClient } from '../../client';
+import { ConflictError, DomoFilesClient, ForbiddenError } from '../../client';
 import { fileSetProvider as p, type FileSetInputs, type FileSetOutputs } from '../../provider/fileset';
-import { UNKNOWN } from '../../provider/wire';
+import { UNKNOWN } from '../../provider/inputs';
 import { remotePaths, useEmulator } from './setup';
 
 const fx = useEmulator();
@@ -117,6 +117,53 @@ describe('FileSet lifecycle', () => {
     expect(await remotePaths(fx.client, id)).toEqual(['keep/me.txt']);
     await p.delete!(id, { ...outs, forceDestroy: true });
     await expect(fx.client.getFileSet(id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  describe('on a server that refuses to delete a FileSet holding entries (409)', () => {
+    let spy: jest.SpyInstance;
+    beforeEach(() => {
+      const real = DomoFilesClient.prototype.deleteFileSet;
+      spy = jest.spyOn(DomoFilesClient.prototype, 'deleteFileSet').mockImplementation(async function (this: DomoFilesClient, id: string) {
+        for await (const entry of this.listFiles(id)) throw new ConflictError(`409 Conflict: DELETE /filesets/${id} — it still holds ${entry.path} (1 attempt)`, { status: 409 });
+        return real.call(this, id);
+      });
+    });
+    afterEach(() => spy.mockRestore());
+
+    it('forceDestroy empties it file by file, then deletes it', async () => {
+      const { id, outs } = await make({ name: 'unit-fs-nocascade', forceDestroy: true });
+      for (const path of ['a.txt', 'dir/b.txt', 'dir/sub/c.txt']) await fx.client.uploadFile(id, { path, source: { content: path } });
+      await p.delete!(id, outs);
+      await expect(fx.client.getFileSet(id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    });
+
+    it('without forceDestroy, directories left empty do not block the delete; files do', async () => {
+      const { id, outs } = await make({ name: 'unit-fs-dirs' });
+      await fx.client.uploadFile(id, { path: 'dir/sub/c.txt', source: { content: 'c' } });
+      await expect(p.delete!(id, outs)).rejects.toThrow(/refusing to delete FileSet "unit-fs-dirs".*dir\/sub\/c\.txt/);
+      await fx.client.deleteFileByPath(id, 'dir/sub/c.txt');
+      const left: string[] = [];
+      for await (const e of fx.client.listFiles(id)) left.push(`${e.isDirectory ? 'dir' : 'file'} ${e.path}`);
+      expect(left.sort()).toEqual(['dir dir', 'dir dir/sub']);
+      await p.delete!(id, outs);
+      await expect(fx.client.getFileSet(id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    });
+  });
+
+  it('403: refresh and delete fail naming the permission and keep the FileSet', async () => {
+    const { id, outs } = await make({ name: 'unit-fs-403' });
+    const denied = new ForbiddenError(`403 Forbidden: GET /filesets/${id} (1 attempt)`, { status: 403 });
+    const get = jest.spyOn(DomoFilesClient.prototype, 'getFileSet').mockRejectedValue(denied);
+    const del = jest.spyOn(DomoFilesClient.prototype, 'deleteFileSet').mockRejectedValue(denied);
+    try {
+      await expect(p.read!(id, outs)).rejects.toThrow(/reading FileSet .*403.*needs READ on the FileSet/);
+      await expect(p.delete!(id, outs)).rejects.toThrow(/deleting FileSet .*403.*needs OWNER on the FileSet/);
+    } finally {
+      get.mockRestore();
+      del.mockRestore();
+    }
+    expect((await fx.client.getFileSet(id)).id).toBe(id);
+    await p.delete!(id, outs);
   });
 
   it('create is transactional: a failure after the FileSet exists deletes it', async () => {

@@ -1,8 +1,9 @@
 /** FileSetFolder provider methods against the emulator (the loader does the syncing). */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DomoFilesClient, ForbiddenError } from '../../client';
 import { fileSetFolderProvider as p, type FileSetFolderInputs, type FileSetFolderOutputs } from '../../provider/folder';
-import { UNKNOWN } from '../../provider/wire';
+import { UNKNOWN } from '../../provider/inputs';
 import { remotePaths, useEmulator } from './setup';
 
 const fx = useEmulator();
@@ -51,6 +52,20 @@ describe('FileSetFolder check', () => {
     const r3 = await p.check!({} as FileSetFolderInputs, { fileSetId, source: src, directoryPath: 'a/../b' });
     expect(r3.failures!.map((f) => f.property)).toEqual(['directoryPath']);
   });
+  it('reports the conflicts the program found (hidden overlaps input) and keeps them out of the inputs', async () => {
+    const reason = "FileSetFile 'about' (path 'handbook/about.md') is inside FileSetFolder 'handbook' (prefix 'handbook') and would be pruned by it; exclude it in the folder (exclude: ['about.md']) or move it";
+    const r = await p.check!({} as FileSetFolderInputs, { fileSetId, source: src, directoryPath: 'handbook', overlaps: [reason] } as FileSetFolderInputs);
+    expect(r.failures).toEqual([{ property: 'directoryPath', reason }]);
+    for (const overlaps of [[], UNKNOWN]) {
+      const ok = await checked({ fileSetId, source: src, directoryPath: 'handbook', overlaps } as Partial<FileSetFolderInputs>);
+      expect(ok).not.toHaveProperty('overlaps');
+    }
+  });
+  it('checks contentTypes and spells the extensions lower-case', async () => {
+    expect((await checked({ fileSetId, source: src, contentTypes: { '.MD': 'text/markdown' } })).contentTypes).toEqual({ '.md': 'text/markdown' });
+    const bad = await p.check!({} as FileSetFolderInputs, { fileSetId, source: src, contentTypes: { md: 'text/markdown', '.txt': 'plain' } });
+    expect(bad.failures!.map((f) => f.reason)).toEqual([expect.stringMatching(/'md' is not an extension/), expect.stringMatching(/\.txt.*media type/)]);
+  });
   it('tolerates unknown values in preview', async () => {
     expect((await checked({ fileSetId: UNKNOWN, source: src })).digest).toMatch(/^[0-9a-f]{64}$/);
     expect((await checked({ fileSetId, source: UNKNOWN })).digest).toBe(UNKNOWN);
@@ -60,12 +75,30 @@ describe('FileSetFolder check', () => {
 describe('FileSetFolder diff (offline)', () => {
   const olds = { fileSetId: 'fs', source: 'docs', directoryPath: 'handbook', digest: 'd1', fileCount: 2, totalBytes: 10, __provider: 'old' } as unknown as FileSetFolderOutputs;
   it('no change for the same digest and defaults spelled out or not', async () => {
-    expect(await p.diff!('fs/handbook', olds, { fileSetId: 'fs', source: 'docs', directoryPath: 'handbook', prune: true, digest: 'd1', __provider: 'new' } as FileSetFolderInputs)).toEqual({ changes: false, replaces: [] });
+    expect(await p.diff!('fs/handbook', olds, { fileSetId: 'fs', source: 'docs', directoryPath: 'handbook', prune: true, digest: 'd1', __provider: 'new' } as FileSetFolderInputs)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
   });
   it('a digest change is an update; directoryPath or fileSetId replaces', async () => {
-    expect(await p.diff!('x', olds, { fileSetId: 'fs', source: 'docs', directoryPath: 'handbook', digest: 'd2' })).toEqual({ changes: true, replaces: [] });
+    expect(await p.diff!('x', olds, { fileSetId: 'fs', source: 'docs', directoryPath: 'handbook', digest: 'd2' })).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
     expect((await p.diff!('x', olds, { fileSetId: 'fs', source: 'docs', directoryPath: 'other', digest: 'd1' })).replaces).toEqual(['directoryPath']);
     expect((await p.diff!('x', olds, { fileSetId: 'fs2', source: 'docs', directoryPath: 'handbook', digest: 'd1' })).replaces).toEqual(['fileSetId']);
+  });
+  it('the old folder is deleted first exactly when the two prefixes overlap in one FileSet', async () => {
+    const dbr = async (news: Partial<FileSetFolderInputs>): Promise<boolean | undefined> => (await p.diff!('x', olds, { source: 'docs', digest: 'd1', ...news } as FileSetFolderInputs)).deleteBeforeReplace;
+    expect(await dbr({ fileSetId: 'fs', directoryPath: 'handbook/v2' })).toBe(true);
+    expect(await dbr({ fileSetId: 'fs', directoryPath: '' })).toBe(true);
+    expect(await dbr({ fileSetId: 'fs', directoryPath: UNKNOWN })).toBe(true);
+    expect(await dbr({ fileSetId: UNKNOWN, directoryPath: 'handbook' })).toBe(true);
+    expect(await dbr({ fileSetId: 'fs', directoryPath: 'handbook2' })).toBe(false);
+    expect(await dbr({ fileSetId: 'fs2', directoryPath: 'handbook' })).toBe(false);
+    const fromRoot = { ...olds, directoryPath: '' } as FileSetFolderOutputs;
+    expect((await p.diff!('x', fromRoot, { fileSetId: 'fs', source: 'docs', directoryPath: 'docs', digest: 'd1' })).deleteBeforeReplace).toBe(true);
+  });
+  it('the overlaps input never makes a diff', async () => {
+    const news = { fileSetId: 'fs', source: 'docs', directoryPath: 'handbook', digest: 'd1', overlaps: ['x'] } as FileSetFolderInputs;
+    expect((await p.diff!('x', olds, news)).changes).toBe(false);
+  });
+  it('a contentTypes change is an update', async () => {
+    expect((await p.diff!('x', olds, { fileSetId: 'fs', source: 'docs', directoryPath: 'handbook', digest: 'd1', contentTypes: { '.md': 'text/markdown' } })).changes).toBe(true);
   });
 });
 
@@ -112,6 +145,54 @@ describe('FileSetFolder lifecycle', () => {
     const inputs = await checked({ ...base(), fileSetId: other, maxDeletes: 1 });
     await expect(p.create(inputs)).rejects.toThrow(/syncing .*maxDeletes|syncing .*delete/);
     expect(await remotePaths(fx.client, other)).toEqual(['handbook/old-a.md', 'handbook/old-b.md', 'handbook/old-c.md', 'handbook/old-d.md']);
+  });
+
+  it('declares the content types of contentTypes on upload', async () => {
+    const other = (await fx.client.createFileSet({ name: 'unit-folder-types' })).id;
+    const typed = join(fx.dir, 'typed');
+    mkdirSync(typed, { recursive: true });
+    writeFileSync(join(typed, 'notes.zzq'), 'plain words');
+    writeFileSync(join(typed, 'other.zzr'), 'plain words');
+    await p.create(await checked({ fileSetId: other, source: typed, contentTypes: { '.ZZQ': 'text/x-zzq' } }));
+    expect((await fx.client.getFileByPath(other, 'notes.zzq')).contentType).toBe('text/x-zzq');
+    expect((await fx.client.getFileByPath(other, 'other.zzr')).contentType).not.toBe('text/x-zzq');
+  });
+
+  it('a failure in the middle of a sync keeps the resource, marked to sync again', async () => {
+    const other = (await fx.client.createFileSet({ name: 'unit-folder-partial' })).id;
+    const inputs = await checked({ ...base(), fileSetId: other, __provider: 'code' } as Partial<FileSetFolderInputs>);
+    const spy = jest.spyOn(DomoFilesClient.prototype, 'uploadFile').mockRejectedValueOnce(Object.assign(new Error('500 Internal Server Error: POST upload'), { code: 'SERVER_ERROR' }));
+    let err: (Error & { id?: string; properties?: Record<string, unknown> }) | undefined;
+    try {
+      err = await p.create(inputs).then(() => undefined, (e) => e);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(err?.message).toMatch(/syncing .* 500/);
+    expect(err?.id).toBe(`${other}/handbook`);
+    expect(err?.properties).toMatchObject({ fileSetId: other, directoryPath: 'handbook', digest: 'incomplete', __provider: 'code' });
+  });
+
+  it('403: refresh and delete fail naming the permission, never "gone"', async () => {
+    const c = await p.create(await checked(base()));
+    const denied = (): ForbiddenError => new ForbiddenError('403 Forbidden: GET /filesets/x (1 attempt)', { status: 403 });
+    const get = jest.spyOn(DomoFilesClient.prototype, 'getFileSet').mockRejectedValue(denied());
+    try {
+      await expect(p.read!(c.id, c.outs!)).rejects.toThrow(/reading FileSet .*403.*needs READ on the FileSet/);
+    } finally {
+      get.mockRestore();
+    }
+    const list = jest.spyOn(DomoFilesClient.prototype, 'listFilePages').mockImplementation(async function* () {
+      yield* [];
+      throw denied();
+    });
+    try {
+      await expect(p.delete!(c.id, c.outs!)).rejects.toThrow(/removing the files .*403.*needs EDIT on the FileSet/);
+    } finally {
+      list.mockRestore();
+    }
+    expect(await remotePaths(fx.client, fileSetId)).toContain('handbook/intro.md');
+    await p.delete!(c.id, c.outs!);
   });
 
   it('404: read of a folder whose FileSet is gone says gone; delete succeeds', async () => {

@@ -1,18 +1,17 @@
 /**
- * Small helpers shared by the three providers: the engine's unknown sentinel, shape checks that return
- * failures instead of throwing, and value plumbing that keeps `undefined` out of what goes on the wire
- * (google-protobuf's Struct.fromJavaScript throws on it).
+ * Input validation and comparison for the providers' check and diff: the engine's unknown sentinel, shape
+ * checks that return failures instead of throwing, and value plumbing that keeps `undefined` out of what
+ * goes on the wire (google-protobuf's Struct.fromJavaScript throws on it).
+ *
+ * Functions here travel inside `__provider` by value. A compiled reference to an exported const becomes
+ * `exports.X`, which would point at the provider host's module instead of this one, so functions use local
+ * names only and the exported consts are aliases.
  */
 
-// Code in this file travels inside `__provider`, where compiled `exports.X` references to exported consts
-// would dangle: functions here use the local names, and the exports are aliases.
 const UNKNOWN_VALUE = '04da6b54-80e4-46f7-96ec-b56ff0331ba9';
 
 /** The value the engine sends during preview for inputs that are not known yet. */
 export const UNKNOWN = UNKNOWN_VALUE;
-
-/** Key of the serialized provider in inputs and outputs. */
-export const PROVIDER_KEY = '__provider';
 
 /** One check failure, as pulumi.dynamic.CheckFailure. */
 export interface Failure {
@@ -83,44 +82,23 @@ export function optionalStrings(f: Failure[], inputs: Record<string, unknown>, k
 }
 
 /**
- * A remote path problem, or undefined when fine: POSIX separators, no leading or trailing slash, no `.`/`..`
- * segments. `allowEmpty` for directory prefixes ("" = the FileSet's root).
+ * Turns the hidden `overlaps` input (conflicts with other resources of the program, found when the program
+ * constructed the resource) into failures on `property`. Unknown during preview: nothing to report yet.
  */
-export function remotePathProblem(p: string, allowEmpty: boolean): string | undefined {
-  if (p === '') return allowEmpty ? undefined : 'must not be empty';
-  if (p.includes('\\')) return 'must use "/" as separator';
-  if (p.startsWith('/') || p.endsWith('/')) return 'must not start or end with "/"';
-  if (p.split('/').some((s) => s === '' || s === '.' || s === '..')) return 'must not contain empty, "." or ".." segments';
-  return undefined;
+export function overlapFailures(f: Failure[], inputs: Record<string, unknown>, property: string): void {
+  const v = inputs.overlaps;
+  if (!Array.isArray(v) || isUnknown(v)) return;
+  for (const reason of v) if (typeof reason === 'string') f.push({ property, reason });
 }
 
-/** True for the client's 404 error (by code, so it works across module copies). */
-export function isNotFound(e: unknown): boolean {
-  return !!e && typeof e === 'object' && ((e as { code?: unknown }).code === 'NOT_FOUND' || (e as { status?: unknown }).status === 404);
+/** The inputs without the hidden `overlaps` (it is only for check: it never reaches diff, create or the state). */
+export function withoutOverlaps<T extends object>(inputs: T): T {
+  const { overlaps: _o, ...rest } = inputs as T & { overlaps?: unknown };
+  return rest as T;
 }
 
-/** The one-line message of an error, prefixed with what was being done. */
-export function describeError(action: string, e: unknown): string {
-  const msg = e instanceof Error ? e.message : String(e);
-  return `${action}: ${msg.split('\n')[0]}`;
-}
-
-/** An error for the engine that names the action (one line, no stack for the user to read). */
-export function failure(action: string, e: unknown): Error {
-  const err = new Error(describeError(action, e));
-  const code = e && typeof e === 'object' ? (e as { code?: unknown }).code : undefined;
-  if (typeof code === 'string') (err as Error & { code?: string }).code = code;
-  return err;
-}
-
-/**
- * An error that tells the engine the resource exists but is not right (ErrorResourceInitFailed): the engine
- * records `id` with `properties` (which must carry `__provider`, or later operations cannot find the code).
- */
-export function partialFailure(message: string, id: string, properties: Record<string, unknown>): Error {
-  const err = new Error(message) as Error & { id?: string; properties?: Record<string, unknown>; reasons?: string[] };
-  err.id = id;
-  err.properties = compact(properties);
-  err.reasons = [message];
-  return err;
+/** Splits a resource id `<fileSetId>/<rest>` (FileSet ids hold no "/"); `rest` is "" when there is none. */
+export function splitId(id: string): { fileSetId: string; rest: string } {
+  const i = id.indexOf('/');
+  return i < 0 ? { fileSetId: id, rest: '' } : { fileSetId: id.slice(0, i), rest: id.slice(i + 1) };
 }
