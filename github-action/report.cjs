@@ -1,16 +1,17 @@
 #!/usr/bin/env node
 /**
  * What run.sh needs from a domo-filesets JSON report, in node because the shell has no JSON:
- *   changes KIND REPORT.json        the number of changes (plan: planned; apply: made), printed
- *   render KIND FORMAT REPORT.json BIN
- *                                   the report in FORMAT, by the CLI's own renderer (exit 3 when that
- *                                   renderer cannot be loaded from the installed CLI)
+ *   summarize KIND FORMAT REPORT.json BIN OUT
+ *                                   prints the number of changes (plan: planned; apply: made) and writes
+ *                                   the report in FORMAT to OUT, by the CLI's own renderer; exit 1 when
+ *                                   REPORT.json is not a report, 3 when the installed CLI has no renderer
+ *                                   this can load (the changes are printed all the same)
  *   sha256 FILE                     the file's SHA-256, hex
  * KIND is plan or apply. Reads files only; never touches the network or the environment's secrets.
  */
 'use strict';
 const { createHash } = require('node:crypto');
-const { readFileSync, realpathSync } = require('node:fs');
+const { readFileSync, realpathSync, writeFileSync } = require('node:fs');
 const { dirname, join } = require('node:path');
 
 /** File actions; every other op (update, grant, revoke, transfer) is a FileSet-level action. */
@@ -63,24 +64,21 @@ function readReport(file) {
 
 function main(argv) {
   const [cmd, ...rest] = argv;
-  if (cmd === 'changes') {
-    const [kind, file] = rest;
-    process.stdout.write(`${countChanges(kind, readReport(file))}\n`);
-    return 0;
-  }
-  if (cmd === 'render') {
-    const [kind, format, file, bin] = rest;
+  if (cmd === 'summarize') {
+    const [kind, format, file, bin, out] = rest;
     const report = readReport(file);
+    process.stdout.write(`${countChanges(kind, report)}\n`);
+    if (format === 'json') return 0;
     const render = loadRenderer(bin);
     if (!render) return 3;
-    process.stdout.write(render(report, format, kind, noColor));
+    writeFileSync(out, render(report, format, kind, noColor));
     return 0;
   }
   if (cmd === 'sha256') {
     process.stdout.write(`${createHash('sha256').update(readFileSync(rest[0])).digest('hex')}\n`);
     return 0;
   }
-  process.stderr.write(`report.cjs: unknown command '${cmd}' (changes | render | sha256)\n`);
+  process.stderr.write(`report.cjs: unknown command '${cmd}' (summarize | sha256)\n`);
   return 2;
 }
 

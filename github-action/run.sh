@@ -202,22 +202,19 @@ changes=""
 if [ "$command" = plan ] || [ "$command" = apply ]; then
   json_file="$out_dir/report.json"
   cp "$stdout_file" "$json_file"
-  if changes="$(node "$here/report.cjs" changes "$command" "$json_file" 2>/dev/null)"; then
+  summarize_rc=0
+  changes="$(node "$here/report.cjs" summarize "$command" "$format" "$json_file" "$bin" "$out_dir/report.$format" 2>/dev/null)" ||
+    summarize_rc=$?
+  case "$summarize_rc" in
+    0) report_file="$out_dir/report.$format" ;;
+    3)
+      annotate warning "this domo-filesets has no report renderer the action can load: the report is shown as JSON"
+      format=json ;;
+    *) changes="" ;; # no report: the CLI stopped before printing one
+  esac
+  if [ -n "$changes" ]; then
     set_output json-report "$json_file"
-    if [ "$format" = json ]; then
-      report_file="$json_file"
-    else
-      report_file="$out_dir/report.$format"
-      render_rc=0
-      node "$here/report.cjs" render "$command" "$format" "$json_file" "$bin" >"$report_file" || render_rc=$?
-      if [ "$render_rc" -ne 0 ]; then
-        annotate warning "this domo-filesets has no report renderer the action can load: the report is shown as JSON"
-        report_file="$json_file"
-        format=json
-      fi
-    fi
-  else
-    changes=""
+    if [ "$format" = json ]; then report_file="$json_file"; fi
   fi
 else
   if [ -s "$stdout_file" ]; then
@@ -279,6 +276,7 @@ github_api() { # METHOD PATH [JSON_BODY_FILE]: the response body on stdout; non-
     local -a args=(api -X "$method" -H "Accept: application/vnd.github+json" "$path")
     if [ -n "$input" ]; then args+=(--input "$input"); fi
     (
+      unset DOMO_DEVELOPER_TOKEN DOMO_ACCESS_TOKEN DOMO_TOKEN
       export GH_TOKEN="$github_token" GH_ENTERPRISE_TOKEN="$github_token"
       host="${GITHUB_SERVER_URL:-https://github.com}"
       host="${host#*://}"
@@ -290,7 +288,7 @@ github_api() { # METHOD PATH [JSON_BODY_FILE]: the response body on stdout; non-
       -H "X-GitHub-Api-Version: 2022-11-28" --config - "${GITHUB_API_URL:-https://api.github.com}/$path")
     if [ -n "$input" ]; then args+=(-H "Content-Type: application/json" --data-binary "@$input"); fi
     # printf is a builtin: the header reaches curl on stdin, never on its command line.
-    printf 'header = "Authorization: Bearer %s"\n' "$github_token" | curl "${args[@]}"
+    printf 'header = "Authorization: Bearer %s"\n' "$github_token" | (unset DOMO_DEVELOPER_TOKEN DOMO_ACCESS_TOKEN DOMO_TOKEN && exec curl "${args[@]}")
   fi
 }
 
