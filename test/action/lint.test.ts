@@ -108,6 +108,25 @@ describe('action metadata (what actionlint does not check in an action.yml)', ()
     for (const step of meta.runs.steps) if (step.run) expect(step.run).not.toMatch(/\$\{\{/);
   });
 
+  it('the example workflow gives the action only inputs it declares, every required one, and reads only its outputs', () => {
+    const wf = parse(workflowText) as { jobs: Record<string, { steps: { id?: string; uses?: string; with?: Record<string, unknown> }[] }> };
+    let used = 0;
+    for (const [job, { steps }] of Object.entries(wf.jobs)) {
+      const actionSteps = new Set<string>();
+      for (const step of steps.filter((s) => /\/domo-filesets\/github-action@/.test(s.uses ?? ''))) {
+        used++;
+        const given = Object.keys(step.with ?? {});
+        expect(`${job}: ${given.filter((k) => !(k in meta.inputs)).join(',')}`).toBe(`${job}: `);
+        for (const [name, spec] of Object.entries(meta.inputs)) if (spec.required) expect(given).toContain(name);
+        if (step.id) actionSteps.add(step.id);
+      }
+      for (const m of JSON.stringify(steps).matchAll(/steps\.([\w-]+)\.outputs\.([\w-]+)/g)) {
+        if (actionSteps.has(m[1])) expect(Object.keys(meta.outputs)).toContain(m[2]);
+      }
+    }
+    expect(used).toBe(5);
+  });
+
   it('its shell scripts parse (bash -n)', () => {
     for (const script of ['install.sh', 'run.sh']) {
       const res = spawnSync('bash', ['-n', join(ACTION_DIR, script)], { encoding: 'utf8' });
