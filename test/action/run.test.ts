@@ -234,6 +234,18 @@ describe('the exit-code rule', () => {
   });
 });
 
+describe('CLI output in the log', () => {
+  it('is printed between stop-commands markers, so a file name cannot act as a workflow command', () => {
+    const evil = 'uploading handbook/\n::add-mask::x\n::error::forged.md\n';
+    sb.scenario({ plan: { exit: 0, stdout: json({ filesets: [] }), stderr: evil } });
+    const run = sb.run({ command: 'plan', manifest: 'manifest.yaml' });
+    const m = /^::stop-commands::([0-9a-f]{32})\n([\s\S]*?)\n::\1::$/m.exec(run.log);
+    expect(m).not.toBeNull();
+    expect(m![2]).toBe(evil.trimEnd());
+    expect(run.log.replace(m![0], '')).not.toContain('forged');
+  });
+});
+
 describe('command lines', () => {
   it('apply: a saved plan, --wait-indexed with its timeout, --backup-dir and extra args', () => {
     sb.scenario({ apply: { exit: 0, stdout: json(APPLIED) } });
