@@ -21,6 +21,7 @@ const MODULES = {
   query: () => require('./commands/query') as typeof import('./commands/query'),
   gc: () => require('./commands/gc') as typeof import('./commands/gc'),
   restore: () => require('./commands/restore') as typeof import('./commands/restore'),
+  show: () => require('./commands/show') as typeof import('./commands/show'),
 };
 
 function formatOption(defaultValue = 'text', choices: readonly string[] = FORMATS): Option {
@@ -138,6 +139,12 @@ export function buildProgram(ctx: Ctx, sink: OutcomeSink): Command {
     .addOption(backupOption())
     .addOption(emulatorOption())
     .action(action(MODULES.destroy));
+
+  sub(program, 'show', 'render a saved plan (plan --out) or a JSON report (--format json) again, in any format; no request')
+    .argument('<file>', 'a plan file or a JSON report')
+    .addOption(formatOption())
+    .addOption(new Option('--kind <kind>', 'how to word a JSON report (default: apply when it has results, else plan)').choices(['plan', 'apply', 'dry-run']))
+    .action(action(MODULES.show));
 
   sub(program, 'restore', 'upload a backup made by --backup-dir back into its FileSet (created again by name when it is gone)')
     .argument('<backup-dir>', 'a DIR/<FileSet>/<time> directory holding backup.json')

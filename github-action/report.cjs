@@ -3,16 +3,16 @@
  * What run.sh needs from a domo-filesets JSON report, in node because the shell has no JSON:
  *   summarize KIND FORMAT REPORT.json BIN OUT
  *                                   prints the number of changes (plan: planned; apply: made) and writes
- *                                   the report in FORMAT to OUT, by the CLI's own renderer; exit 1 when
- *                                   REPORT.json is not a report, 3 when the installed CLI has no renderer
- *                                   this can load (the changes are printed all the same)
+ *                                   the report in FORMAT to OUT with the CLI's `show` command; exit 1 when
+ *                                   REPORT.json is not a report, 3 when the installed CLI could not render
+ *                                   it (the changes are printed all the same)
  *   sha256 FILE                     the file's SHA-256, hex
  * KIND is plan or apply. Reads files only; never touches the network or the environment's secrets.
  */
 'use strict';
 const { createHash } = require('node:crypto');
-const { readFileSync, realpathSync, writeFileSync } = require('node:fs');
-const { dirname, join } = require('node:path');
+const { spawnSync } = require('node:child_process');
+const { readFileSync, writeFileSync } = require('node:fs');
 
 /** File actions; every other op (update, grant, revoke, transfer) is a FileSet-level action. */
 const FILE_OPS = new Set(['upload', 'replace', 'delete']);
@@ -43,17 +43,12 @@ function countChanges(kind, report) {
   return n;
 }
 
-/** Colour functions that add no colour: the report goes to a file, a summary or a comment. */
-const noColor = new Proxy({}, { get: (_t, key) => (key === 'isColorSupported' ? false : (s) => String(s)) });
-
-/** The CLI's renderer, next to its bin (dist/cli/bin.js → dist/cli/render), or null if it is not there. */
-function loadRenderer(bin) {
-  try {
-    const mod = require(join(dirname(realpathSync(bin)), 'render', 'index.js'));
-    return typeof mod.renderReport === 'function' ? mod.renderReport : null;
-  } catch {
-    return null;
-  }
+/** Renders the report with the installed CLI's `show` command; false when the CLI could not. */
+function render(bin, file, format, kind, out) {
+  const r = spawnSync(process.execPath, [bin, 'show', file, '--format', format, '--kind', kind], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  if (r.status !== 0) return false;
+  writeFileSync(out, r.stdout);
+  return true;
 }
 
 function readReport(file) {
@@ -69,10 +64,7 @@ function main(argv) {
     const report = readReport(file);
     process.stdout.write(`${countChanges(kind, report)}\n`);
     if (format === 'json') return 0;
-    const render = loadRenderer(bin);
-    if (!render) return 3;
-    writeFileSync(out, render(report, format, kind, noColor));
-    return 0;
+    return render(bin, file, format, kind === 'destroy' || kind === 'gc' ? 'apply' : kind, out) ? 0 : 3;
   }
   if (cmd === 'sha256') {
     process.stdout.write(`${createHash('sha256').update(readFileSync(rest[0])).digest('hex')}\n`);

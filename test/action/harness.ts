@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { appendFileSync, chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { BIN, ROOT } from '../support/fs-state';
+import { BIN } from '../support/fs-state';
 import { runAction, type ActionRun } from './composite';
 
 /** The Domo token given to the action (a canary). */
@@ -80,8 +80,8 @@ export class Sandbox {
     for (const d of [this.workspace, this.runnerTemp, this.tools, this.fakeBin, this.ghDir, this.curlDir, this.realBin, this.bareBin]) mkdirSync(d, { recursive: true });
     for (const t of TOOLS) symlinkSync(which(t), join(this.tools, t));
     symlinkSync(process.execPath, join(this.tools, 'node'));
-    // The CLIs are laid out as in the npm package (<pkg>/dist/cli/bin.js beside dist/cli/render/), which is
-    // where the action finds the CLI's renderer. The fake's render/ is the real built one.
+    // The CLIs are laid out as in the npm package (<pkg>/dist/cli/bin.js). The fake answers `show` with the
+    // real built CLI, except the bare one, which stands for a CLI that cannot render.
     this.cliPackage(join(this.root, 'fake-pkg'), join(FIXTURES, 'fake-cli.cjs'), this.fakeBin);
     this.cliPackage(join(this.root, 'real-pkg'), BIN, this.realBin);
     this.cliPackage(join(this.root, 'bare-pkg'), join(FIXTURES, 'fake-cli.cjs'), this.bareBin, false);
@@ -93,8 +93,8 @@ export class Sandbox {
 
   private cliPackage(pkg: string, target: string, binDir: string, withRenderer = true): void {
     mkdirSync(join(pkg, 'dist', 'cli'), { recursive: true });
-    script(join(pkg, 'dist', 'cli', 'bin.js'), `#!/usr/bin/env node\nrequire(${JSON.stringify(target)});\n`);
-    if (withRenderer) symlinkSync(join(ROOT, 'dist', 'cli', 'render'), join(pkg, 'dist', 'cli', 'render'));
+    const real = withRenderer ? `process.env.FAKE_REAL_BIN = ${JSON.stringify(BIN)};\n` : 'delete process.env.FAKE_REAL_BIN;\n';
+    script(join(pkg, 'dist', 'cli', 'bin.js'), `#!/usr/bin/env node\n${real}require(${JSON.stringify(target)});\n`);
     symlinkSync(join(pkg, 'dist', 'cli', 'bin.js'), join(binDir, 'domo-filesets'));
   }
 

@@ -126,3 +126,22 @@ test('a file that is not a plan, and apply with both a plan and -f, are one-line
   r = await cli(['apply']);
   expect(oneErrorLine(r.stderr)).toMatch(/apply needs -f MANIFEST, or a plan FILE saved by plan --out/);
 });
+
+test('show renders a saved plan and a JSON report again, in any format, without a request', async () => {
+  const { digest } = await savePlan(inProcess);
+  const total = be.emu.stats().total;
+  const md = await inProcess(['show', join(ws.dir, 'plan.json'), '--format', 'markdown']);
+  expect(md.code).toBe(0);
+  expect(md.stdout).toContain(`sha256 \`${digest}\``);
+  expect(md.stdout).toContain('**upload** `new.md`');
+  const json = await inProcess(['apply', join(ws.dir, 'plan.json'), '--format', 'json']);
+  await ws.write('report.json', json.stdout);
+  const text = await inProcess(['show', join(ws.dir, 'report.json')]);
+  expect(text.stdout).toContain('Apply: 1 uploaded, 1 replaced, 1 deleted, 0 failed.');
+  expect(be.emu.stats().total - total).toBeGreaterThan(0); // the apply itself
+  const before = be.emu.stats().total;
+  await inProcess(['show', join(ws.dir, 'report.json'), '--format', 'json']);
+  expect(be.emu.stats().total).toBe(before);
+  const bad = await inProcess(['show', join(ws.dir, 'src', 'a.md')]);
+  expect(oneErrorLine(bad.stderr)).toMatch(/show: cannot read .*a\.md as JSON/);
+});
