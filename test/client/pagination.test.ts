@@ -1,4 +1,5 @@
-import { testClient } from './helpers/client';
+import { PaginationError } from '../../client';
+import { catchErr, testClient } from './helpers/client';
 import { json, scriptedServer, type ScriptedServer } from './helpers/scripted-server';
 
 const files = (ids: string[]) => ids.map((id) => ({ id, path: `d/${id}.txt`, name: `${id}.txt`, fileType: 'TEXT', size: 1 }));
@@ -41,15 +42,20 @@ describe('file listing pagination', () => {
     await client.close();
   });
 
-  it('stops on a cursor cycle that never repeats the last token', async () => {
+  it('ends a cursor cycle that never repeats the last token with PaginationError', async () => {
     server = await scriptedServer((req, res) => {
       const next = new URL(req.url, 'http://x').searchParams.get('next');
       json(res, 200, { files: files([next ?? 'first']), pageContext: { next: next === 'A' ? 'B' : 'A' } });
     });
     const client = testClient(server.url);
-    const ids = [];
-    for await (const f of client.listFiles('fs')) ids.push(f.id);
-    expect(ids).toEqual(['first', 'A', 'B']);
+    const ids: string[] = [];
+    const err = await catchErr((async () => {
+      for await (const f of client.listFiles('fs')) ids.push(f.id);
+    })());
+    expect(err).toBeInstanceOf(PaginationError);
+    expect(err).toMatchObject({ code: 'PAGINATION', operation: 'listFilesForFileset' });
+    expect(ids).toEqual(['first', 'A']);
+    expect(server.requests).toHaveLength(3);
     await client.close();
   });
 
