@@ -68,7 +68,7 @@ export class ConflictError extends DomoError {
   override readonly name = 'ConflictError';
   override readonly code = 'CONFLICT';
 }
-/** 429 after the retries ran out. */
+/** 429 after the retries ran out (or, with Retry-After, after retry.maxRateLimitWaitMs of waiting). */
 export class RateLimitedError extends DomoError {
   override readonly name = 'RateLimitedError';
   override readonly code = 'RATE_LIMITED';

@@ -12,18 +12,6 @@ export {
   RETRYABLE_STATUSES,
   type Idempotency,
 } from './retry-policy';
-export { remotePathProblem, canonicalRemotePath, checkedRemotePath, splitRemotePath, MAX_SEGMENT_BYTES } from './remote-path';
-export { contentTypeFor, looksLikeText, TEXT_PLAIN, OCTET_STREAM, SNIFF_BYTES } from './content-type';
-export { usableSha256, entryKind } from './normalize';
-export {
-  admit,
-  settle,
-  initialPacing,
-  pacingConfig,
-  currentRate,
-  PACING_DEFAULTS,
-  type PacingConfig,
-  type PacingState,
-  type Admission,
-  type Settled,
-} from './pacing';
+export { remotePathProblem, canonicalRemotePath, checkedRemotePath, MAX_SEGMENT_BYTES } from './remote-path';
+export { contentTypeFor } from './content-type';
+export { usableSha256 } from './normalize';

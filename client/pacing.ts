@@ -10,17 +10,20 @@
  *   throttled and throughput rose; it is cut by `windowDecrease` on 429/503 (once per congestion event:
  *   answers to requests started before the last cut belong to that cut).
  * - The rate (learnt from 429s): against a rate limiter, fast answers make the window meaningless (429s come
- *   back as fast as requests go out), so the controller also paces request starts. The first 429 gives a
- *   first estimate (successes per second so far, over at least a second); the rate then grows quickly
- *   (`discoveryPerSecond`) until the next 429. Each 429 of a paced run yields a lower bound of the server's
- *   rate r: its bucket was empty at the 429 and held at most its burst b at any earlier instant t, so the
- *   successes n(t) since t satisfy n(t) − b ≤ r·(now − t); and it was empty when the
- *   previous gate began, so all successes since then satisfy n ≤ r·(d + gate). b is estimated by the
- *   successes before the first 429; t ranges over the cycle's 25 ms slots at least a second back. A
- *   request's token is taken where the server handled it, estimated as the midpoint of its round trip. New
- *   requests are paced at
- *   `paceBelow` of the best bound, probing upward by `probePerSecond` a second. A 429 never raises the rate
- *   or the window.
+ *   back as fast as requests go out), so the controller also paces request starts. The first 429 sets
+ *   where a discovery starts (`discoveryStart` × the successes per second so far, over at least a second);
+ *   the pace then grows by `discoveryPerSecond` a second until the next 429. From then on each 429 sets the
+ *   pace to `paceBelow` × an estimate of the server's rate r, and the pace probes upward by
+ *   `probePerSecond` a second. A 429 never raises the pace or the window.
+ *
+ * The estimate models the server as a token bucket (rate r, burst b). Its bucket was empty at a 429 and
+ * held at most b at any earlier instant t, so the successes n(t) after t satisfy n(t) − b ≤ r·(now − t)
+ * (for spans of at least MIN_SPAN_MS); it was empty when the previous gate began, so a cycle's successes
+ * satisfy n ≤ r·(d + gate). With b taken as the successes before the first 429 (at least b, when the bucket
+ * was full at the start), both give lower bounds of r. The first cycle and a later one both began with a
+ * full bucket and ended with an empty one, so r is also where both cycles need the same burst
+ * (rateFromTwoCycles), searched between the lower bound and the pace that was throttled. A token is taken
+ * where the server handled the request, estimated as the midpoint of its round trip.
  *
  * All times are milliseconds on the caller's clock; rates are requests per second.
  */
@@ -45,6 +48,8 @@ export interface PacingConfig {
   probePerSecond: number;
   /** Before the rate is learnt (after the first 429), it grows by this factor per second without a 429. */
   discoveryPerSecond: number;
+  /** The discovery starts at this multiple of the successes per second before the first 429. */
+  discoveryStart: number;
   /** The discovery starts at least this fast (req/s), also when the first answer was already a 429. */
   discoveryFloor: number;
   /** Share of the estimated server burst the pacer may spend at once (after a gate or an idle spell). */
@@ -64,10 +69,11 @@ export const PACING_DEFAULTS = {
   windowStep: 4,
   windowDecrease: 0.5,
   minGain: 0.02,
-  paceBelow: 0.97,
+  paceBelow: 0.95,
   paceBurst: 0.5,
-  probePerSecond: 0.005,
+  probePerSecond: 0.0025,
   discoveryPerSecond: 2,
+  discoveryStart: 1.5,
   discoveryFloor: 4,
   rateDecrease: 0.8,
   minRate: 0.5,
@@ -112,15 +118,32 @@ export interface PacingState {
   readonly cycleStart: number;
   readonly cycleFirstAt: number | null;
   readonly cycleOk: number;
-  /** Successes of the cycle per SLOT_MS slot from okSlotsStart (the last MAX_SLOTS slots only). */
-  readonly okSlots: readonly number[];
-  readonly okSlotsStart: number;
+  /** When the cycle's successes took their tokens (the most recent MAX_LOG). */
+  readonly okLog: SuccessLog | null;
   readonly lastGateMs: number;
   /**
-   * Successes before the first 429: at least the server's burst when its bucket was full at the start (any
-   * refill while they ran only adds to them).
+   * Successes of the requests started before the first 429 was answered (counted as they complete): at least
+   * the server's burst when its bucket was full at the start (any refill while they ran only adds to them).
    */
   readonly burst: number | null;
+  /** When the first cycle's first request started, and when its 429 was answered. */
+  readonly burstFrom: number;
+  readonly burstUntil: number;
+  /** The first cycle's successes, frozen at its 429 (later successes of its requests added). */
+  readonly first: SuccessCurve | null;
+}
+
+/** Instants successes took a token, newest first, as an immutable list (adding one shares the rest). */
+export interface SuccessLog {
+  readonly at: number;
+  readonly rest: SuccessLog | null;
+  readonly size: number;
+}
+
+/** A cycle's successes, and the instant `emptyAt` the server's bucket was empty (its 429). */
+export interface SuccessCurve {
+  readonly log: SuccessLog | null;
+  readonly emptyAt: number;
 }
 
 /** The state of a new client at `now`. */
@@ -143,33 +166,36 @@ export function initialPacing(cfg: PacingConfig, now: number): PacingState {
     cycleStart: now,
     cycleFirstAt: null,
     cycleOk: 0,
-    okSlots: [],
-    okSlotsStart: now,
+    okLog: null,
     lastGateMs: 0,
     burst: null,
+    burstFrom: now,
+    burstUntil: now,
+    first: null,
   };
 }
 
-/** Width of the success-count slots the rate bound is computed over. */
-const SLOT_MS = 25;
-/** Slots kept per cycle (10 s); older ones are dropped, which only loosens the bound. */
-const MAX_SLOTS = 400;
+/** Successes remembered per cycle; older ones are dropped, which only loosens the bound. */
+const MAX_LOG = 2048;
 /** The rate bound only uses spans of at least this length (a burst estimate error is divided by it). */
 const MIN_SPAN_MS = 1000;
 
-function countSuccess(s: PacingState, at: number): Pick<PacingState, 'okSlots' | 'okSlotsStart'> {
-  let start = s.okSlotsStart;
-  let out = s.okSlots.slice();
-  let i = Math.max(0, Math.floor((at - start) / SLOT_MS));
-  if (i >= MAX_SLOTS) {
-    const drop = i - MAX_SLOTS + 1;
-    out = out.slice(drop);
-    start += drop * SLOT_MS;
-    i -= drop;
-  }
-  while (out.length <= i) out.push(0);
-  out[i] += 1;
-  return { okSlots: out, okSlotsStart: start };
+/** The log with one more success at `at`; trimmed to the newest MAX_LOG now and then (amortized O(1)). */
+function logSuccess(log: SuccessLog | null, at: number): SuccessLog {
+  const size = (log?.size ?? 0) + 1;
+  if (size <= 2 * MAX_LOG) return { at, rest: log, size };
+  const keep = [at];
+  for (let n = log; n !== null && keep.length < MAX_LOG; n = n.rest) keep.push(n.at);
+  let out: SuccessLog | null = null;
+  for (let i = keep.length - 1; i >= 0; i--) out = { at: keep[i], rest: out, size: keep.length - i };
+  return out as SuccessLog;
+}
+
+/** The logged instants up to `until`, newest first. */
+function instants(log: SuccessLog | null, until: number): number[] {
+  const out: number[] = [];
+  for (let n = log; n !== null; n = n.rest) if (n.at <= until) out.push(n.at);
+  return out.sort((a, b) => b - a);
 }
 
 /**
@@ -179,13 +205,10 @@ function countSuccess(s: PacingState, at: number): Pick<PacingState, 'okSlots' |
 function boundFor(s: PacingState, emptyAt: number, now: number, b: number): number {
   const d = Math.max(0, now - (s.cycleFirstAt ?? s.cycleStart));
   let best = s.cycleOk / ((d + s.lastGateMs) / 1000 || 1);
-  let n = 0;
-  for (let k = s.okSlots.length - 1; k >= 0; k--) {
-    const from = s.okSlotsStart + k * SLOT_MS;
-    if (from > emptyAt) continue;
-    n += s.okSlots[k];
-    const span = emptyAt - from;
-    if (span >= MIN_SPAN_MS) best = Math.max(best, (n - b) / (span / 1000));
+  const times = instants(s.okLog, emptyAt);
+  for (let k = 0; k < times.length; k++) {
+    const span = emptyAt - times[k];
+    if (span >= MIN_SPAN_MS) best = Math.max(best, (k + 1 - b) / (span / 1000));
   }
   return best;
 }
@@ -193,6 +216,41 @@ function boundFor(s: PacingState, emptyAt: number, now: number, b: number): numb
 /** The best lower bound of the server's rate (see the header comment). */
 function rateLowerBound(s: PacingState, emptyAt: number, now: number): number {
   return boundFor(s, emptyAt, now, s.burst ?? Infinity);
+}
+
+/**
+ * The burst a cycle needed if the server's rate is `r`: the most successes any span ending at the empty
+ * bucket had beyond what the rate refilled in it. Decreasing in r.
+ */
+export function burstNeeded(times: readonly number[], emptyAt: number, r: number): number {
+  let best = 0;
+  for (let k = 0; k < times.length; k++) best = Math.max(best, k + 1 - (r * (emptyAt - times[k])) / 1000);
+  return best;
+}
+
+/**
+ * The server's rate estimated from two cycles that both began with a full bucket and ended with it empty:
+ * the rate at which both needed the same burst (a token bucket has one). Searched within [lo, hi]; when the
+ * cycles disagree everywhere there, `lo`.
+ */
+export function rateFromTwoCycles(a: SuccessCurve, b: SuccessCurve, lo: number, hi: number): number {
+  const ta = instants(a.log, a.emptyAt);
+  const tb = instants(b.log, b.emptyAt);
+  const gap = (r: number): number => burstNeeded(ta, a.emptyAt, r) - burstNeeded(tb, b.emptyAt, r);
+  if (!(hi > lo) || gap(lo) >= 0 || gap(hi) <= 0) return lo;
+  let l = lo;
+  let h = hi;
+  for (let i = 0; i < 40; i++) {
+    const m = (l + h) / 2;
+    if (gap(m) < 0) l = m;
+    else h = m;
+  }
+  return l;
+}
+
+function lateSuccess(c: SuccessCurve | null, at: number): SuccessCurve | null {
+  if (c === null || at > c.emptyAt) return c;
+  return { log: logSuccess(c.log, at), emptyAt: c.emptyAt };
 }
 
 /** Where, with the same latency both ways, the server handled the request. */
@@ -256,9 +314,9 @@ export function settle(cfg: PacingConfig, s: PacingState, ev: Settled): PacingSt
 function completed(cfg: PacingConfig, s: PacingState, ev: Settled): PacingState {
   let next: PacingState = {
     ...s,
-    ...(ev.startedAt >= s.cycleStart
-      ? { cycleOk: s.cycleOk + 1, ...(s.rateBase === null ? {} : countSuccess(s, midpoint(ev))) }
-      : {}),
+    ...(ev.startedAt >= s.cycleStart ? { cycleOk: s.cycleOk + 1, okLog: logSuccess(s.okLog, midpoint(ev)) } : {}),
+    // A request of the first cycle that succeeds after the first 429 took a token then too.
+    ...(s.burst !== null && ev.startedAt < s.burstUntil ? { burst: s.burst + 1, first: lateSuccess(s.first, midpoint(ev)) } : {}),
     epochDone: s.epochDone + 1,
   };
   if (!cfg.adaptive || next.epochDone < next.window) return next;
@@ -295,8 +353,7 @@ function throttled(cfg: PacingConfig, s: PacingState, ev: Settled): PacingState 
     cycleStart: cycleFrom,
     cycleFirstAt: null,
     cycleOk: 0,
-    okSlots: [],
-    okSlotsStart: cycleFrom,
+    okLog: null,
     lastGateMs: gateUntil - ev.now > 0 ? gateUntil - ev.now : 0,
     credit: 0,
     creditAt: cycleFrom,
@@ -309,15 +366,24 @@ function throttled(cfg: PacingConfig, s: PacingState, ev: Settled): PacingState 
   const d = Math.max(0, ev.now - (s.cycleFirstAt ?? s.cycleStart)) / 1000;
   const n = s.cycleOk;
   if (rateNow === null) {
-    // First 429: successes per second so far (over at least a second) start the discovery.
-    const first = Math.max(cfg.minRate, cfg.discoveryFloor, Math.min(cfg.maxRate, n / Math.max(1, d)));
-    return { ...cut, rateBase: first, rateAt: ev.now, learnt: false, burst: n };
+    // First 429: successes per second so far (over at least a second) set where the discovery starts.
+    const first = Math.max(cfg.minRate, cfg.discoveryFloor, Math.min(cfg.maxRate, (cfg.discoveryStart * n) / Math.max(1, d)));
+    return {
+      ...cut, rateBase: first, rateAt: ev.now, learnt: false,
+      burst: n, burstFrom: s.cycleFirstAt ?? s.cycleStart, burstUntil: ev.now,
+      first: { log: s.okLog, emptyAt: midpoint(ev) },
+    };
   }
   const bound = rateLowerBound(s, midpoint(ev), ev.now);
-  const target = bound * cfg.paceBelow;
+  // Both this cycle and the first began with a full bucket (this one after a gate) and ended empty.
+  const estimate = s.first === null ? bound : rateFromTwoCycles(s.first, { log: s.okLog, emptyAt: midpoint(ev) }, bound, rateNow);
+  const target = estimate * cfg.paceBelow;
   const rate = Math.max(cfg.minRate, Math.min(target < rateNow ? target : rateNow * cfg.rateDecrease, rateNow));
-  // The server's bucket refilled during the gate, up to its burst: part of it may be spent at once.
-  const creditCap = Math.max(1, Math.floor((s.burst ?? 0) * cfg.paceBurst));
+  // The server's bucket refilled during the gate, up to its burst: part of it may be spent at once. The
+  // first cycle's successes, less what the rate (below the pace that was just throttled) added while they
+  // ran, are at most the burst.
+  const burstFloor = s.burst === null ? 0 : s.burst - (rateNow * (s.burstUntil - s.burstFrom)) / 1000;
+  const creditCap = Math.max(1, Math.floor(burstFloor * cfg.paceBurst));
   const credit = Math.min(creditCap, Math.max(0, (rate * cut.lastGateMs) / 1000));
   return { ...cut, rateBase: rate, rateAt: ev.now, learnt: true, creditCap, credit };
 }

@@ -110,13 +110,14 @@ describe('uploads', () => {
     await client.close();
   });
 
-  it('creates a directory with only a createFileRequest part', async () => {
+  it('creates a directory with only the directory fields (both forms), no file part', async () => {
     server = await scriptedServer((_req, res) => json(res, 201, { id: 'd', path: 'a/b', name: 'b', size: null, fileType: 'DIRECTORY' }));
     const client = testClient(server.url);
     await expect(client.createDirectory('fs', 'a/b/')).resolves.toMatchObject({ isDirectory: true, path: 'a/b' });
     const form = await parseForm(server.requests[0]);
     expect(form.files).toHaveLength(0);
     expect(JSON.parse(form.fields.createFileRequest)).toEqual({ directoryPath: 'a/b' });
+    expect(form.fields.directoryPath).toBe('a/b');
     await client.close();
   });
 

@@ -13,6 +13,10 @@ export interface SimServer {
   burst: number;
   /** Round trip of one request, ms (the bucket is checked half-way). */
   latencyMs: number;
+  /** Extra round-trip time drawn per request from [0, jitterMs), split unevenly between the two ways. */
+  jitterMs?: number;
+  /** Seed of the jitter's generator (a run is deterministic). */
+  seed?: number;
 }
 
 /** What a simulated run measured. */
@@ -52,6 +56,15 @@ export function simulate(cfg: pacing.PacingConfig, server: SimServer, requests: 
   let gateViolations = 0;
   let knownGate = 0;
   let lastSuccessAt = 0;
+  let seed = server.seed ?? 1;
+  const random = (): number => {
+    // mulberry32: a small deterministic generator
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = seed;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 
   for (let guard = 0; done < requests && guard < 10_000_000; guard++) {
     // Start whatever may start now.
@@ -74,16 +87,17 @@ export function simulate(cfg: pacing.PacingConfig, server: SimServer, requests: 
       inFlight++;
       sent++;
       peakInFlight = Math.max(peakInFlight, inFlight);
-      const arrive = now + server.latencyMs / 2;
+      const rtt = server.latencyMs + random() * (server.jitterMs ?? 0);
+      const arrive = now + rtt * (server.jitterMs ? 0.2 + 0.6 * random() : 0.5);
       tokens = Math.min(server.burst, tokens + ((arrive - tokensAt) / 1000) * server.rate);
       tokensAt = arrive;
       if (tokens >= 1) {
         tokens -= 1;
-        events.push({ at: now + server.latencyMs, startedAt: now, ok: true });
+        events.push({ at: now + rtt, startedAt: now, ok: true });
       } else {
         const retryAfterMs = Math.max(1, Math.ceil((1 - tokens) / server.rate)) * 1000;
         if (process.env.SIMDEBUG) console.log(`429 at ${now} tokens ${tokens.toFixed(2)} sent ${sent}`);
-        events.push({ at: now + server.latencyMs, startedAt: now, ok: false, retryAfterMs });
+        events.push({ at: now + rtt, startedAt: now, ok: false, retryAfterMs });
       }
     }
     events.sort((x, y) => x.at - y.at);
