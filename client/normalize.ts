@@ -151,11 +151,6 @@ export function splitFileOf(raw: unknown): unknown {
   return o.file && typeof o.file === 'object' ? o.file : raw;
 }
 
-/** Split-upload responses wrap the file as `{file, status}`; plain responses are the file itself. */
-export function unwrapSplitFile(raw: unknown): FileEntry {
-  return normalizeFile(splitFileOf(raw));
-}
-
 const PERMISSIONS: ReadonlySet<string> = new Set(['OWNER', 'EDIT', 'READ', 'NONE']);
 
 /** One access entry, or null when it lacks a numeric entityId, a USER/GROUP type or a known permission. */

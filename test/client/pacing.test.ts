@@ -3,7 +3,7 @@
  * whole runs against a simulated token bucket in virtual time (no sockets, no wall clock).
  */
 import fc from 'fast-check';
-import { admit, currentRate, initialPacing, pacingConfig, settle, type PacingConfig, type PacingState } from '../../client/pacing';
+import { admit, burstNeeded, currentRate, initialPacing, pacingConfig, rateFromTwoCycles, settle, type PacingConfig, type PacingState, type SuccessLog } from '../../client/pacing';
 import { simulate } from './helpers/pacing-sim';
 
 type Cmd =
@@ -165,5 +165,49 @@ describe('whole runs against a simulated token bucket (virtual time)', () => {
     expect(r.final.rateBase).toBeNull();
     expect(r.peakWindow).toBe(64);
     expect(r.peakInFlight).toBe(64);
+  });
+});
+
+describe('the two-cycle rate estimate', () => {
+  /** Successes of a cycle that starts with a full bucket (rate r, burst b) and sends at `pace` until it is empty. */
+  function cycle(start: number, r: number, b: number, pace: (t: number) => number): { log: SuccessLog | null; emptyAt: number } {
+    let tokens = b;
+    let t = start;
+    let log: SuccessLog | null = null;
+    let size = 0;
+    for (let guard = 0; guard < 100_000; guard++) {
+      const dt = 1000 / pace(t - start);
+      t += dt;
+      tokens = Math.min(b, tokens + (r * dt) / 1000);
+      if (tokens < 1) return { log, emptyAt: t };
+      tokens -= 1;
+      log = { at: t, rest: log, size: ++size };
+    }
+    throw new Error('the cycle never emptied the bucket');
+  }
+
+  it.each([[50, 20], [10, 5], [200, 60]])('recovers a token bucket of %i/s, burst %i, from a fast burst and a ramp', (r, b) => {
+    const first = cycle(0, r, b, () => r * 20);
+    const second = cycle(5000, r, b, (ms) => (r / 2) * 2 ** (ms / 1000));
+    const est = rateFromTwoCycles(first, second, 1, r * 4);
+    expect(est).toBeGreaterThan(r * 0.9);
+    expect(est).toBeLessThan(r * 1.1);
+  });
+
+  it('the burst a cycle needs falls as the assumed rate rises', () => {
+    const c = cycle(0, 50, 20, (ms) => 25 * 2 ** (ms / 1000));
+    const times: number[] = [];
+    for (let n = c.log; n; n = n.rest) times.push(n.at);
+    let last = Infinity;
+    for (const r of [0, 10, 25, 50, 100, 200]) {
+      const need = burstNeeded(times, c.emptyAt, r);
+      expect(need).toBeLessThanOrEqual(last);
+      last = need;
+    }
+  });
+
+  it('falls back to the lower bound when the cycles disagree everywhere in range', () => {
+    const a = cycle(0, 50, 20, () => 1000);
+    expect(rateFromTwoCycles(a, a, 30, 60)).toBe(30);
   });
 });
