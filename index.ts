@@ -23,6 +23,14 @@ export {
   NetworkError,
   ConfigError,
   IntegrityError,
+  ValidationError,
+  UnexpectedResponseError,
+  PathMismatchError,
+  SourceChangedError,
+  PaginationError,
+  isNotFound,
+  usableSha256,
+  contentTypeFor,
 } from './client';
 export type {
   ClientOptions,
@@ -44,6 +52,14 @@ export type {
   DownloadTarget,
   DownloadResult,
   RetryOptions,
+  UploadedFile,
+  EntryKind,
+  IndexStatus,
+  AccessEntry,
+  FileSetAccess,
+  FileSetStats,
+  ReindexResult,
+  ClientStats,
 } from './client';
 export * from './loader';
 export { startEmulator, MemoryStore, DiskStore, FAULT_KINDS, PROFILES } from './emulator';

@@ -1,35 +1,44 @@
-import { lookup as mimeLookup } from 'mime-types';
 import { DEFAULTS, resolveClientConfig } from './config';
 import { download } from './download';
-import { ConflictError, HttpError, IntegrityError, NotFoundError, ValidationError } from './errors';
-import { buildMultipart, type FormPart, type PartData } from './multipart';
+import { ConflictError, isNotFound, ValidationError } from './errors';
+import { listFilePages, searchBody, type ListingLimits } from './listing';
+import { checkedRemotePath, splitRemotePath } from './remote-path';
+import { Requester } from './requester';
 import {
-  normalizeFile,
-  normalizeFilePage,
-  normalizeFileSet,
-  normalizeFileSetPage,
-  normalizeQueryResponse,
-  unwrapSplitFile,
-} from './normalize';
-import type { Idempotency } from './retry-policy';
-import { Transport, type Query } from './transport';
+  accessBody,
+  anyBody,
+  fileBody,
+  fileSetBody,
+  fileSetPageBody,
+  queryBody,
+  reindexBody,
+  splitFileBody,
+  statsBody,
+} from './shapes';
+import { Transport } from './transport';
 import type {
+  AccessEntry,
   ClientOptions,
+  ClientStats,
   CreateFileSetRequest,
   DownloadResult,
   DownloadTarget,
   FileEntry,
   FilePage,
   FileSet,
+  FileSetAccess,
+  FileSetStats,
   ListFilesOptions,
   QueryMatch,
   QueryRequest,
-  SearchBody,
+  ReindexResult,
   SearchFileSetsOptions,
   UpdateFileSetRequest,
+  UploadedFile,
   UploadFileRequest,
 } from './types';
-import { describeSource, normalizeRemotePath, splitParts, splitRemotePath } from './upload-source';
+import { checkStoredPath, sendPart, uploadFile, uploadForm, verifyStored, type SplitLimits } from './upload';
+import { usableSha256 } from './normalize';
 
 /** Options of downloadFile beyond the target. */
 export interface DownloadOptions {
@@ -38,6 +47,15 @@ export interface DownloadOptions {
   /** false: skip verification (and the metadata request). Default true. */
   verify?: boolean;
   signal?: AbortSignal;
+}
+
+/** Options of deleteFileSet. */
+export interface DeleteFileSetOptions {
+  /**
+   * When the server refuses to delete a FileSet that still holds files (409), delete its entries one by one
+   * and try again. Without it, that 409 is a ConflictError.
+   */
+  force?: boolean;
 }
 
 const enc = encodeURIComponent;
@@ -54,114 +72,59 @@ function nonNegative(name: string, v: number | undefined, fallback: number): num
   return v;
 }
 
-function searchBody(opts: SearchBody | undefined): SearchBody {
-  const body: SearchBody = {};
-  if (opts?.fieldSort) body.fieldSort = opts.fieldSort;
-  if (opts?.filters) body.filters = opts.filters;
-  if (opts?.dateFilters) body.dateFilters = opts.dateFilters;
-  return body;
-}
-
-/** Split-upload parts of a file sent at once (Domo assembles parts by number, whatever their order). */
-const SPLIT_PARTS_IN_FLIGHT = 3;
-
-/**
- * Sends the parts (numbered from 1) with at most `inFlight` at a time. After the first failure no new part
- * starts; the parts already sent are awaited (so an abort never races them) and the first error is thrown.
- */
-async function forEachPart(parts: AsyncIterable<PartData>, inFlight: number, send: (part: PartData, partNumber: number) => Promise<void>): Promise<void> {
-  const running = new Set<Promise<void>>();
-  let firstError: { e: unknown } | undefined;
-  let partNumber = 0;
-  for await (const part of parts) {
-    if (firstError) break;
-    const n = ++partNumber;
-    const p: Promise<void> = send(part, n).then(
-      () => { running.delete(p); },
-      (e: unknown) => {
-        running.delete(p);
-        firstError ??= { e };
-      },
-    );
-    running.add(p);
-    if (running.size >= inFlight) await Promise.race(running);
-    if (firstError) break;
-  }
-  await Promise.all(running);
-  if (firstError) throw firstError.e;
-}
-
-function isSha256Hex(h: string | null): h is string {
-  return !!h && /^[0-9a-f]{64}$/.test(h);
-}
+/** Rounds of "empty the FileSet, delete it again" before a forced delete gives up. */
+const FORCE_DELETE_ROUNDS = 3;
 
 /**
  * Typed client of Domo's Files API (/api/files/v1) over one undici keep-alive pool.
- * Every method normalizes the API's varying response shapes (see normalize.ts) and throws typed DomoErrors.
+ * Every method checks the answer's shape (see shapes.ts), normalizes the API's varying response shapes (see
+ * normalize.ts), validates every remote path it sends (see remote-path.ts) and throws typed DomoErrors.
  */
 export class DomoFilesClient {
   /** The normalized base URL (origin + optional path prefix, no trailing slash). */
   readonly baseUrl: string;
   private readonly transport: Transport;
-  private readonly splitUploadThreshold: number;
-  private readonly splitPartSize: number;
+  private readonly req: Requester;
+  private readonly split: SplitLimits;
+  private readonly listing: ListingLimits = { maxPageSize: null };
 
   /** Throws ConfigError for a missing token/base URL or plain http:// to a non-loopback host. */
   constructor(options: ClientOptions = {}) {
     const { baseUrl, token } = resolveClientConfig(options);
     this.baseUrl = baseUrl;
     const r = options.retry ?? {};
-    this.splitUploadThreshold = positiveInt('splitUploadThreshold', options.splitUploadThreshold, DEFAULTS.splitUploadThreshold);
-    this.splitPartSize = positiveInt('splitPartSize', options.splitPartSize, DEFAULTS.splitPartSize);
+    this.split = {
+      splitUploadThreshold: positiveInt('splitUploadThreshold', options.splitUploadThreshold, DEFAULTS.splitUploadThreshold),
+      splitPartSize: positiveInt('splitPartSize', options.splitPartSize, DEFAULTS.splitPartSize),
+    };
+    const concurrency = options.concurrency !== undefined
+      ? positiveInt('concurrency', options.concurrency, DEFAULTS.concurrency)
+      : positiveInt('maxConnections', options.maxConnections, DEFAULTS.concurrency);
     this.transport = new Transport({
       baseUrl,
       token,
-      maxConnections: positiveInt('maxConnections', options.maxConnections, DEFAULTS.maxConnections),
+      concurrency,
+      adaptive: options.adaptive ?? true,
       connectTimeoutMs: positiveInt('connectTimeoutMs', options.connectTimeoutMs, DEFAULTS.connectTimeoutMs),
       headersTimeoutMs: positiveInt('headersTimeoutMs', options.headersTimeoutMs, DEFAULTS.headersTimeoutMs),
       bodyTimeoutMs: positiveInt('bodyTimeoutMs', options.bodyTimeoutMs, DEFAULTS.bodyTimeoutMs),
+      requestTimeoutMs: positiveInt('requestTimeoutMs', options.requestTimeoutMs, DEFAULTS.requestTimeoutMs),
       keepAliveTimeoutMs: DEFAULTS.keepAliveTimeoutMs,
       retry: {
         attempts: positiveInt('retry.attempts', r.attempts, DEFAULTS.retry.attempts),
         baseDelayMs: nonNegative('retry.baseDelayMs', r.baseDelayMs, DEFAULTS.retry.baseDelayMs),
         maxDelayMs: nonNegative('retry.maxDelayMs', r.maxDelayMs, DEFAULTS.retry.maxDelayMs),
+        maxRateLimitWaitMs: nonNegative('retry.maxRateLimitWaitMs', r.maxRateLimitWaitMs, DEFAULTS.retry.maxRateLimitWaitMs),
       },
       userAgent: options.userAgent ?? 'domo-filesets-client',
       onRetry: options.onRetry,
     });
+    this.req = new Requester(this.transport);
   }
 
-  private call(method: 'GET' | 'POST' | 'DELETE', path: string, idempotency: Idempotency, init: { query?: Query; json?: unknown; signal?: AbortSignal } = {}): Promise<unknown> {
-    const body = init.json === undefined ? undefined : JSON.stringify(init.json);
-    return this.transport.json(
-      {
-        method,
-        path,
-        query: init.query,
-        headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
-        body: body === undefined ? undefined : () => body,
-        signal: init.signal,
-      },
-      idempotency,
-    );
-  }
-
-  private multipart(path: string, parts: FormPart[], idempotency: Idempotency, signal?: AbortSignal): Promise<unknown> {
-    const mp = buildMultipart(parts);
-    const headers: Record<string, string> = { accept: 'application/json', 'content-type': mp.contentType };
-    if (mp.contentLength !== undefined) headers['content-length'] = String(mp.contentLength);
-    const whole = mp.toBuffer();
-    return this.transport.json(
-      { method: 'POST', path, headers, body: whole ? () => whole : () => mp.render(), signal },
-      mp.replayable ? idempotency : 'never',
-    );
-  }
-
-  private static requireBody(raw: unknown, what: string): unknown {
-    if (raw === undefined || raw === null || typeof raw !== 'object') {
-      throw new HttpError(`Empty or non-JSON response to ${what}`, {});
-    }
-    return raw;
+  /** Requests sent, answers throttled, retries, most requests in flight, the current window and pace. */
+  stats(): ClientStats {
+    return this.transport.stats();
   }
 
   // ---- FileSets ----
@@ -172,23 +135,52 @@ export class DomoFilesClient {
    */
   async createFileSet(req: CreateFileSetRequest): Promise<FileSet> {
     if (!req || typeof req.name !== 'string' || req.name.trim() === '') throw new ValidationError('createFileSet needs a non-empty name');
-    const raw = await this.call('POST', '/filesets', 'connect-only', { json: req });
-    return normalizeFileSet(DomoFilesClient.requireBody(raw, 'POST /filesets'));
+    return this.req.call({ operation: 'createFileSet', idempotency: 'connect-only' }, 'POST', '/filesets', 'json', fileSetBody, { json: req });
   }
 
   /** GET /filesets/{id}. */
   async getFileSet(id: string): Promise<FileSet> {
-    return normalizeFileSet(await this.call('GET', `/filesets/${enc(id)}`, 'idempotent'));
+    return this.req.call({ operation: 'getFileSet', idempotency: 'idempotent' }, 'GET', `/filesets/${enc(id)}`, 'json', fileSetBody);
   }
 
   /** POST /filesets/{id}; absent fields are unchanged. Retried: sending the same values twice has the same effect. */
   async updateFileSet(id: string, req: UpdateFileSetRequest): Promise<FileSet> {
-    return normalizeFileSet(await this.call('POST', `/filesets/${enc(id)}`, 'idempotent', { json: req }));
+    return this.req.call({ operation: 'updateFileSet', idempotency: 'idempotent' }, 'POST', `/filesets/${enc(id)}`, 'json', fileSetBody, { json: req });
   }
 
-  /** Any 2xx is success; 404 throws NotFoundError (callers that treat gone as done catch it). */
-  async deleteFileSet(id: string): Promise<void> {
-    await this.call('DELETE', `/filesets/${enc(id)}`, 'idempotent');
+  /**
+   * DELETE /filesets/{id}: 204, or 200 with a JSON or empty body, is success; 404 throws NotFoundError
+   * (callers that treat gone as done catch it). A 409 (a server that does not delete a FileSet holding files)
+   * is ConflictError, unless `force`: then the FileSet is emptied entry by entry and deleted again.
+   */
+  async deleteFileSet(id: string, opts: DeleteFileSetOptions = {}): Promise<void> {
+    const once = (): Promise<void> => this.req.call({ operation: 'deleteFileSet', idempotency: 'idempotent' }, 'DELETE', `/filesets/${enc(id)}`, 'json-or-empty', anyBody);
+    for (let round = 0; ; round++) {
+      try {
+        return await once();
+      } catch (e) {
+        if (!(e instanceof ConflictError) || !opts.force || round >= FORCE_DELETE_ROUNDS) throw e;
+      }
+      await this.emptyFileSet(id);
+    }
+  }
+
+  /**
+   * Deletes every top-level entry of a FileSet (a directory goes with its children), by id. Entries whose
+   * ancestor is listed too are left to that ancestor's delete.
+   */
+  private async emptyFileSet(id: string): Promise<void> {
+    const all: FileEntry[] = [];
+    for await (const f of this.listFiles(id)) all.push(f);
+    const listed = new Set(all.map((f) => f.path));
+    const tops = all.filter((f) => {
+      if (f.id === '') return false;
+      for (let i = f.path.lastIndexOf('/'); i > 0; i = f.path.lastIndexOf('/', i - 1)) if (listed.has(f.path.slice(0, i))) return false;
+      return true;
+    });
+    await Promise.all(tops.map((f) => this.deleteFile(id, f.id).catch((e: unknown) => {
+      if (!isNotFound(e)) throw e;
+    })));
   }
 
   /** Pages through POST /filesets/search (offset/limit), yielding FileSets. */
@@ -197,8 +189,9 @@ export class DomoFilesClient {
     let offset = opts.offset ?? 0;
     let previousFirstId: string | undefined;
     for (;;) {
-      const raw = await this.call('POST', '/filesets/search', 'idempotent', { query: { limit, offset }, json: searchBody(opts) });
-      const page = normalizeFileSetPage(raw);
+      const page = await this.req.call({ operation: 'listFileSets', idempotency: 'idempotent' }, 'POST', '/filesets/search', 'json', fileSetPageBody, {
+        query: { limit, offset }, json: searchBody(opts),
+      });
       const n = page.fileSets.length;
       // A server that ignores offset would repeat the same page forever.
       if (n === 0 || page.fileSets[0].id === previousFirstId) return;
@@ -217,137 +210,91 @@ export class DomoFilesClient {
     return found;
   }
 
+  // ---- Access, ownership, indexing ----
+
+  /** GET /filesets/{id}/access: the FileSet's explicit grants (an answer under the older key indexAccess is read too). */
+  async getAccess(id: string): Promise<FileSetAccess> {
+    return this.req.call({ operation: 'getAccess', idempotency: 'idempotent' }, 'GET', `/filesets/${enc(id)}/access`, 'json', accessBody);
+  }
+
+  /**
+   * POST /filesets/{id}/access: only the entries sent change; permission NONE revokes an entity's grant.
+   * Retried: sending the same grants twice leaves the same access list.
+   */
+  async updateAccess(id: string, grants: AccessEntry[]): Promise<FileSetAccess> {
+    if (!Array.isArray(grants)) throw new ValidationError('updateAccess needs an array of grants');
+    for (const g of grants) {
+      if (!g || !Number.isFinite(g.entityId) || (g.entityType !== 'USER' && g.entityType !== 'GROUP') || !['OWNER', 'EDIT', 'READ', 'NONE'].includes(g.permission)) {
+        throw new ValidationError(`Invalid grant ${JSON.stringify(g)}: expected {entityId: number, entityType: USER|GROUP, permission: OWNER|EDIT|READ|NONE}`);
+      }
+    }
+    const fileSetAccess = grants.map((g) => ({ entityId: g.entityId, entityType: g.entityType, permission: g.permission }));
+    return this.req.call({ operation: 'updateAccess', idempotency: 'idempotent' }, 'POST', `/filesets/${enc(id)}/access`, 'json', accessBody, { json: { fileSetAccess } });
+  }
+
+  /** POST /filesets/{id}/ownership: `userId` becomes the FileSet's one owner. Retried: a repeat changes nothing. */
+  async transferOwnership(id: string, userId: number): Promise<FileSetAccess> {
+    if (!Number.isInteger(userId) || userId < 0) throw new ValidationError(`transferOwnership needs a user id (a whole number), got ${String(userId)}`);
+    return this.req.call({ operation: 'updateOwnership', idempotency: 'idempotent' }, 'POST', `/filesets/${enc(id)}/ownership`, 'json', accessBody, { json: { userId } });
+  }
+
+  /** GET /filesets/{id}/stats: file type and index status counts (see FileSetStats for the two readings). */
+  async getStats(id: string): Promise<FileSetStats> {
+    return this.req.call({ operation: 'getFileSetStats', idempotency: 'idempotent' }, 'GET', `/filesets/${enc(id)}/stats`, 'json', statsBody);
+  }
+
+  /**
+   * POST /filesets/{id}/files/reindex: queues the files for indexing again (ids are sent once each; an empty
+   * list sends nothing). Retried: queueing a file twice is queueing it.
+   */
+  async reindexFiles(id: string, fileIds: string[]): Promise<ReindexResult> {
+    const unique = [...new Set(fileIds)];
+    if (unique.some((f) => typeof f !== 'string' || f === '')) throw new ValidationError('reindexFiles needs non-empty file ids');
+    if (unique.length === 0) return { retriedFilesCount: 0 };
+    return this.req.call({ operation: 'reindexFileSetFiles', idempotency: 'idempotent' }, 'POST', `/filesets/${enc(id)}/files/reindex`, 'json-or-empty', reindexBody, {
+      json: { fileIds: unique },
+    });
+  }
+
   // ---- Files ----
 
   /**
-   * Uploads (or overwrites) one file; split upload at or above splitUploadThreshold.
-   * Retried when the source is replayable (file path or Buffer): the upload overwrites the same path with the
-   * same bytes, so a repeat is harmless. A caller's stream is sent once (a retry would send consumed bytes).
+   * Uploads (or overwrites) one file; split upload at or above splitUploadThreshold, and after a 413 (which
+   * lowers the threshold for the rest of the client's life). The stored path must equal the requested one
+   * (else PathMismatchError) and the stored content must match what was sent — by SHA-256 with
+   * `expectedSha256` when the server has a usable one, else by size (see UploadedFile.verified).
+   * Retried when the source is replayable (file or Buffer): the upload overwrites the same path with the
+   * same bytes, so a repeat is harmless. A caller's stream is sent once.
    */
-  async uploadFile(fileSetId: string, req: UploadFileRequest): Promise<FileEntry> {
-    const { path, directoryPath, name } = splitRemotePath(req.path);
-    const src = await describeSource(req.source);
-    const contentType = req.contentType ?? (mimeLookup(name) || 'application/octet-stream');
-    let entry: FileEntry;
-    if (src.size !== undefined && src.size >= this.splitUploadThreshold) {
-      entry = await this.splitUpload(fileSetId, path, src.data, req.signal);
-    } else {
-      const raw = await this.multipart(
-        `/filesets/${enc(fileSetId)}/files`,
-        [
-          // Metadata first, so a streaming server knows the directory before the bytes arrive.
-          { name: 'createFileRequest', data: { kind: 'buffer', buffer: Buffer.from(JSON.stringify({ directoryPath })) } },
-          { name: 'file', filename: name, contentType, data: src.data },
-        ],
-        src.replayable ? 'idempotent' : 'never',
-        req.signal,
-      );
-      entry = normalizeFile(DomoFilesClient.requireBody(raw, `upload of ${path}`));
-    }
-    if (req.expectedSha256) await this.verifyUpload(fileSetId, path, entry, req.expectedSha256);
-    return entry;
+  async uploadFile(fileSetId: string, req: UploadFileRequest): Promise<UploadedFile> {
+    return uploadFile(this.req, this, this.split, fileSetId, req);
   }
 
   /**
-   * Compares the stored hash with the expected one; fetches the file when the upload response had no hash
-   * (seed shape). Throws IntegrityError. uploadFile calls it for expectedSha256; a caller that learns the hash
-   * only while the upload runs (hashing the file alongside) calls it afterwards.
+   * Compares the stored hash with the expected one, fetching the file when `entry` has no usable SHA-256;
+   * when the server has none, compares `expectedSize` instead. Throws IntegrityError. For a caller that learns
+   * the hash only while the upload runs (hashing the file alongside) and verifies afterwards.
    */
-  async verifyUpload(fileSetId: string, remotePath: string, entry: FileEntry, expected: string): Promise<void> {
+  async verifyUpload(fileSetId: string, remotePath: string, entry: FileEntry, expected: string, expectedSize?: number): Promise<'sha256' | 'size'> {
     const path = splitRemotePath(remotePath).path;
-    const want = expected.toLowerCase();
-    let got = isSha256Hex(entry.hash) && entry.hashAlgorithm !== 'SHA_1' && entry.hashAlgorithm !== 'MD5' ? entry.hash : null;
-    if (got === null) {
-      const fetched = await this.getFileByPath(fileSetId, path);
-      got = isSha256Hex(fetched.hash) ? fetched.hash : null;
-    }
-    if (got === null) {
-      throw new IntegrityError(`Cannot verify upload of ${path}: the server reported no SHA-256`, { expected: want });
-    }
-    if (got !== want) {
-      throw new IntegrityError(`SHA-256 mismatch after uploading ${path}: expected ${want}, server has ${got}`, { expected: want, actual: got });
-    }
-  }
-
-  /**
-   * The split upload never overwrites (409 at initiate). To keep uploadFile's "upload or overwrite" meaning, an
-   * existing *file* at the path is deleted and the upload initiated again; a directory is never deleted. A
-   * failure after that delete leaves the path empty (the next apply uploads it again).
-   */
-  private async initiateReplacing(fileSetId: string, path: string): Promise<FileEntry> {
-    try {
-      return await this.initiateSplitUpload(fileSetId, path);
-    } catch (err) {
-      if (!(err instanceof ConflictError)) throw err;
-      const existing = await this.getFileByPath(fileSetId, path).catch((e: unknown) => {
-        if (e instanceof NotFoundError) return null;
-        throw e;
-      });
-      if (existing?.isDirectory) throw err;
-      if (existing) {
-        await this.deleteFileByPath(fileSetId, path).catch((e: unknown) => {
-          if (!(e instanceof NotFoundError)) throw e;
-        });
-      }
-      return this.initiateSplitUpload(fileSetId, path);
-    }
-  }
-
-  private async splitUpload(fileSetId: string, path: string, data: PartData, signal?: AbortSignal): Promise<FileEntry> {
-    const started = await this.initiateReplacing(fileSetId, path);
-    try {
-      // Parts read lazily from a file go out a few at a time: each one waits on the server's parsing and
-      // storing, and the disk read of the next overlaps it. Parts cut from a stream or a buffer go one by
-      // one, so at most one part is held in memory and part failures surface in order.
-      await forEachPart(splitParts(data, this.splitPartSize), data.kind === 'file' ? SPLIT_PARTS_IN_FLIGHT : 1, (part, partNumber) =>
-        this.sendPart(fileSetId, started.id, partNumber, part, signal));
-      return await this.finalizeSplitUpload(fileSetId, started.id);
-    } catch (err) {
-      // Leave no half-assembled upload behind; the original error is what the caller needs.
-      await this.abortSplitUpload(fileSetId, started.id).catch(() => undefined);
-      throw err;
-    }
+    return verifyStored(this, fileSetId, path, entry, { sha256: expected, size: expectedSize });
   }
 
   /** Creates a directory (and its parents) by uploading with only a directoryPath. Retried: an existing directory is returned as is. */
   async createDirectory(fileSetId: string, path: string): Promise<FileEntry> {
-    const directoryPath = normalizeRemotePath(path);
-    if (directoryPath === '') throw new ValidationError('createDirectory needs a non-empty path');
-    const raw = await this.multipart(
-      `/filesets/${enc(fileSetId)}/files`,
-      [{ name: 'createFileRequest', data: { kind: 'buffer', buffer: Buffer.from(JSON.stringify({ directoryPath })) } }],
-      'idempotent',
-    );
-    return normalizeFile(DomoFilesClient.requireBody(raw, `create directory ${directoryPath}`));
+    const directoryPath = checkedRemotePath(path, { what: 'directory path' });
+    const entry = await this.req.multipart({ operation: 'createFile', idempotency: 'idempotent' }, `/filesets/${enc(fileSetId)}/files`, uploadForm(directoryPath), 'json', fileBody);
+    checkStoredPath(directoryPath, entry, 'createFile');
+    return entry;
   }
 
   /**
-   * Pages of POST /files/search; stops when next is null or repeats the token just sent (the API's end
-   * marker), or repeats any earlier token (a cycle would never end).
+   * Pages of POST /files/search; ends when next is null or the token just sent (the API's end marker). A
+   * cursor that comes back, or a page without new paths, is PaginationError. A 400 to a page size over 100
+   * is retried with 100, which the client then keeps.
    */
-  async *listFilePages(fileSetId: string, opts: ListFilesOptions = {}): AsyncIterableIterator<FilePage> {
-    const limit = positiveInt('limit', opts.limit, 100);
-    const directoryPath = opts.directoryPath === undefined ? undefined : normalizeRemotePath(opts.directoryPath);
-    const sent = new Set<string>();
-    let cursor: string | undefined;
-    for (;;) {
-      const query: Query = {
-        directoryPath: directoryPath === '' ? undefined : directoryPath,
-        immediateChildren: opts.immediateChildren,
-        limit,
-        next: cursor,
-      };
-      const raw = await this.call('POST', `/filesets/${enc(fileSetId)}/files/search`, 'idempotent', {
-        query, json: searchBody(opts), signal: opts.signal,
-      });
-      const page = normalizeFilePage(raw);
-      const done = page.next === null || page.next === cursor || sent.has(page.next);
-      const files = opts.filesOnly ? page.files.filter((f) => !f.isDirectory) : page.files;
-      yield { files, next: done ? null : page.next };
-      if (done || page.next === null) return;
-      if (cursor !== undefined) sent.add(cursor);
-      cursor = page.next;
-    }
+  listFilePages(fileSetId: string, opts: ListFilesOptions = {}): AsyncIterableIterator<FilePage> {
+    return listFilePages(this.req, this.listing, fileSetId, positiveInt('limit', opts.limit, 100), opts);
   }
 
   /** Entries of every page (directories too unless opts.filesOnly). */
@@ -357,12 +304,14 @@ export class DomoFilesClient {
 
   /** GET /filesets/{id}/files/{fileId}. */
   async getFile(fileSetId: string, fileId: string): Promise<FileEntry> {
-    return normalizeFile(await this.call('GET', `/filesets/${enc(fileSetId)}/files/${enc(fileId)}`, 'idempotent'));
+    return this.req.call({ operation: 'getFile', idempotency: 'idempotent' }, 'GET', `/filesets/${enc(fileSetId)}/files/${enc(fileId)}`, 'json', fileBody);
   }
 
   /** GET /filesets/{id}/path?path=… (File or Directory). */
   async getFileByPath(fileSetId: string, path: string): Promise<FileEntry> {
-    return normalizeFile(await this.call('GET', `/filesets/${enc(fileSetId)}/path`, 'idempotent', { query: { path: normalizeRemotePath(path) } }));
+    return this.req.call({ operation: 'getFileByPath', idempotency: 'idempotent' }, 'GET', `/filesets/${enc(fileSetId)}/path`, 'json', fileBody, {
+      query: { path: checkedRemotePath(path) },
+    });
   }
 
   /**
@@ -371,40 +320,40 @@ export class DomoFilesClient {
    * A file target is written atomically (temp + rename); a stream target is not ended.
    */
   async downloadFile(fileSetId: string, ref: { fileId: string } | { path: string }, target: DownloadTarget, opts: DownloadOptions = {}): Promise<DownloadResult> {
+    const byPath = 'path' in ref ? checkedRemotePath(ref.path) : undefined;
     let expected: string | null = opts.expectedSha256 ? opts.expectedSha256.toLowerCase() : null;
     if (!expected && opts.verify !== false) {
-      const meta = 'fileId' in ref ? await this.getFile(fileSetId, ref.fileId) : await this.getFileByPath(fileSetId, ref.path);
-      if (meta.isDirectory) throw new ValidationError(`Cannot download ${meta.path || 'the path'}: it is a directory`);
-      if (isSha256Hex(meta.hash) && (meta.hashAlgorithm === null || meta.hashAlgorithm === 'SHA_256_HEX')) expected = meta.hash;
+      const meta = byPath === undefined ? await this.getFile(fileSetId, (ref as { fileId: string }).fileId) : await this.getFileByPath(fileSetId, byPath);
+      if (meta.kind === 'directory') throw new ValidationError(`Cannot download ${meta.path || 'the path'}: it is a directory`);
+      expected = usableSha256(meta);
     }
-    const start = 'fileId' in ref
-      ? this.transport.urlOf(`/filesets/${enc(fileSetId)}/files/${enc(ref.fileId)}/download`)
-      : this.transport.urlOf(`/filesets/${enc(fileSetId)}/path/download`, { path: normalizeRemotePath(ref.path) });
-    return download({ transport: this.transport, start, target, expectedSha256: expected, signal: opts.signal });
+    const start = byPath === undefined
+      ? this.transport.urlOf(`/filesets/${enc(fileSetId)}/files/${enc((ref as { fileId: string }).fileId)}/download`)
+      : this.transport.urlOf(`/filesets/${enc(fileSetId)}/path/download`, { path: byPath });
+    return download({ transport: this.transport, start, target, expectedSha256: expected, signal: opts.signal, operation: byPath === undefined ? 'download' : 'downloadByPath' });
   }
 
   /** DELETE by id; a directory goes with its children. 404 → NotFoundError (after a retried delete, it may mean "done"). */
   async deleteFile(fileSetId: string, fileId: string): Promise<void> {
-    await this.call('DELETE', `/filesets/${enc(fileSetId)}/files/${enc(fileId)}`, 'idempotent');
+    await this.req.call({ operation: 'deleteFile', idempotency: 'idempotent' }, 'DELETE', `/filesets/${enc(fileSetId)}/files/${enc(fileId)}`, 'json-or-empty', anyBody);
   }
 
   /** DELETE by path; a directory goes with its children. 404 → NotFoundError. */
   async deleteFileByPath(fileSetId: string, path: string): Promise<void> {
-    const p = normalizeRemotePath(path);
-    if (p === '') throw new ValidationError('deleteFileByPath needs a non-empty path (refusing to address the FileSet root)');
-    await this.call('DELETE', `/filesets/${enc(fileSetId)}/path`, 'idempotent', { query: { path: p } });
+    const p = checkedRemotePath(path, { what: 'path to delete' });
+    await this.req.call({ operation: 'deleteFileByPath', idempotency: 'idempotent' }, 'DELETE', `/filesets/${enc(fileSetId)}/path`, 'json-or-empty', anyBody, { query: { path: p } });
   }
 
   /** POST /query; the prefix is sent under both documented names (directoryPath, pathPrefixFilter). Read-only, so retried. */
   async query(fileSetId: string, req: QueryRequest): Promise<QueryMatch[]> {
     const body: Record<string, unknown> = { query: req.query };
     if (req.topK !== undefined) body.topK = req.topK;
-    if (req.directoryPath !== undefined && req.directoryPath !== '') {
-      const p = normalizeRemotePath(req.directoryPath);
-      body.directoryPath = p;
-      body.pathPrefixFilter = p;
+    const prefix = req.directoryPath === undefined ? '' : checkedRemotePath(req.directoryPath, { allowEmpty: true, what: 'directoryPath' });
+    if (prefix !== '') {
+      body.directoryPath = prefix;
+      body.pathPrefixFilter = prefix;
     }
-    return normalizeQueryResponse(await this.call('POST', `/filesets/${enc(fileSetId)}/query`, 'idempotent', { json: body }));
+    return this.req.call({ operation: 'queryFileSet', idempotency: 'idempotent' }, 'POST', `/filesets/${enc(fileSetId)}/query`, 'json', queryBody, { json: body });
   }
 
   // ---- Split upload (uploadFile drives them; exposed for callers that need control) ----
@@ -412,37 +361,27 @@ export class DomoFilesClient {
   /** Not retried after it may have reached the server: a repeat would start a second upload (or 409). */
   async initiateSplitUpload(fileSetId: string, path: string): Promise<FileEntry> {
     const p = splitRemotePath(path).path;
-    const raw = await this.call('POST', `/filesets/${enc(fileSetId)}/files/multipart`, 'connect-only', { json: { path: p } });
-    return unwrapSplitFile(DomoFilesClient.requireBody(raw, `initiate split upload of ${p}`));
+    return this.req.call({ operation: 'initiateSplitFileUpload', idempotency: 'connect-only' }, 'POST', `/filesets/${enc(fileSetId)}/files/multipart`, 'json',
+      (v) => splitFileBody(v, false), { json: { path: p } });
   }
 
   /** Retried: re-sending the same part number replaces that part. */
   async uploadSplitPart(fileSetId: string, fileId: string, partNumber: number, body: Buffer): Promise<void> {
-    await this.sendPart(fileSetId, fileId, partNumber, { kind: 'buffer', buffer: body });
-  }
-
-  private async sendPart(fileSetId: string, fileId: string, partNumber: number, data: PartData, signal?: AbortSignal): Promise<void> {
-    if (!Number.isInteger(partNumber) || partNumber < 0) throw new ValidationError(`Invalid part number ${partNumber}`);
-    await this.multipart(
-      `/filesets/${enc(fileSetId)}/files/multipart/${enc(fileId)}/part/${partNumber}`,
-      [{ name: 'part', filename: `part-${partNumber}`, contentType: 'application/octet-stream', data }],
-      'idempotent',
-      signal,
-    );
+    await sendPart(this.req, fileSetId, fileId, partNumber, { kind: 'buffer', buffer: body });
   }
 
   /** Not blindly retried: after a lost response the upload may already be final (a repeat answers 404/409). */
   async finalizeSplitUpload(fileSetId: string, fileId: string): Promise<FileEntry> {
-    const raw = await this.call('POST', `/filesets/${enc(fileSetId)}/files/multipart/${enc(fileId)}/finalize`, 'connect-only');
-    return unwrapSplitFile(DomoFilesClient.requireBody(raw, 'finalize split upload'));
+    return this.req.call({ operation: 'finalizeSplitFileUpload', idempotency: 'connect-only' }, 'POST', `/filesets/${enc(fileSetId)}/files/multipart/${enc(fileId)}/finalize`, 'json',
+      (v) => splitFileBody(v, true));
   }
 
   /** Retried: aborting twice leaves the same state (the second may answer 404). */
   async abortSplitUpload(fileSetId: string, fileId: string): Promise<void> {
-    await this.call('POST', `/filesets/${enc(fileSetId)}/files/multipart/${enc(fileId)}/abort`, 'idempotent');
+    await this.req.call({ operation: 'abortSplitFileUpload', idempotency: 'idempotent' }, 'POST', `/filesets/${enc(fileSetId)}/files/multipart/${enc(fileId)}/abort`, 'json-or-empty', anyBody);
   }
 
-  /** Closes the connection pool. */
+  /** Rejects requests still waiting to start and closes the connection pool. */
   close(): Promise<void> {
     return this.transport.close();
   }

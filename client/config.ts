@@ -13,7 +13,7 @@ export interface ResolvedClientConfig {
   token: string;
 }
 
-/** Environment variable names, in precedence order. */
+/** Environment variables that hold the developer token, in precedence order (the one list; others import it). */
 export const TOKEN_ENV_VARS = ['DOMO_DEVELOPER_TOKEN', 'DOMO_ACCESS_TOKEN', 'DOMO_TOKEN'] as const;
 
 function nonEmpty(v: string | undefined): string | undefined {
@@ -88,13 +88,16 @@ export function resolveClientConfig(options: ClientOptions = {}): ResolvedClient
 
 /** Defaults merged once in the constructor (octokit-style: one defaults object). */
 export const DEFAULTS = {
-  maxConnections: 16,
+  /** Requests in flight at most (adaptive below it by default), and connections in the pool. */
+  concurrency: 64,
   connectTimeoutMs: 10_000,
   headersTimeoutMs: 60_000,
   bodyTimeoutMs: 120_000,
+  /** Total deadline of one attempt, headers and body (a split part of 32 MiB needs ~110 KiB/s to make it). */
+  requestTimeoutMs: 300_000,
   // Short, like undici's default: a socket the server already closed would fail a non-retryable create.
   keepAliveTimeoutMs: 4_000,
   splitUploadThreshold: 256 * 1024 * 1024,
   splitPartSize: 32 * 1024 * 1024,
-  retry: { attempts: 5, baseDelayMs: 250, maxDelayMs: 30_000 } satisfies RetryOptions,
+  retry: { attempts: 5, baseDelayMs: 250, maxDelayMs: 30_000, maxRateLimitWaitMs: 600_000 } satisfies RetryOptions,
 };

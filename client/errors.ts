@@ -7,6 +7,8 @@
 
 /** Fields shared by every DomoError. */
 export interface DomoErrorInit {
+  /** The API operation (the OpenAPI spec's operationId, e.g. getFileSet) when the error belongs to one. */
+  operation?: string;
   status?: number;
   method?: string;
   path?: string;
@@ -18,10 +20,18 @@ export interface DomoErrorInit {
   retryAfterMs?: number;
 }
 
+/**
+ * Marks every DomoError instance. `Symbol.for` returns the same symbol in every copy of this module (two
+ * installed versions of the package, or jest's isolated module registries), which `instanceof` cannot see.
+ */
+const DOMO_ERROR_MARK = Symbol.for('domo-filesets.DomoError');
+
 /** Base class of every error thrown by the client. */
 export class DomoError extends Error {
   override readonly name: string = 'DomoError';
   readonly code: string = 'DOMO_ERROR';
+  /** The API operation (OpenAPI operationId) that failed, when known. */
+  readonly operation?: string;
   readonly status?: number;
   readonly method?: string;
   /** URL path and query of the failed request (never the token). */
@@ -36,6 +46,8 @@ export class DomoError extends Error {
 
   constructor(message: string, init: DomoErrorInit = {}) {
     super(message, init.cause === undefined ? undefined : { cause: init.cause });
+    Object.defineProperty(this, DOMO_ERROR_MARK, { value: true });
+    this.operation = init.operation;
     this.status = init.status;
     this.method = init.method;
     this.path = init.path;
@@ -56,7 +68,7 @@ export class ConflictError extends DomoError {
   override readonly name = 'ConflictError';
   override readonly code = 'CONFLICT';
 }
-/** 429 after the retries ran out. */
+/** 429 after the retries ran out (or, with Retry-After, after retry.maxRateLimitWaitMs of waiting). */
 export class RateLimitedError extends DomoError {
   override readonly name = 'RateLimitedError';
   override readonly code = 'RATE_LIMITED';
@@ -66,7 +78,10 @@ export class UnauthorizedError extends DomoError {
   override readonly name = 'UnauthorizedError';
   override readonly code = 'UNAUTHORIZED';
 }
-/** 403: the token's user lacks permission. */
+/**
+ * 403: the token's user lacks the permission for the operation — or the server answers 403 for an object that
+ * does not exist (the OpenAPI spec lists no 404 for most operations). Never read as "gone".
+ */
 export class ForbiddenError extends DomoError {
   override readonly name = 'ForbiddenError';
   override readonly code = 'FORBIDDEN';
@@ -86,10 +101,21 @@ export class HttpError extends DomoError {
   override readonly name = 'HttpError';
   override readonly code = 'HTTP_ERROR';
 }
-/** Connection reset, refused, timed out, DNS failure: no HTTP status was received. */
+/** Why a request got no (complete) HTTP response. */
+export type NetworkReason = 'deadline' | 'timeout' | 'connect' | 'reset' | 'other';
+
+/**
+ * Connection reset, refused, timed out, DNS failure, or no complete response within the per-attempt deadline
+ * (requestTimeoutMs): no usable HTTP response was received.
+ */
 export class NetworkError extends DomoError {
   override readonly name = 'NetworkError';
   override readonly code = 'NETWORK';
+  readonly reason: NetworkReason;
+  constructor(message: string, init: DomoErrorInit & { reason?: NetworkReason } = {}) {
+    super(message, init);
+    this.reason = init.reason ?? 'other';
+  }
 }
 /** Missing or unsafe configuration (token, base URL, plain http to a remote host). */
 export class ConfigError extends DomoError {
@@ -113,10 +139,66 @@ export class ValidationError extends DomoError {
   override readonly name = 'ValidationError';
   override readonly code = 'INVALID_ARGUMENT';
 }
+/**
+ * A 2xx answer whose body is not what the operation must return: HTML from a proxy or captive portal,
+ * truncated or otherwise invalid JSON, an empty body where one is required, or JSON of the wrong shape.
+ * Retried where the request is idempotent; what remains is surfaced, never read as "empty".
+ */
+export class UnexpectedResponseError extends DomoError {
+  override readonly name = 'UnexpectedResponseError';
+  override readonly code = 'BAD_RESPONSE';
+  /** The response's Content-Type header, when it had one. */
+  readonly contentType?: string;
+  constructor(message: string, init: DomoErrorInit & { contentType?: string } = {}) {
+    super(message, init);
+    this.contentType = init.contentType;
+  }
+}
+/** The server stored an upload (or finalized a split upload) under another path than the one requested. */
+export class PathMismatchError extends DomoError {
+  override readonly name = 'PathMismatchError';
+  override readonly code = 'PATH_MISMATCH';
+  readonly requested: string;
+  readonly returned: string;
+  constructor(message: string, init: DomoErrorInit & { requested: string; returned: string }) {
+    super(message, init);
+    this.requested = init.requested;
+    this.returned = init.returned;
+  }
+}
+/**
+ * The local file to upload is no longer the one the caller approved: it became a symlink or another kind
+ * of file, was replaced (another device/inode), or shrank while it was read.
+ */
+export class SourceChangedError extends DomoError {
+  override readonly name = 'SourceChangedError';
+  override readonly code = 'SOURCE_CHANGED';
+  readonly filePath: string;
+  constructor(message: string, init: DomoErrorInit & { filePath: string }) {
+    super(message, init);
+    this.filePath = init.filePath;
+  }
+}
+/** A file listing that does not end: a page cursor came back a second time, or pages stopped bringing new paths. */
+export class PaginationError extends DomoError {
+  override readonly name = 'PaginationError';
+  override readonly code = 'PAGINATION';
+}
 
-/** True for any error thrown by the client (works across duplicated module copies via `code`). */
+/**
+ * True for any error thrown by the client, also when it comes from another copy of this module (where
+ * `instanceof` is false): the instance carries a process-wide symbol, a string `code` and a string `name`.
+ */
 export function isDomoError(e: unknown): e is DomoError {
-  return e instanceof DomoError;
+  if (e instanceof DomoError) return true;
+  if (typeof e !== 'object' || e === null) return false;
+  const o = e as { [DOMO_ERROR_MARK]?: unknown; code?: unknown; name?: unknown };
+  return o[DOMO_ERROR_MARK] === true && typeof o.code === 'string' && typeof o.name === 'string';
+}
+
+/** True for the client's "gone" error (404 → NOT_FOUND), from any copy of the module. 403 is never "gone". */
+export function isNotFound(e: unknown): boolean {
+  return isDomoError(e) && e.code === 'NOT_FOUND';
 }
 
 /** Domo's error body, as far as it could be read. */
@@ -194,6 +276,7 @@ export function errorFromResponse(args: {
   attempts: number;
   token?: string;
   retryAfterMs?: number;
+  operation?: string;
 }): DomoError {
   const parsed = parseErrorBody(args.bodyText);
   const scrub = (s: string | undefined): string | undefined =>
@@ -203,9 +286,14 @@ export function errorFromResponse(args: {
   const path = redactPath(scrub(args.path) ?? '');
   const reason = parsed.statusReason ?? STATUS_TEXT[args.status] ?? 'HTTP error';
   const details = [toe ? `toe ${toe}` : undefined, attemptsText(args.attempts)].filter(Boolean).join(', ');
-  const message = `${args.status} ${reason}: ${args.method} ${pathForMessage(path)}${domoMessage ? ` — ${domoMessage}` : ''} (${details})`;
+  // A 403 is explained, because the same status means "no permission" and, on servers that hide objects,
+  // "no such object": the caller must not read it as either without saying so.
+  const explain = args.status === 403
+    ? ` — ${args.operation ?? 'the request'} was refused: the token's user lacks the permission for it (or this server answers 403 for an object that does not exist)`
+    : '';
+  const message = `${args.status} ${reason}: ${args.method} ${pathForMessage(path)}${explain}${domoMessage ? ` — ${domoMessage}` : ''} (${details})`;
   const init: DomoErrorInit = {
-    status: args.status, method: args.method, path, toe, domoMessage, attempts: args.attempts,
+    operation: args.operation, status: args.status, method: args.method, path, toe, domoMessage, attempts: args.attempts,
     retryAfterMs: args.retryAfterMs,
   };
   const s = args.status;
@@ -219,13 +307,34 @@ export function errorFromResponse(args: {
   return new HttpError(message, init);
 }
 
+const REASON_BY_CODE: Record<string, NetworkReason> = {
+  DEADLINE: 'deadline',
+  UND_ERR_HEADERS_TIMEOUT: 'timeout', UND_ERR_BODY_TIMEOUT: 'timeout', ETIMEDOUT: 'timeout',
+  UND_ERR_CONNECT_TIMEOUT: 'connect', ECONNREFUSED: 'connect', EAI_AGAIN: 'connect', ENOTFOUND: 'connect',
+  EHOSTUNREACH: 'connect', ENETUNREACH: 'connect', ENETDOWN: 'connect',
+  ECONNRESET: 'reset', EPIPE: 'reset', ECONNABORTED: 'reset', UND_ERR_SOCKET: 'reset', UND_ERR_CLOSED: 'reset',
+};
+
 /** Wraps a transport failure (no HTTP status) as a NetworkError with the low-level code in the message. */
-export function networkError(args: { method: string; path: string; cause: unknown; attempts: number; token?: string }): NetworkError {
+export function networkError(args: { method: string; path: string; cause: unknown; attempts: number; token?: string; operation?: string }): NetworkError {
   const c = args.cause as { code?: string; message?: string } | undefined;
   let what = [c?.code, c?.message].filter(Boolean).join(' ') || 'connection failed';
   if (args.token) what = what.split(args.token).join('***');
   const path = redactPath(args.path);
   return new NetworkError(`Network error: ${args.method} ${pathForMessage(path)} — ${what} (${attemptsText(args.attempts)})`, {
-    method: args.method, path, attempts: args.attempts, cause: args.cause,
+    operation: args.operation, method: args.method, path, attempts: args.attempts, cause: args.cause,
+    reason: (c?.code && REASON_BY_CODE[c.code]) || 'other',
   });
+}
+
+/** Builds the error for a 2xx answer whose body the operation cannot use; `why` says what was wrong with it. */
+export function unexpectedResponse(args: {
+  operation: string; method: string; path: string; status: number; contentType?: string; why: string; attempts: number;
+}): UnexpectedResponseError {
+  const path = redactPath(args.path);
+  const type = args.contentType ? args.contentType.split(';')[0].trim() : 'no content type';
+  return new UnexpectedResponseError(
+    `Unexpected response to ${args.operation}: ${args.method} ${pathForMessage(path)} answered ${args.status} (${type}) — ${args.why} (${attemptsText(args.attempts)})`,
+    { operation: args.operation, method: args.method, path, status: args.status, contentType: args.contentType, attempts: args.attempts },
+  );
 }

@@ -1,18 +1,18 @@
 /**
  * A multipart/form-data body built as a stream with an exact Content-Length whenever every part's size is
  * known, so a 1 GiB upload never sits in memory and the server can reject an oversize body (413) up front.
- * A body is described as data (parts) and rendered per attempt, so a retry re-opens the file instead of
- * replaying consumed bytes.
+ * A body is described as data (parts) and rendered per attempt, so a retry reads the file's range again
+ * instead of replaying consumed bytes.
  */
 import { randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import type { OpenedFile } from './upload-source';
 
 /** Where a part's bytes come from. */
 export type PartData =
   | { kind: 'buffer'; buffer: Buffer }
-  /** A file range [start, end) read lazily on each rendering. */
-  | { kind: 'file'; filePath: string; start: number; end: number }
-  | { kind: 'stream'; stream: NodeJS.ReadableStream; size?: number };
+  /** A range [start, end) of an opened file, read by position on each rendering. */
+  | { kind: 'file'; file: OpenedFile; start: number; end: number }
+  | { kind: 'stream'; stream: AsyncIterable<Buffer | string>; size?: number };
 
 /** One form part. */
 export interface FormPart {
@@ -93,14 +93,9 @@ export function buildMultipart(parts: FormPart[], boundary = `----domo-filesets-
       if (d.kind === 'buffer') {
         if (d.buffer.length > 0) yield d.buffer;
       } else if (d.kind === 'file') {
-        if (d.end > d.start) {
-          // createReadStream's `end` is inclusive.
-          for await (const chunk of createReadStream(d.filePath, { start: d.start, end: d.end - 1, highWaterMark: 256 * 1024 })) {
-            yield chunk as Buffer;
-          }
-        }
+        yield* d.file.range(d.start, d.end);
       } else {
-        for await (const chunk of d.stream as AsyncIterable<Buffer | string>) {
+        for await (const chunk of d.stream) {
           yield typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
         }
       }

@@ -11,6 +11,7 @@
  * - a segment over 255 UTF-8 bytes: the common file-name limit.
  * Everything else (spaces, `%#?+&;:*<>|`, non-ASCII in any normalization form) is kept as it is.
  */
+import { ValidationError } from './errors';
 
 /** Longest path segment in UTF-8 bytes. */
 export const MAX_SEGMENT_BYTES = 255;
@@ -41,4 +42,38 @@ export function remotePathProblem(path: string, opts: { allowEmpty?: boolean } =
     if (bytes > MAX_SEGMENT_BYTES) return `has a segment of ${bytes} bytes (at most ${MAX_SEGMENT_BYTES})`;
   }
   return null;
+}
+
+/**
+ * The lenient spellings a caller may use, made canonical: a leading or trailing "/" is dropped and "//"
+ * collapses to "/". Nothing else changes (a `\` stays and is refused by the rule, never turned into "/").
+ */
+export function canonicalRemotePath(path: string): string {
+  return path.split('/').filter((s) => s !== '').join('/');
+}
+
+/**
+ * The canonical form of `path` when it passes the rule, else a ValidationError naming the path and the
+ * reason; `what` names the argument in the message (e.g. "remote file path", "directoryPath").
+ */
+export function checkedRemotePath(path: string, opts: { allowEmpty?: boolean; what?: string } = {}): string {
+  if (typeof path !== 'string') throw new ValidationError(`Invalid ${opts.what ?? 'remote path'}: expected a string, got ${typeof path}`);
+  const canonical = canonicalRemotePath(path);
+  const problem = remotePathProblem(canonical, { allowEmpty: opts.allowEmpty });
+  if (problem !== null) throw new ValidationError(`Invalid ${opts.what ?? 'remote path'} ${JSON.stringify(path)}: it ${problem}`);
+  return canonical;
+}
+
+/**
+ * Splits a remote file path into the upload's directoryPath and file name: "a/b c/d.txt" →
+ * {path: "a/b c/d.txt", directoryPath: "a/b c", name: "d.txt"}; "d.txt" → {directoryPath: "", name: "d.txt"}.
+ * A path ending in "/" names a directory, not a file, and is refused.
+ */
+export function splitRemotePath(path: string): { path: string; directoryPath: string; name: string } {
+  if (typeof path === 'string' && path.endsWith('/')) {
+    throw new ValidationError(`Invalid remote file path ${JSON.stringify(path)}: it ends with "/" (a directory)`);
+  }
+  const clean = checkedRemotePath(path, { what: 'remote file path' });
+  const slash = clean.lastIndexOf('/');
+  return { path: clean, directoryPath: slash < 0 ? '' : clean.slice(0, slash), name: clean.slice(slash + 1) };
 }

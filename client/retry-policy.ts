@@ -14,6 +14,10 @@
  *   Never after a 5xx, a reset or a headers timeout.
  * - 'never' requests — uploads from a caller's stream — are not retried: the stream is consumed by the first
  *   attempt and cannot be replayed.
+ * - A 2xx whose body is not what the operation needs (UnexpectedResponseError) is retried for idempotent
+ *   requests only: for the others the server may have acted on the request.
+ * - A 429 with Retry-After is the server saying when to come back, not a failure: it does not use up the
+ *   request's attempts; a total wait budget (maxRateLimitWaitMs) bounds it instead.
  */
 
 /** How safe a request is to send again. */
@@ -33,7 +37,7 @@ export const CONNECT_ERROR_CODES: ReadonlySet<string> = new Set([
 /** Transient transport errors after a connection existed: the request may have been received. */
 export const TRANSIENT_ERROR_CODES: ReadonlySet<string> = new Set([
   'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED',
-  'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'DEADLINE',
 ]);
 
 /** The outcome of one attempt, as the policy sees it. */
@@ -42,6 +46,8 @@ export interface AttemptOutcome {
   status?: number;
   /** Error code (err.code) when no response arrived. */
   errorCode?: string;
+  /** A 2xx arrived, but its body was not what the operation needs. */
+  badResponse?: boolean;
 }
 
 /** Extracts a transport error code, looking through `cause` chains (fetch-style wrapping). */
@@ -58,6 +64,7 @@ export function errorCodeOf(err: unknown): string | undefined {
 /** Is this outcome worth another attempt for a request of this idempotency class? */
 export function isRetryableOutcome(outcome: AttemptOutcome, idempotency: Idempotency): boolean {
   if (idempotency === 'never') return false;
+  if (outcome.badResponse) return idempotency === 'idempotent';
   if (outcome.status !== undefined) {
     if (idempotency === 'connect-only') return outcome.status === 429;
     return RETRYABLE_STATUSES.has(outcome.status);
@@ -71,6 +78,14 @@ export function isRetryableOutcome(outcome: AttemptOutcome, idempotency: Idempot
 /** Should attempt number `attempt` (1-based, just failed) be followed by another? */
 export function shouldRetry(args: { attempt: number; maxAttempts: number; outcome: AttemptOutcome; idempotency: Idempotency }): boolean {
   return args.attempt < args.maxAttempts && isRetryableOutcome(args.outcome, args.idempotency);
+}
+
+/**
+ * True when the answer is a rate limit with a Retry-After: the wait it asks for is spent from the request's
+ * rate-limit budget instead of its attempts.
+ */
+export function isRateLimitWait(args: { status?: number; retryAfterMs?: number }): boolean {
+  return args.status === 429 && args.retryAfterMs !== undefined;
 }
 
 /**

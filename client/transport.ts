@@ -1,30 +1,47 @@
 /**
- * The mechanism: one undici Agent (bounded keep-alive connections per origin, connect/headers/body timeouts),
- * one request function that attaches the token only for the configured origin, and one retry loop driven by
- * the pure policy in retry-policy.ts.
+ * The mechanism: one undici Agent (as many keep-alive connections as requests may be in flight), one
+ * admission limiter (Retry-After gate, adaptive window, pacing), one request function that attaches the token
+ * only for the configured origin and enforces the per-attempt deadline, and one retry loop driven by the pure
+ * policy in retry-policy.ts.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Readable } from 'node:stream';
 import { Agent, request, type Dispatcher } from 'undici';
-import { DomoError, errorFromResponse, networkError, redactPath } from './errors';
-import { computeDelay, errorCodeOf, parseRetryAfter, shouldRetry, type Idempotency } from './retry-policy';
-import type { RetryOptions } from './types';
+import { errorFromResponse, isDomoError, networkError, redactPath, unexpectedResponse, type DomoError } from './errors';
+import { Limiter } from './limiter';
+import { pacingConfig } from './pacing';
+import { computeDelay, errorCodeOf, isRateLimitWait, parseRetryAfter, shouldRetry, type Idempotency } from './retry-policy';
+import { MAX_JSON_BODY, parseBody, ShapeFailure, type BodyRule } from './shapes';
+import type { ClientStats, RetryOptions } from './types';
 
 /** The path prefix of every Files API endpoint. */
 export const API_PREFIX = '/api/files/v1';
+
+/** What onRetry receives (never the token). */
+export interface RetryInfo {
+  method: string;
+  path: string;
+  attempt: number;
+  delayMs: number;
+  reason: string;
+}
 
 /** Settings of the transport, already merged with defaults. */
 export interface TransportSettings {
   baseUrl: string;
   token: string;
-  maxConnections: number;
+  /** Most requests in flight, and connections in the pool. */
+  concurrency: number;
+  adaptive: boolean;
   connectTimeoutMs: number;
   headersTimeoutMs: number;
   bodyTimeoutMs: number;
+  /** Total deadline of one attempt (headers and body). */
+  requestTimeoutMs: number;
   keepAliveTimeoutMs: number;
   retry: RetryOptions;
   userAgent: string;
-  onRetry?: (info: { method: string; path: string; attempt: number; delayMs: number; reason: string }) => void;
+  onRetry?: (info: RetryInfo) => void;
   /** Injected for deterministic tests of the mechanism; Math.random otherwise. */
   random?: () => number;
 }
@@ -45,6 +62,13 @@ export interface RequestSpec {
   signal?: AbortSignal;
 }
 
+/** What an operation is, for messages and for the retry policy. */
+export interface CallMeta {
+  /** The OpenAPI spec's operationId (getFileSet, createFile, …). */
+  operation: string;
+  idempotency: Idempotency;
+}
+
 /** A non-2xx answer, thrown inside the retry loop so the policy can see the status. */
 export class StatusFailure extends Error {
   constructor(
@@ -55,6 +79,26 @@ export class StatusFailure extends Error {
     readonly retryAfterMs: number | undefined,
   ) {
     super(`HTTP ${status}`);
+  }
+}
+
+/** A 2xx whose body the operation cannot use, thrown inside the retry loop. */
+export class BadResponse extends Error {
+  readonly code = 'BAD_RESPONSE';
+  constructor(
+    readonly why: string,
+    readonly status: number,
+    readonly contentType: string | undefined,
+  ) {
+    super(why);
+  }
+}
+
+/** The per-attempt deadline passed: the abort reason of the attempt's signal. */
+export class DeadlineExceeded extends Error {
+  readonly code = 'DEADLINE';
+  constructor(ms: number) {
+    super(`no complete response within the ${ms} ms deadline (requestTimeoutMs)`);
   }
 }
 
@@ -89,22 +133,46 @@ export async function readCapped(body: Dispatcher.ResponseData['body'], limit = 
   return Buffer.concat(chunks).toString('utf8').slice(0, limit);
 }
 
-/** HTTP transport with retries; one instance per client. */
+/** Reads a whole 2xx body; a body over `limit` bytes is a bad answer, not a reason to run out of memory. */
+async function readAll(res: Dispatcher.ResponseData, limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of res.body) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new BadResponse(`the body is larger than ${limit} bytes`, res.statusCode, headerOf(res, 'content-type'));
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** One header's value (the first, when repeated). */
+export function headerOf(res: Dispatcher.ResponseData, name: string): string | undefined {
+  const v = res.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** HTTP transport with admission control and retries; one instance per client. */
 export class Transport {
   readonly agent: Agent;
   readonly origin: string;
+  readonly limiter: Limiter;
   private readonly apiBase: string;
 
   constructor(readonly settings: TransportSettings) {
     this.origin = new URL(settings.baseUrl).origin;
     this.apiBase = `${settings.baseUrl}${API_PREFIX}`;
     this.agent = new Agent({
-      connections: settings.maxConnections,
+      connections: settings.concurrency,
       keepAliveTimeout: settings.keepAliveTimeoutMs,
       connect: { timeout: settings.connectTimeoutMs },
       headersTimeout: settings.headersTimeoutMs,
       bodyTimeout: settings.bodyTimeoutMs,
     });
+    this.limiter = new Limiter(pacingConfig({
+      concurrency: settings.concurrency,
+      adaptive: settings.adaptive,
+      maxGateMs: settings.retry.maxDelayMs,
+    }));
   }
 
   /** Absolute URL of an API path plus query. */
@@ -117,18 +185,52 @@ export class Transport {
     return url.origin === this.origin;
   }
 
-  /** Sends one request and returns the response, whatever its status; the caller consumes the body. */
-  async once(spec: RequestSpec): Promise<Dispatcher.ResponseData> {
+  /** The client's traffic counters. */
+  stats(): ClientStats {
+    return this.limiter.stats();
+  }
+
+  /**
+   * One attempt: waits for a slot, sends, and hands the response to `consume` (which must read or discard its
+   * body); the slot is released, with the answer's status for the throughput controller, when `consume`
+   * settles. The whole exchange, body included, must finish within requestTimeoutMs.
+   */
+  async exchange<T>(spec: RequestSpec, consume: (res: Dispatcher.ResponseData) => Promise<T>): Promise<T> {
     const url = spec.url ?? this.urlOf(spec.path ?? '', spec.query);
     const headers: Record<string, string> = { 'user-agent': this.settings.userAgent, ...spec.headers };
     if (this.sendsTokenTo(url)) headers['x-domo-developer-token'] = this.settings.token;
-    return request(url, {
-      dispatcher: this.agent,
-      method: spec.method,
-      headers,
-      body: toBody(spec.body?.()),
-      signal: spec.signal,
-    });
+    const slot = await this.limiter.acquire(spec.signal);
+    const ms = this.settings.requestTimeoutMs;
+    const attempt = new AbortController();
+    const timer = setTimeout(() => attempt.abort(new DeadlineExceeded(ms)), ms);
+    const callerSignal = spec.signal;
+    const onCallerAbort = (): void => attempt.abort(callerSignal?.reason);
+    callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
+    let outcome: { status?: number; retryAfterMs?: number } = {};
+    let res: Dispatcher.ResponseData | undefined;
+    try {
+      res = await request(url, {
+        dispatcher: this.agent,
+        method: spec.method,
+        headers,
+        body: toBody(spec.body?.()),
+        signal: attempt.signal,
+      });
+      outcome = { status: res.statusCode, retryAfterMs: parseRetryAfter(res.headers['retry-after']) };
+      return await consume(res);
+    } catch (err) {
+      // A DomoError raised while the body was rendered (a source file that changed) may come back wrapped.
+      const own = domoErrorIn(err);
+      if (own) throw own;
+      const reason: unknown = attempt.signal.reason;
+      if (reason instanceof DeadlineExceeded && !callerSignal?.aborted) throw reason;
+      throw err;
+    } finally {
+      clearTimeout(timer);
+      callerSignal?.removeEventListener('abort', onCallerAbort);
+      if (res && !res.body.readableEnded && !res.body.destroyed) res.body.destroy();
+      this.limiter.release(slot, outcome);
+    }
   }
 
   /** Throws StatusFailure for statuses the caller does not accept, after reading the (capped) error body. */
@@ -140,83 +242,117 @@ export class Transport {
   }
 
   /**
-   * Runs `fn` until it succeeds, the policy says stop, or attempts run out; converts the last failure into a
-   * typed DomoError carrying the attempt count. Aborts (signal) are rethrown as they are.
+   * Runs `fn` until it succeeds, the policy says stop, or attempts (or the rate-limit wait budget) run out;
+   * converts the last failure into a typed DomoError carrying the attempt count. Aborts (signal) are rethrown
+   * as they are.
    */
   async retrying<T>(
-    meta: { method: string; path: string; idempotency: Idempotency; signal?: AbortSignal },
+    meta: CallMeta & { method: string; path: string; signal?: AbortSignal },
     fn: (attempt: number) => Promise<T>,
   ): Promise<T> {
     const { retry } = this.settings;
+    const maxAttempts = Math.max(1, retry.attempts);
+    let counted = 0;
+    let rateLimitedSince: number | undefined;
     for (let attempt = 1; ; attempt++) {
+      if (attempt > 1) this.limiter.countRetry();
       try {
         return await fn(attempt);
       } catch (err) {
         if (meta.signal?.aborted) throw err;
-        if (err instanceof DomoError) throw err;
+        if (isDomoError(err)) throw err;
         const status = err instanceof StatusFailure ? err.status : undefined;
-        const errorCode = status === undefined ? errorCodeOf(err) : undefined;
-        const maxAttempts = Math.max(1, retry.attempts);
-        if (!shouldRetry({ attempt, maxAttempts, outcome: { status, errorCode }, idempotency: meta.idempotency })) {
-          throw this.toDomoError(err, meta, attempt);
-        }
+        const retryAfterMs = err instanceof StatusFailure ? err.retryAfterMs : undefined;
+        const badResponse = err instanceof BadResponse;
+        const errorCode = status === undefined && !badResponse ? errorCodeOf(err) : undefined;
+        const rateLimited = isRateLimitWait({ status, retryAfterMs }) && meta.idempotency !== 'never';
+        if (!rateLimited) counted++;
         const delayMs = computeDelay({
-          attempt,
+          attempt: Math.max(1, counted),
           baseDelayMs: retry.baseDelayMs,
           maxDelayMs: retry.maxDelayMs,
-          retryAfterMs: err instanceof StatusFailure ? err.retryAfterMs : undefined,
+          retryAfterMs,
           random: this.settings.random,
         });
+        let again: boolean;
+        if (rateLimited) {
+          const now = Date.now();
+          rateLimitedSince ??= now;
+          again = now - rateLimitedSince + delayMs <= retry.maxRateLimitWaitMs;
+        } else {
+          again = shouldRetry({ attempt: counted, maxAttempts, outcome: { status, errorCode, badResponse }, idempotency: meta.idempotency });
+        }
+        if (!again) throw this.toDomoError(err, meta, attempt);
         this.settings.onRetry?.({
           method: meta.method,
           path: redactPath(err instanceof StatusFailure ? err.path : meta.path),
           attempt,
           delayMs,
-          reason: status !== undefined ? `HTTP ${status}` : (errorCode ?? 'error'),
+          reason: status !== undefined ? `HTTP ${status}` : badResponse ? 'bad response' : (errorCode ?? 'error'),
         });
         await sleep(delayMs, undefined, { signal: meta.signal });
       }
     }
   }
 
-  private toDomoError(err: unknown, meta: { method: string; path: string }, attempts: number): DomoError {
+  private toDomoError(err: unknown, meta: CallMeta & { method: string; path: string }, attempts: number): DomoError {
     if (err instanceof StatusFailure) {
       return errorFromResponse({
         status: err.status, method: err.method, path: err.path, bodyText: err.bodyText, attempts,
-        token: this.settings.token, retryAfterMs: err.retryAfterMs,
+        token: this.settings.token, retryAfterMs: err.retryAfterMs, operation: meta.operation,
       });
     }
-    return networkError({ method: meta.method, path: meta.path, cause: err, attempts, token: this.settings.token });
+    if (err instanceof BadResponse) {
+      return unexpectedResponse({
+        operation: meta.operation, method: meta.method, path: meta.path, status: err.status,
+        contentType: err.contentType, why: err.why, attempts,
+      });
+    }
+    return networkError({ method: meta.method, path: meta.path, cause: err, attempts, token: this.settings.token, operation: meta.operation });
   }
 
-  /** A JSON request with retries; returns the parsed body (undefined for an empty body, e.g. 204). */
-  async json(spec: RequestSpec, idempotency: Idempotency): Promise<unknown> {
+  /**
+   * A JSON request with retries: the 2xx body is parsed by `rule` and checked by `shape` inside the retry
+   * loop, so a bad answer to an idempotent request is retried like a failed one.
+   */
+  async json<T>(spec: RequestSpec, meta: CallMeta, rule: BodyRule, shape: (body: unknown) => T): Promise<T> {
     const url = spec.url ?? this.urlOf(spec.path ?? '', spec.query);
     const path = url.pathname + url.search;
-    return this.retrying({ method: spec.method, path, idempotency, signal: spec.signal }, async () => {
-      const res = await this.once({ ...spec, url });
-      await this.check(res, { ...spec, url });
-      const text = await res.body.text();
-      if (text.trim() === '') return undefined;
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        // 2xx with a non-JSON body (e.g. a plain "OK" on delete): success with no data
-        return undefined;
-      }
-    });
+    const withUrl = { ...spec, url };
+    return this.retrying({ ...meta, method: spec.method, path, signal: spec.signal }, () =>
+      this.exchange(withUrl, async (res) => {
+        await this.check(res, withUrl);
+        const text = await readAll(res, MAX_JSON_BODY);
+        const contentType = headerOf(res, 'content-type');
+        try {
+          return shape(parseBody(text, contentType, rule));
+        } catch (e) {
+          if (e instanceof ShapeFailure) throw new BadResponse(e.message, res.statusCode, contentType);
+          throw e;
+        }
+      }));
   }
 
-  /** Closes idle connections and refuses new requests. */
+  /** Rejects requests still waiting for a slot and closes the connection pool. */
   close(): Promise<void> {
+    this.limiter.close();
     return this.agent.close();
   }
+}
+
+/** The first DomoError in an error's `cause` chain. */
+function domoErrorIn(err: unknown): DomoError | undefined {
+  let e: unknown = err;
+  for (let depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
+    if (isDomoError(e)) return e;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
 }
 
 function is2xx(status: number): boolean {
   return status >= 200 && status < 300;
 }
-
 
 function toBody(b: string | Buffer | AsyncIterable<Buffer> | undefined): string | Buffer | Readable | undefined {
   if (b === undefined || typeof b === 'string' || Buffer.isBuffer(b)) return b;

@@ -1,13 +1,72 @@
 /**
- * Upload sources described as data: size (when knowable), whether a retry can replay them, and how to read
- * one range of them for split-upload parts.
+ * Upload sources described as data: size (when knowable), whether a retry can replay them, how to read one
+ * range of them for split-upload parts, and their first bytes for content sniffing.
+ *
+ * A local file is opened once, without blocking (a FIFO put where a file was must not hang the process), and
+ * every read — retries and split parts included — is a positioned read from that one descriptor: what is
+ * sent is the file that was opened, even if its path is replaced meanwhile. With `expect` the open does not
+ * follow a symlink and the opened file must be the regular file (device + inode) the caller approved.
  */
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { posix } from 'node:path';
-import { ValidationError } from './errors';
+import { closeSync, constants, fstatSync, openSync, read, readSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { SNIFF_BYTES } from './content-type';
+import { SourceChangedError, ValidationError } from './errors';
 import type { PartData } from './multipart';
 import type { UploadSource } from './types';
+
+const readAsync = promisify(read);
+
+/** Chunk size of positioned reads when a file range is streamed. */
+const READ_CHUNK = 256 * 1024;
+
+/** A local file opened for an upload; close it when the upload settles. */
+export class OpenedFile {
+  private closed = false;
+
+  constructor(
+    readonly filePath: string,
+    private readonly fd: number,
+    /** The size fstat reported at open: what is sent. */
+    readonly size: number,
+  ) {}
+
+  /** Bytes [start, end) in chunks; a file that shrank meanwhile is SourceChangedError (the length is promised). */
+  async *range(start: number, end: number): AsyncGenerator<Buffer> {
+    for (let pos = start; pos < end; ) {
+      const want = Math.min(READ_CHUNK, end - pos);
+      const buf = Buffer.allocUnsafe(want);
+      const { bytesRead } = await readAsync(this.fd, buf, 0, want, pos);
+      if (bytesRead === 0) {
+        throw new SourceChangedError(`Source file ${this.filePath} shrank while it was uploaded (${pos} of ${this.size} bytes read)`, { filePath: this.filePath });
+      }
+      pos += bytesRead;
+      yield bytesRead === want ? buf : buf.subarray(0, bytesRead);
+    }
+  }
+
+  /** Up to `length` bytes from `position` (fewer at the end of the file). */
+  readSync(position: number, length: number): Buffer {
+    const buf = Buffer.allocUnsafe(length);
+    let n = 0;
+    while (n < length) {
+      const r = readSync(this.fd, buf, n, length - n, position + n);
+      if (r === 0) break;
+      n += r;
+    }
+    return buf.subarray(0, n);
+  }
+
+  /** Closes the descriptor (once). */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      closeSync(this.fd);
+    } catch {
+      // already gone: nothing to release
+    }
+  }
+}
 
 /** A source with what the client needs to know before sending it. */
 export interface DescribedSource {
@@ -16,6 +75,12 @@ export interface DescribedSource {
   size: number | undefined;
   /** File paths and buffers can be read again for a retry; a caller's stream cannot. */
   replayable: boolean;
+  /** The first bytes (up to SNIFF_BYTES) for content sniffing; undefined for a caller's stream. */
+  head(): Buffer | undefined;
+  /** Bytes handed to the request body so far (a stream's size is known only after it was sent). */
+  sentBytes(): number;
+  /** Releases the file descriptor, if any. */
+  close(): void;
 }
 
 /**
@@ -35,12 +100,12 @@ export function readSmallFile(filePath: string): Buffer | null {
     // Non-blocking open: a FIFO put where a file was must not block the process (fstat then refuses it).
     fd = openSync(filePath, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch {
-    return null; // the general path reports it (stat's error, as before)
+    return null;
   }
   try {
     const st = fstatSync(fd);
     if (!st.isFile() || st.size > SMALL_FILE_BYTES) return null;
-    // One byte more than the stat size tells a file that grew since stat; it is then read by the stream path.
+    // One byte more than the stat size tells a file that grew since stat.
     const buf = Buffer.allocUnsafe(st.size + 1);
     let n = 0;
     while (n < buf.length) {
@@ -57,55 +122,108 @@ export function readSmallFile(filePath: string): Buffer | null {
   }
 }
 
-/** Resolves size and replayability; small files are read whole, larger ones only stat'ed (read when sent). */
-export async function describeSource(source: UploadSource): Promise<DescribedSource> {
+function changed(filePath: string, what: string): SourceChangedError {
+  return new SourceChangedError(`Source file ${filePath} changed since it was approved for upload: ${what}`, { filePath });
+}
+
+/**
+ * Opens a local file for an upload (see the header comment). With `expect`: a symlink, a vanished path,
+ * anything but a regular file, or another device/inode is SourceChangedError. Without: the path may be a
+ * symlink; anything but a regular file is ValidationError; other failures are Node's own errors.
+ */
+export function openSource(filePath: string, expect?: { dev: number; ino: number }): OpenedFile {
+  const flags = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (expect ? (constants.O_NOFOLLOW ?? 0) : 0);
+  let fd: number;
+  try {
+    fd = openSync(filePath, flags);
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (expect && code === 'ELOOP') throw changed(filePath, 'it is now a symbolic link');
+    if (expect && code === 'ENOENT') throw changed(filePath, 'it no longer exists');
+    throw e;
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) {
+      if (expect) throw changed(filePath, 'it is no longer a regular file');
+      throw new ValidationError(`Not a regular file: ${filePath}`);
+    }
+    if (expect && (st.dev !== expect.dev || st.ino !== expect.ino)) throw changed(filePath, 'it was replaced by another file');
+    return new OpenedFile(filePath, fd, st.size);
+  } catch (e) {
+    closeSync(fd);
+    throw e;
+  }
+}
+
+function counting(stream: NodeJS.ReadableStream, count: { n: number }): AsyncIterable<Buffer> {
+  return (async function* () {
+    for await (const raw of stream as AsyncIterable<Buffer | string>) {
+      const chunk = typeof raw === 'string' ? Buffer.from(raw) : raw;
+      count.n += chunk.length;
+      yield chunk;
+    }
+  })();
+}
+
+/**
+ * Resolves size and replayability. A small file is read whole and closed at once; a larger one stays open
+ * (read by position when sent) until close().
+ */
+export function describeSource(source: UploadSource): DescribedSource {
   if ('filePath' in source) {
-    const small = readSmallFile(source.filePath);
-    if (small) return { data: { kind: 'buffer', buffer: small }, size: small.length, replayable: true };
-    const st = await stat(source.filePath);
-    if (!st.isFile()) throw new ValidationError(`Not a regular file: ${source.filePath}`);
-    return { data: { kind: 'file', filePath: source.filePath, start: 0, end: st.size }, size: st.size, replayable: true };
+    const file = openSource(source.filePath, source.expect);
+    if (file.size <= SMALL_FILE_BYTES) {
+      // One byte more than fstat's size tells a file that grows while it is read.
+      const buf = file.readSync(0, file.size + 1);
+      if (buf.length <= file.size) {
+        file.close();
+        return bufferSource(buf);
+      }
+    }
+    return {
+      data: { kind: 'file', file, start: 0, end: file.size },
+      size: file.size,
+      replayable: true,
+      head: () => file.readSync(0, Math.min(SNIFF_BYTES, file.size)),
+      sentBytes: () => file.size,
+      close: () => file.close(),
+    };
   }
   if ('content' in source) {
     const c = source.content;
-    const buffer = typeof c === 'string' ? Buffer.from(c, 'utf8') : Buffer.isBuffer(c) ? c : Buffer.from(c.buffer, c.byteOffset, c.byteLength);
-    return { data: { kind: 'buffer', buffer }, size: buffer.length, replayable: true };
+    return bufferSource(typeof c === 'string' ? Buffer.from(c, 'utf8') : Buffer.isBuffer(c) ? c : Buffer.from(c.buffer, c.byteOffset, c.byteLength));
   }
   if ('stream' in source) {
-    return { data: { kind: 'stream', stream: source.stream, size: source.size }, size: source.size, replayable: false };
+    const count = { n: 0 };
+    return {
+      data: { kind: 'stream', stream: counting(source.stream, count), size: source.size },
+      size: source.size,
+      replayable: false,
+      head: () => undefined,
+      sentBytes: () => count.n,
+      close: () => undefined,
+    };
   }
   throw new ValidationError('Upload source must be {filePath}, {content} or {stream}');
 }
 
-/**
- * Splits a remote path into the multipart upload's directoryPath and filename: "a/b c/d.txt" →
- * {directoryPath: "a/b c", name: "d.txt"}; "d.txt" → {directoryPath: "", name: "d.txt"}.
- */
-export function splitRemotePath(path: string): { path: string; directoryPath: string; name: string } {
-  if (/[/\\]$/.test(path)) throw new ValidationError(`Invalid remote file path "${path}": it ends with a slash (a directory)`);
-  const clean = normalizeRemotePath(path);
-  const name = posix.basename(clean);
-  if (clean === '' || name === '' || name === '.' || name === '..') {
-    throw new ValidationError(`Invalid remote file path "${path}": it needs a file name`);
-  }
-  const dir = posix.dirname(clean);
-  return { path: clean, directoryPath: dir === '.' ? '' : dir, name };
+function bufferSource(buffer: Buffer): DescribedSource {
+  return {
+    data: { kind: 'buffer', buffer },
+    size: buffer.length,
+    replayable: true,
+    head: () => buffer.subarray(0, SNIFF_BYTES),
+    sentBytes: () => buffer.length,
+    close: () => undefined,
+  };
 }
 
-/** POSIX separators, no leading/trailing or doubled slashes; "." and ".." segments refused. */
-export function normalizeRemotePath(path: string): string {
-  const segments = path.replace(/\\/g, '/').split('/').filter((s) => s !== '');
-  if (segments.some((s) => s === '.' || s === '..')) {
-    throw new ValidationError(`Invalid remote path "${path}": "." and ".." segments are not allowed`);
-  }
-  return segments.join('/');
-}
-
-/** Yields the part data of a split upload: file ranges (read lazily) or buffers cut from a stream. */
+/** Yields the part data of a split upload: file ranges (read when sent) or buffers cut from a stream. */
 export async function* splitParts(d: PartData, partSize: number): AsyncGenerator<PartData> {
   if (d.kind === 'file') {
     for (let start = d.start; start < d.end; start += partSize) {
-      yield { kind: 'file', filePath: d.filePath, start, end: Math.min(d.end, start + partSize) };
+      yield { kind: 'file', file: d.file, start, end: Math.min(d.end, start + partSize) };
     }
     return;
   }
@@ -118,7 +236,7 @@ export async function* splitParts(d: PartData, partSize: number): AsyncGenerator
   // A stream is cut into buffered parts so each part can be retried on its own.
   let pending: Buffer[] = [];
   let pendingSize = 0;
-  for await (const raw of d.stream as AsyncIterable<Buffer | string>) {
+  for await (const raw of d.stream) {
     let chunk = typeof raw === 'string' ? Buffer.from(raw) : raw;
     while (pendingSize + chunk.length >= partSize) {
       const take = partSize - pendingSize;

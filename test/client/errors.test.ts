@@ -1,4 +1,4 @@
-import { errorFromResponse, parseErrorBody, redactPath } from '../../client/errors';
+import { DomoError, ForbiddenError, errorFromResponse, isDomoError, isNotFound, parseErrorBody, redactPath } from '../../client/errors';
 
 describe('error bodies', () => {
   it('parses Domo JSON bodies', () => {
@@ -39,5 +39,37 @@ describe('long request paths', () => {
     expect(e.path).toBe(long);
     expect(e.message.length).toBeLessThan(400);
     expect(e.message).toContain('…');
+  });
+});
+
+describe('isDomoError across copies of the module', () => {
+  it('recognizes an error thrown by a second copy of the client, which instanceof does not', () => {
+    let foreign: unknown;
+    jest.isolateModules(() => {
+      const copy = require('../../client/errors') as typeof import('../../client/errors');
+      foreign = new copy.NotFoundError('404 Not Found: GET /x (1 attempt)', { status: 404 });
+    });
+    expect(foreign).not.toBeInstanceOf(DomoError); // a second copy: another class
+    expect(isDomoError(foreign)).toBe(true);
+    expect(isNotFound(foreign)).toBe(true);
+  });
+
+  it('is false for look-alikes without the marker', () => {
+    expect(isDomoError(Object.assign(new Error('x'), { code: 'NOT_FOUND', name: 'NotFoundError' }))).toBe(false);
+    expect(isDomoError({ code: 'NOT_FOUND' })).toBe(false);
+    expect(isDomoError(null)).toBe(false);
+    expect(isNotFound({ code: 'NOT_FOUND', status: 404 })).toBe(false);
+  });
+});
+
+describe('403 is never "gone"', () => {
+  it('names the operation and the missing permission, and is not NOT_FOUND', () => {
+    const e = errorFromResponse({ status: 403, method: 'DELETE', path: '/api/files/v1/filesets/x', bodyText: 'Forbidden', attempts: 1, operation: 'deleteFileSet' });
+    expect(e).toBeInstanceOf(ForbiddenError);
+    expect(isNotFound(e)).toBe(false);
+    expect(e.message).toContain('deleteFileSet');
+    expect(e.message).toContain("the token's user lacks the permission");
+    expect(e.message).toContain('403 for an object that does not exist');
+    expect(e).toMatchObject({ operation: 'deleteFileSet', domoMessage: 'Forbidden' });
   });
 });

@@ -1,4 +1,8 @@
+import fc from 'fast-check';
 import {
+  entryKind,
+  normalizeAccess,
+  normalizeStats,
   normalizeFile,
   normalizeFilePage,
   normalizeFileSet,
@@ -62,5 +66,60 @@ describe('normalizers', () => {
     expect(matches[1].uri).toBe('data:image/png;base64,xx');
     expect(matches[2]).toMatchObject({ fileId: 'f3', path: 'r/q.pdf', score: 0.89, text: null });
     expect(matches[2].file).toMatchObject({ name: 'q.pdf', created: '2024-06-19T19:40:00.000Z' });
+  });
+});
+
+describe('entry kinds', () => {
+  it.each([
+    [{ id: '1', path: 'a.txt', fileType: 'TEXT', size: 3 }, 'file'],
+    [{ id: '1', path: 'a.txt', size: 0 }, 'file'],
+    [{ id: '1', path: 'a.pdf', fileType: 'file', size: 3 }, 'file'],
+    [{ id: '1', path: 'a', fileType: 'DIRECTORY', size: null }, 'directory'],
+    [{ id: '1', path: 'a', fileType: 'Directory' }, 'directory'],
+    [{ id: '1', path: 'a', size: null, hash: null }, 'unknown'],
+    [{ id: '1', path: 'a', fileType: 'FOLDER', size: 0 }, 'unknown'],
+    [{ id: '1', path: 'a', fileType: 'TEXT', size: -1 }, 'unknown'],
+    [{ id: '1', path: 'a', fileType: 'TEXT', size: 'many' }, 'unknown'],
+    [{ id: '', path: 'a', fileType: 'TEXT', size: 1 }, 'unknown'],
+    [{ id: '1', path: '', fileType: 'TEXT', size: 1 }, 'unknown'],
+    [{ id: '1', path: 'a', fileType: 7, size: 1 }, 'unknown'],
+  ])('%j is %s', (raw, kind) => {
+    expect(entryKind(raw)).toBe(kind);
+    expect(normalizeFile(raw)).toMatchObject({ kind, isDirectory: kind === 'directory' });
+  });
+
+  it('property: an entry without a numeric size >= 0 is never a file, whatever else it says', () => {
+    const notSize = fc.oneof(fc.constant(null), fc.constant(undefined), fc.string().filter((s) => s.trim() === '' || !Number.isFinite(Number(s))), fc.integer({ max: -1 }));
+    fc.assert(fc.property(fc.record({ id: fc.string(), path: fc.string(), fileType: fc.option(fc.string()), hash: fc.option(fc.string()) }), notSize, (rec, size) =>
+      entryKind({ ...rec, size }) !== 'file'));
+  });
+
+  it('property: only a DIRECTORY fileType makes a directory', () => {
+    fc.assert(fc.property(fc.dictionary(fc.string(), fc.jsonValue()), (raw) => {
+      const t = (raw as { fileType?: unknown }).fileType;
+      return (entryKind(raw) === 'directory') === (typeof t === 'string' && t.toUpperCase() === 'DIRECTORY');
+    }));
+  });
+});
+
+describe('index status, access and stats', () => {
+  it('types indexStatus with the spec values; anything else reads as UNKNOWN', () => {
+    expect(normalizeFile({ id: '1', path: 'a', indexStatus: 'RAG_RECEIVED', indexReason: 'ok' })).toMatchObject({ indexStatus: 'RAG_RECEIVED', indexReason: 'ok' });
+    expect(normalizeFile({ id: '1', path: 'a', indexStatus: 'completed' }).indexStatus).toBe('COMPLETED');
+    expect(normalizeFile({ id: '1', path: 'a', indexStatus: 'WEIRD' }).indexStatus).toBe('UNKNOWN');
+    expect(normalizeFile({ id: '1', path: 'a', indexStatus: null }).indexStatus).toBeNull();
+  });
+
+  it('reads access lists under fileSetAccess and the older indexAccess', () => {
+    const entry = { entityId: 42, entityType: 'GROUP', permission: 'EDIT' };
+    expect(normalizeAccess({ fileSetId: 'fs', fileSetAccess: [entry] })).toEqual({ fileSetId: 'fs', fileSetAccess: [entry] });
+    expect(normalizeAccess({ fileSetId: 'fs', indexAccess: [{ ...entry, entityId: '42' }] })).toEqual({ fileSetId: 'fs', fileSetAccess: [entry] });
+  });
+
+  it('reads stats as counts (the example) or as a FileSet (the schema)', () => {
+    expect(normalizeStats({ textFileTypeCount: 3, indexCompleteCount: 2, indexFailedCount: 1 })).toMatchObject({
+      textFileTypeCount: 3, indexCompleteCount: 2, indexFailedCount: 1, imageFileTypeCount: null, fileCount: null,
+    });
+    expect(normalizeStats({ id: 'fs', name: 'n', fileCount: 7, size: 70 })).toMatchObject({ fileCount: 7, size: 70, indexCompleteCount: null });
   });
 });

@@ -76,12 +76,26 @@ describe('retries against a scripted server', () => {
     await client.close();
   });
 
-  it('surfaces RateLimitedError with the server-requested delay when 429s persist', async () => {
+  it('does not spend attempts on 429s with Retry-After; fails with RateLimitedError once the wait budget is spent', async () => {
     server = await scriptedServer((_req, res) => domoError(res, 429, 'too many', { 'retry-after': '0' }));
+    // adaptive: false — this is about the retry budget, not about pacing (which would slow the retries down)
+    const client = testClient(server.url, { adaptive: false, retry: { attempts: 2, maxRateLimitWaitMs: 150 } });
+    const err = await catchErr(client.getFileSet('fs1'));
+    expect(err).toBeInstanceOf(RateLimitedError);
+    expect(err.retryAfterMs).toBe(0);
+    expect(err.attempts).toBeGreaterThan(2); // more than `attempts`: the budget, not the count, ended it
+    expect(server.requests).toHaveLength(err.attempts);
+    expect(client.stats()).toMatchObject({ requests: err.attempts, throttled: err.attempts, retries: err.attempts - 1 });
+    await client.close();
+  });
+
+  it('spends attempts on 429s without Retry-After', async () => {
+    server = await scriptedServer((_req, res) => domoError(res, 429, 'too many'));
     const client = testClient(server.url);
     const err = await catchErr(client.getFileSet('fs1'));
     expect(err).toBeInstanceOf(RateLimitedError);
-    expect(err).toMatchObject({ attempts: 3, retryAfterMs: 0 });
+    expect(err).toMatchObject({ attempts: 3 });
+    expect(server.requests).toHaveLength(3);
     await client.close();
   });
 
@@ -178,7 +192,7 @@ describe('retries against a scripted server', () => {
   });
 
   it('retries an upload from a Buffer, sending identical bodies (same path overwritten)', async () => {
-    server = await scriptedServer((_req, res, n) => (n === 1 ? domoError(res, 503, 'busy') : json(res, 201, { id: 'f1', path: 'd/a.txt', name: 'a.txt' })));
+    server = await scriptedServer((_req, res, n) => (n === 1 ? domoError(res, 503, 'busy') : json(res, 201, { id: 'f1', path: 'd/a.txt', name: 'a.txt', size: 5 })));
     const client = testClient(server.url);
     await expect(client.uploadFile('fs1', { path: 'd/a.txt', source: { content: 'hello' } })).resolves.toMatchObject({ id: 'f1' });
     expect(server.requests).toHaveLength(2);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { IntegrityError, ValidationError } from '../../client';
-import { testClient } from './helpers/client';
+import { catchErr, testClient } from './helpers/client';
 import { parseForm } from './helpers/multipart-parse';
 import { domoError, json, scriptedServer, type ScriptedServer } from './helpers/scripted-server';
 
@@ -22,19 +22,31 @@ describe('uploads', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  const NAMES = ['plain.txt', 'a b.txt', 'ünïcødé 文件.md', 'hash#pct%q?plus+amp&.txt', 'quote".txt', 'semi;colon=.txt'];
+  const NAMES = ['plain.txt', 'a b.txt', 'ünïcødé 文件.md', 'hash#pct%q?plus+amp&.txt', 'semi;colon=.txt', 'star*lt<gt>pipe|colon:.txt'];
 
-  it.each(NAMES)('sends the file name %j so a multipart parser reads it back exactly', async (name) => {
-    server = await scriptedServer((_req, res) => json(res, 201, { id: 'f', path: `d/${name}`, name }));
+  it.each(NAMES)('sends the file name %j so a multipart parser reads it back exactly, the directory in both forms', async (name) => {
+    const path = `dir one/sub&dir/${name}`;
+    server = await scriptedServer((_req, res) => json(res, 201, { id: 'f', path, name, size: 2 }));
     const client = testClient(server.url);
-    await client.uploadFile('fs', { path: `dir one/sub&dir/${name}`, source: { content: 'hi' } });
+    await expect(client.uploadFile('fs', { path, source: { content: 'hi' } })).resolves.toMatchObject({ path, verified: 'size' });
     const form = await parseForm(server.requests[0]);
     expect(JSON.parse(form.fields.createFileRequest)).toEqual({ directoryPath: 'dir one/sub&dir' });
+    expect(form.fields.directoryPath).toBe('dir one/sub&dir');
     expect(form.files).toHaveLength(1);
-    // WHATWG/RFC 7578 escaping: a quote travels as %22 (what browsers send)
-    expect(form.files[0].filename).toBe(name.replace(/"/g, '%22'));
+    expect(form.files[0].filename).toBe(name);
     expect(form.files[0].field).toBe('file');
     expect(form.files[0].data.toString()).toBe('hi');
+    expect(server.requests).toHaveLength(1); // the answer carried the size: nothing fetched
+    await client.close();
+  });
+
+  it.each(['a\\b.txt', 'quote".txt', 'line\nbreak.txt', 'cr\rname.txt', 'tab\tname.txt', 'dir\\sub/x.txt'])('refuses %j before any request (the server would store another name)', async (p) => {
+    server = await scriptedServer((_req, res) => json(res, 201, {}));
+    const client = testClient(server.url);
+    const err = await catchErr(client.uploadFile('fs', { path: p, source: { content: 'x' } }));
+    expect(err).toBeInstanceOf(ValidationError);
+    expect(err.message).toContain(JSON.stringify(p));
+    expect(server.requests).toHaveLength(0);
     await client.close();
   });
 
@@ -56,9 +68,10 @@ describe('uploads', () => {
   });
 
   it('sends a stream of unknown size chunked', async () => {
-    server = await scriptedServer((_req, res) => json(res, 201, { id: 'f', path: 'x.bin', name: 'x.bin' }));
+    server = await scriptedServer((_req, res) => json(res, 201, { id: 'f', path: 'x.bin', name: 'x.bin', size: 4 }));
     const client = testClient(server.url);
-    await client.uploadFile('fs', { path: 'x.bin', source: { stream: Readable.from([Buffer.from('ab'), Buffer.from('cd')]) } });
+    await expect(client.uploadFile('fs', { path: 'x.bin', source: { stream: Readable.from([Buffer.from('ab'), Buffer.from('cd')]) } }))
+      .resolves.toMatchObject({ verified: 'size' });
     expect(server.requests[0].headers['transfer-encoding']).toBe('chunked');
     expect((await parseForm(server.requests[0])).files[0].data.toString()).toBe('abcd');
     await client.close();
@@ -97,13 +110,14 @@ describe('uploads', () => {
     await client.close();
   });
 
-  it('creates a directory with only a createFileRequest part', async () => {
+  it('creates a directory with only the directory fields (both forms), no file part', async () => {
     server = await scriptedServer((_req, res) => json(res, 201, { id: 'd', path: 'a/b', name: 'b', size: null, fileType: 'DIRECTORY' }));
     const client = testClient(server.url);
     await expect(client.createDirectory('fs', 'a/b/')).resolves.toMatchObject({ isDirectory: true, path: 'a/b' });
     const form = await parseForm(server.requests[0]);
     expect(form.files).toHaveLength(0);
     expect(JSON.parse(form.fields.createFileRequest)).toEqual({ directoryPath: 'a/b' });
+    expect(form.fields.directoryPath).toBe('a/b');
     await client.close();
   });
 
@@ -119,7 +133,7 @@ describe('uploads', () => {
           if (Number(m[1]) === failPart) return domoError(res, 400, 'part mismatch');
           return json(res, 202, { file: { id: 'up1' }, status: 'PROCESSING' });
         }
-        if (u.pathname.endsWith('/finalize')) return json(res, 201, { file: { id: 'up1', path: 'big/x.bin', hash: 'c'.repeat(64) }, status: 'SUCCESS' });
+        if (u.pathname.endsWith('/finalize')) return json(res, 201, { file: { id: 'up1', path: 'big/x.bin', hash: 'c'.repeat(64), size: 250 }, status: 'SUCCESS' });
         if (u.pathname.endsWith('/abort')) return json(res, 200, { file: { id: 'up1' }, status: 'FAILED' });
         return domoError(res, 500, 'unexpected');
       });
@@ -172,7 +186,7 @@ describe('uploads', () => {
           return domoError(res, 503, 'busy');
         }
         if (req.url.endsWith('/files/multipart')) return json(res, 202, { file: { id: 'up1' }, status: 'CREATED' });
-        if (req.url.endsWith('/finalize')) return json(res, 201, { file: { id: 'up1', path: 'x.bin' }, status: 'SUCCESS' });
+        if (req.url.endsWith('/finalize')) return json(res, 201, { file: { id: 'up1', path: 'x.bin', size: 3 }, status: 'SUCCESS' });
         return json(res, 202, {});
       });
       const client = testClient(server.url, { splitUploadThreshold: 1, splitPartSize: 10 });
