@@ -22,6 +22,8 @@ const MODULES = {
   gc: () => require('./commands/gc') as typeof import('./commands/gc'),
   restore: () => require('./commands/restore') as typeof import('./commands/restore'),
   show: () => require('./commands/show') as typeof import('./commands/show'),
+  status: () => require('./commands/status') as typeof import('./commands/status'),
+  reindex: () => require('./commands/reindex') as typeof import('./commands/reindex'),
 };
 
 function formatOption(defaultValue = 'text', choices: readonly string[] = FORMATS): Option {
@@ -129,6 +131,8 @@ export function buildProgram(ctx: Ctx, sink: OutcomeSink): Command {
     .addOption(concurrencyOption())
     .option('--max-deletes <n>', 'refuse (exit 3) any FileSet whose plan deletes more than n files', nonNegativeInt)
     .addOption(backupOption())
+    .option('--wait-indexed', 'then wait until every file uploaded is indexed for AI search (exit 1 on a failed file or the timeout)')
+    .option('--index-timeout <duration>', 'longest wait of --wait-indexed (default 10m; 30s, 5m, 1h…)', nonEmpty)
     .addOption(emulatorOption())
     .action(action(MODULES.apply));
 
@@ -151,6 +155,19 @@ export function buildProgram(ctx: Ctx, sink: OutcomeSink): Command {
     .option('--fileset <id>', 'restore into this FileSet instead of the recorded one', nonEmpty)
     .addOption(formatOption('text', ['text', 'json']))
     .action(action(MODULES.restore));
+
+  sub(program, 'status', "the manifest's FileSets as a knowledge base: files, bytes, index counts, AI, owner, access; read-only")
+    .addOption(manifestOption())
+    .addOption(formatOption())
+    .addOption(emulatorOption())
+    .action(action(MODULES.status));
+
+  sub(program, 'reindex', "queue the files of the manifest's FileSets (under their directoryPaths) for indexing again")
+    .addOption(manifestOption())
+    .option('--failed-only', 'only the files whose indexing FAILED')
+    .addOption(formatOption('text', ['text', 'json']))
+    .addOption(emulatorOption())
+    .action(action(MODULES.reindex));
 
   sub(program, 'gc', 'delete FileSets whose name matches a pattern (PR environments left behind); lists only without --yes')
     .requiredOption('--name <pattern>', "name pattern with a literal prefix, e.g. 'docs-pr-*' (* any characters, ? one)", nonEmpty)
@@ -215,6 +232,7 @@ export function buildProgram(ctx: Ctx, sink: OutcomeSink): Command {
     .argument('<text...>')
     .option('--top-k <n>', 'number of matches', positiveInt)
     .option('--directory <path>', 'only files under this directory')
+    .option('--expect <path>', 'exit 1 unless this file path is among the matches (a smoke test that the knowledge base answers)', nonEmpty)
     .action(action(MODULES.query));
 
   return program;

@@ -32,6 +32,17 @@ export function reportStatus(report: Report, mode: { apply: boolean; detailedExi
       const why = first.error?.message ? `; first error: ${first.error.message}` : '';
       return new CliError(`apply failed: ${count} file operation${count === 1 ? '' : 's'} failed (FileSet "${first.name}")${why}; nothing was pruned where anything failed — re-run to converge`);
     }
+    const indexProblem = report.filesets.find((fs) => fs.index && (fs.index.failed.length > 0 || fs.index.pending > 0));
+    if (indexProblem?.index) {
+      const ix = indexProblem.index;
+      const name = `FileSet "${indexProblem.name}"`;
+      if (ix.failed.length > 0) {
+        const list = ix.failed.slice(0, 3).map((f) => `${f.path} (${f.reason})`).join('; ');
+        return new CliError(`indexing failed for ${ix.failed.length} file${ix.failed.length === 1 ? '' : 's'} of ${name}: ${list}${ix.failed.length > 3 ? '; …' : ''}; fix them and run reindex`);
+      }
+      if (ix.unsupported) return new CliError(`${name}: the server reports no index status for its files, so --wait-indexed cannot tell when they are indexed`);
+      return new CliError(`${name}: indexing not finished in time: ${ix.completed} completed, ${ix.pending} pending, ${ix.skipped} skipped; raise --index-timeout or check later with status`);
+    }
     const incomplete = report.filesets.filter((fs) => fs.skipped && fs.skipped.length > 0);
     if (incomplete.length > 0) {
       const count = incomplete.reduce((n, fs) => n + (fs.skipped?.length ?? 0), 0);

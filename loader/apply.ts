@@ -15,11 +15,12 @@ import type { DomoFilesClient, FileSet } from '../client';
 import { readSmall, sha256Hex, SMALL_READ_BYTES } from './hash';
 import { Backup } from './backup';
 import { describeChange } from './changes';
+import { waitForIndex } from './index-wait';
 import { forEachPooled } from './pool';
 import { isNotFound } from './remote';
 import type { Run } from './run';
 import { selectorOf } from './selector';
-import type { ApplyResult, DeleteStep, EntryPlan, FileSetChange, FileSetPlan, Skipped, UploadStep } from './types';
+import type { ApplyResult, DeleteStep, EntryPlan, FileSetChange, FileSetPlan, IndexSummary, Skipped, UploadStep } from './types';
 
 /** The outcome of applying one FileSet's plan. */
 export interface TargetOutcome {
@@ -37,6 +38,10 @@ export interface TargetOutcome {
   hashes: Map<string, string>;
   /** Where files were backed up before being replaced or deleted, and how many. */
   backup?: { dir: string; files: number };
+  /** Remote paths uploaded or replaced successfully. */
+  uploadedPaths: string[];
+  /** Index state of the uploaded files, when the run waited for indexing. */
+  index?: IndexSummary;
 }
 
 /** Why a step did not run, when something upstream stopped it. */
@@ -45,7 +50,7 @@ const INTERRUPTED = 'interrupted before it ran';
 /** Applies one FileSet's plan. */
 export async function applyTarget(run: Run, plan: FileSetPlan): Promise<TargetOutcome> {
   const outcome: TargetOutcome = {
-    id: plan.id, created: false, result: { uploaded: 0, replaced: 0, deleted: 0, failed: 0 }, skipped: [], unverified: 0, hashes: new Map(),
+    id: plan.id, created: false, result: { uploaded: 0, replaced: 0, deleted: 0, failed: 0 }, skipped: [], unverified: 0, hashes: new Map(), uploadedPaths: [],
   };
   if (plan.refused || plan.entries.some((e) => e.problems.length > 0)) return outcome;
   if (run.stopped) {
@@ -83,16 +88,32 @@ export async function applyTarget(run: Run, plan: FileSetPlan): Promise<TargetOu
     await backup?.flush();
   }
   if (backup && backup.count > 0) outcome.backup = { dir: backup.dir, files: backup.count };
+  if (run.waitIndexed && !run.stopped && outcome.uploadedPaths.length > 0) {
+    const waited = await waitForIndex(run.client, fileSetId, new Set(outcome.uploadedPaths), {
+      timeoutMs: run.waitIndexed.timeoutMs, ...(run.signal ? { signal: run.signal } : {}),
+      onProgress: (done, total) => run.progress({ phase: 'index', files: done, totalFiles: total, bytes: 0, totalBytes: 0 }),
+    });
+    const { polls: _p, requests: _r, timedOut, unsupported, ...summary } = waited;
+    outcome.index = { ...summary, ...(timedOut ? { timedOut } : {}), ...(unsupported ? { unsupported } : {}) };
+  }
   return outcome;
 }
 
 /** Applies one FileSet-level change. */
 async function applyChange(client: DomoFilesClient, fileSetId: string, change: FileSetChange): Promise<void> {
-  if (change.op === 'update') {
-    await client.updateFileSet(fileSetId, { [change.field]: change.to });
-    return;
+  switch (change.op) {
+    case 'update':
+      await client.updateFileSet(fileSetId, { [change.field]: change.to });
+      return;
+    case 'grant':
+      await client.updateAccess(fileSetId, [{ entityId: change.principal.id, entityType: change.principal.type, permission: change.permission }]);
+      return;
+    case 'revoke':
+      await client.updateAccess(fileSetId, [{ entityId: change.principal.id, entityType: change.principal.type, permission: 'NONE' }]);
+      return;
+    default:
+      await client.transferOwnership(fileSetId, change.to);
   }
-  throw new Error(`${change.op} is not supported by this client`);
 }
 
 async function applyEntry(run: Run, fileSetId: string, entry: EntryPlan, outcome: TargetOutcome, backup: Backup | undefined): Promise<void> {
@@ -119,6 +140,7 @@ async function applyEntry(run: Run, fileSetId: string, entry: EntryPlan, outcome
     try {
       if (u.op === 'replace' && u.remote && backup) await backup.save({ ...u.remote, path: u.path }, 'replace');
       await upload(run, fileSetId, u, outcome);
+      outcome.uploadedPaths.push(u.path);
       if (u.op === 'upload') outcome.result.uploaded += 1;
       else outcome.result.replaced += 1;
     } catch (e) {

@@ -122,12 +122,12 @@ export async function applyPlan(plan: Plan, manifest: Manifest, opts: RunOptions
 }
 
 function failedOutcome(plan: FileSetPlan, message: string): TargetOutcome {
-  return { id: plan.id, created: false, result: { uploaded: 0, replaced: 0, deleted: 0, failed: 1 }, error: { message, count: 1 }, skipped: [], unverified: 0, hashes: new Map() };
+  return { id: plan.id, created: false, result: { uploaded: 0, replaced: 0, deleted: 0, failed: 1 }, error: { message, count: 1 }, skipped: [], unverified: 0, hashes: new Map(), uploadedPaths: [] };
 }
 
 function finish(run: Run, plans: readonly FileSetPlan[], outcomes: readonly (TargetOutcome | undefined)[]): Report {
   const report = buildReport(plans, plans.map((p, i) => outcomes[i] ?? {
-    id: p.id, created: false, result: { uploaded: 0, replaced: 0, deleted: 0, failed: 0 }, unverified: 0, hashes: new Map(),
+    id: p.id, created: false, result: { uploaded: 0, replaced: 0, deleted: 0, failed: 0 }, unverified: 0, hashes: new Map(), uploadedPaths: [],
     skipped: [{ op: 'upload' as const, reason: 'interrupted before this FileSet was applied' }],
   }));
   if (run.stopped) report.interrupted = { signal: signalName(run.signal) };

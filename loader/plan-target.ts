@@ -8,6 +8,7 @@ import type { RemoteEntry } from './remote';
 import type { Run } from './run';
 import type { LocalFile } from './scan';
 import type { Target } from './targets';
+import { accessChanges, ownerOf } from './changes';
 import type { EntryPlan, FileSetChange, FileSetPlan, FileSetSpec } from './types';
 
 /** The first value any entry of the FileSet gives for a key (entries may not disagree: checked at load and lookup). */
@@ -25,18 +26,57 @@ export function entryOptions(spec: FileSetSpec): EntryOptions {
   };
 }
 
-/** Changes to the FileSet itself that the manifest asks for. */
-export function fileSetChanges(target: Target): FileSetChange[] {
+/**
+ * Changes to the FileSet itself that the manifest asks for, in the order apply makes them: field updates,
+ * then access (while the token's user still owns it), then an ownership transfer. Returns the problems that
+ * block the FileSet too (a transfer away from the token's own user without allowOwnerTransfer).
+ */
+export async function fileSetChanges(run: Run, target: Target): Promise<{ changes: FileSetChange[]; problems: string[] }> {
   const fs = target.fileSet;
-  if (!fs) return [];
   const changes: FileSetChange[] = [];
-  const description = setting(target.specs, 'description');
-  if (description !== undefined && (fs.description ?? '') !== description) {
-    changes.push({ op: 'update', field: 'description', from: fs.description, to: description });
+  const problems: string[] = [];
+  const access = setting(target.specs, 'access');
+  const owner = setting(target.specs, 'owner');
+  const allowTransfer = target.specs.some((s) => s.allowOwnerTransfer);
+  if (fs) {
+    const description = setting(target.specs, 'description');
+    if (description !== undefined && (fs.description ?? '') !== description) {
+      changes.push({ op: 'update', field: 'description', from: fs.description, to: description });
+    }
+    const aiEnabled = setting(target.specs, 'aiEnabled');
+    if (aiEnabled !== undefined && fs.aiEnabled !== aiEnabled) changes.push({ op: 'update', field: 'aiEnabled', from: fs.aiEnabled, to: aiEnabled });
   }
-  const aiEnabled = setting(target.specs, 'aiEnabled');
-  if (aiEnabled !== undefined && fs.aiEnabled !== aiEnabled) changes.push({ op: 'update', field: 'aiEnabled', from: fs.aiEnabled, to: aiEnabled });
-  return changes;
+  if (access === undefined && owner === undefined) return { changes, problems };
+  const current = fs && access !== undefined ? (await run.client.getAccess(fs.id)).fileSetAccess : [];
+  // A FileSet created by this run is owned by the token's user, whose id the API does not tell.
+  const currentOwner = fs ? ownerOf(fs, current.length > 0 ? current : null) : null;
+  if (access !== undefined) changes.push(...accessChanges(current, currentOwner, access));
+  if (owner !== undefined && owner !== currentOwner) {
+    const ours = fs === null || fs.permission === 'OWNER';
+    if (ours && !allowTransfer) {
+      const line = target.specs.find((s) => s.owner !== undefined)?.line ?? 0;
+      problems.push(`owner ${owner} (line ${line}) would move FileSet '${target.name}' away from ${fs ? `user ${currentOwner ?? '?'}, ` : ''}this token's user, who may then lose access; set allowOwnerTransfer: true to allow it`);
+    } else {
+      changes.push({ op: 'transfer', from: currentOwner, to: owner });
+    }
+  }
+  return { changes, problems };
+}
+
+/**
+ * What the token's permission on the FileSet (as the API reports it) cannot do: file changes need EDIT,
+ * access and ownership changes need OWNER. Found before anything changes, so nothing half-applies.
+ */
+function permissionProblems(target: Target, entries: readonly EntryPlan[], changes: readonly FileSetChange[]): string[] {
+  const perm = target.fileSet?.permission;
+  if (!perm || perm === 'OWNER') return [];
+  const out: string[] = [];
+  const files = entries.some((e) => e.uploads.length > 0 || e.deletes.length > 0);
+  const fields = changes.some((c) => c.op === 'update');
+  const owned = changes.filter((c) => c.op !== 'update');
+  if ((files || fields) && perm !== 'EDIT') out.push(`this token's user has ${perm} on FileSet '${target.name}'; changing its files or settings needs EDIT`);
+  if (owned.length > 0) out.push(`this token's user has ${perm} on FileSet '${target.name}'; changing its access or owner needs OWNER`);
+  return out;
 }
 
 /** Scans every entry of the FileSet (in manifest order). */
@@ -57,7 +97,10 @@ export async function planTargetFrom(run: Run, target: Target, scans: readonly L
   for (const [k, spec] of target.specs.entries()) {
     entries.push(await planEntryFrom(run, target.fileSet?.id ?? null, entryOptions(spec), scans[k], listings[k]));
   }
-  const plan: FileSetPlan = { name: target.name, id: target.fileSet?.id ?? null, changes: fileSetChanges(target), entries };
+  const { changes, problems } = await fileSetChanges(run, target);
+  problems.push(...permissionProblems(target, entries, changes));
+  if (problems.length > 0 && entries.length > 0) entries[0].problems.push(...problems);
+  const plan: FileSetPlan = { name: target.name, id: target.fileSet?.id ?? null, changes, entries };
   if (!target.fileSet) {
     const description = setting(target.specs, 'description');
     const aiEnabled = setting(target.specs, 'aiEnabled');

@@ -2,7 +2,7 @@
  * Remote side: find the FileSet (by id, or by exact name with duplicates refused) and list what is under a
  * prefix. Read-only: nothing here sends a mutating request.
  */
-import type { DomoFilesClient, FileEntry, FileSet } from '../client';
+import { isNotFound, usableSha256, type DomoFilesClient, type FileSet } from '../client';
 import { LoaderError } from './errors';
 import { relativeToPrefix } from './prefix';
 
@@ -40,19 +40,6 @@ export async function findFileSet(client: DomoFilesClient, ref: { name: string; 
   return found[0] ?? null;
 }
 
-/** Kind of a listed entry: the client's classification, or (older shapes) directory/file from the fields. */
-function kindOf(f: FileEntry): RemoteEntry['kind'] {
-  const k = (f as FileEntry & { kind?: RemoteEntry['kind'] }).kind;
-  if (k) return k;
-  if (f.isDirectory) return 'directory';
-  return typeof f.size === 'number' && f.id !== '' && f.path !== '' ? 'file' : 'unknown';
-}
-
-/** The entry's SHA-256 when the server gave a usable one. */
-function sha256Of(f: FileEntry): string | null {
-  return f.hash && (f.hashAlgorithm === null || f.hashAlgorithm === 'SHA_256_HEX') && /^[0-9a-fA-F]{64}$/.test(f.hash) ? f.hash.toLowerCase() : null;
-}
-
 /**
  * Every entry strictly under `directoryPath` (files, directories, and entries of unknown shape), all pages,
  * sorted by path; a path listed twice is kept once. A missing prefix directory lists as empty.
@@ -66,8 +53,8 @@ export async function listRemote(client: DomoFilesClient, fileSetId: string, dir
       for (const f of page.files) {
         if (relativeToPrefix(directoryPath, f.path) === null || seen.has(f.path)) continue;
         seen.add(f.path);
-        const kind = kindOf(f);
-        const entry: RemoteEntry = { path: f.path, id: f.id, kind, size: f.size ?? 0, hash: kind === 'file' ? sha256Of(f) : null };
+        const kind = f.kind;
+        const entry: RemoteEntry = { path: f.path, id: f.id, kind, size: f.size ?? 0, hash: kind === 'file' ? usableSha256(f) : null };
         if (kind === 'unknown') entry.shape = `fileType ${JSON.stringify(f.fileType)}, size ${JSON.stringify(f.size)}`;
         out.push(entry);
       }
@@ -79,6 +66,4 @@ export async function listRemote(client: DomoFilesClient, fileSetId: string, dir
 }
 
 /** True for the client's 404 error, and only for it (a 403 is never read as "gone"). */
-export function isNotFound(e: unknown): boolean {
-  return typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 'NOT_FOUND';
-}
+export { isNotFound };

@@ -28,6 +28,7 @@ export function fileSetReport(plan: FileSetPlan, outcome?: TargetOutcome): FileS
     if (outcome.error) r.error = { ...outcome.error };
     if (outcome.skipped.length > 0) r.skipped = [...outcome.skipped];
     if (outcome.backup) r.backup = { ...outcome.backup };
+    if (outcome.index) r.index = { ...outcome.index, failed: [...outcome.index.failed] };
   }
   return r;
 }

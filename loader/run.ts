@@ -30,6 +30,8 @@ export interface RunOptions {
   cancel?: AbortSignal;
   /** Download every file about to be replaced or deleted into this directory first (see backup.ts). */
   backupDir?: string;
+  /** After applying, wait until the files uploaded are indexed (see index-wait.ts). */
+  waitIndexed?: { timeoutMs: number };
 }
 
 /** Checks option values before any I/O. */
@@ -57,6 +59,8 @@ export class Run {
     readonly cancel: AbortSignal | undefined,
     /** Where files are backed up before a replace or delete (absent: no backups). */
     readonly backupDir: string | undefined,
+    /** Wait for indexing after applying, and for how long (absent: no wait). */
+    readonly waitIndexed: { timeoutMs: number } | undefined,
   ) {}
 
   /** Opens a run whose state lives in `stateDir` (validated options, cache and ledger loaded). */
@@ -64,7 +68,7 @@ export class Run {
     validateRunOptions(opts);
     const stateDir = path.resolve(opts.stateDir ?? defaultStateDir);
     const [cache, ledger] = await Promise.all([HashCache.load(stateDir), UploadLedger.load(stateDir)]);
-    return new Run(opts.client, opts.concurrency ?? DEFAULT_CONCURRENCY, opts.maxDeletes, [stateDir], cache, ledger, opts.onProgress, opts.signal, opts.cancel, opts.backupDir);
+    return new Run(opts.client, opts.concurrency ?? DEFAULT_CONCURRENCY, opts.maxDeletes, [stateDir], cache, ledger, opts.onProgress, opts.signal, opts.cancel, opts.backupDir, opts.waitIndexed);
   }
 
   private readonly blobsBySource = new Map<string, Promise<CleanBlobs>>();

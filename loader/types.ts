@@ -236,12 +236,17 @@ export interface Skipped {
   reason: string;
 }
 
-/** Index state of a FileSet's files after `apply --wait-indexed`. */
+/** Index state of the files an apply uploaded, after `apply --wait-indexed`. */
 export interface IndexSummary {
   completed: number;
+  /** Still not indexed when the wait ended. */
   pending: number;
   failed: { path: string; reason: string }[];
   skipped: number;
+  /** The deadline passed with files pending. */
+  timedOut?: boolean;
+  /** The server reports no index status for the files: there was nothing to wait for. */
+  unsupported?: boolean;
 }
 
 /** One FileSet in a report. */

@@ -12,6 +12,9 @@ import { readManifest, runWithProgress, type ManifestFlags } from './run-manifes
 /** Flags of apply. */
 export interface ApplyFlags extends ManifestFlags {
   dryRun?: boolean;
+  backupDir?: string;
+  waitIndexed?: boolean;
+  indexTimeout?: string;
 }
 
 /** Runs the apply (or the dry run). */
@@ -22,6 +25,11 @@ export async function run(ctx: Ctx, input: Input<ApplyFlags>): Promise<Outcome> 
   if (!planFile && !flags.file) throw new UsageError('apply needs -f MANIFEST, or a plan FILE saved by plan --out');
   const loader = require('../../loader') as typeof import('../../loader');
   const dryRun = flags.dryRun === true;
+  if (flags.indexTimeout !== undefined && !flags.waitIndexed) throw new UsageError('--index-timeout needs --wait-indexed');
+  const extra = {
+    ...(flags.backupDir !== undefined ? { backupDir: resolve(ctx.cwd, flags.backupDir) } : {}),
+    ...(flags.waitIndexed ? { waitIndexed: { timeoutMs: loader.parseDuration(flags.indexTimeout ?? '10m', '--index-timeout') } } : {}),
+  };
   let report;
   if (planFile) {
     const { plan, digest } = await loader.readPlanFile(resolve(ctx.cwd, planFile));
@@ -33,13 +41,13 @@ export async function run(ctx: Ctx, input: Input<ApplyFlags>): Promise<Outcome> 
         const more = reasons.length > 1 ? ` (and ${reasons.length - 1} more: ${reasons.slice(1, 4).join('; ')})` : '';
         throw new CliError(`the plan ${planFile} (sha256 ${digest.slice(0, 12)}) is stale; nothing was changed: ${reasons[0]}${more}; run plan --out again`);
       }
-      const r = dryRun ? loader.buildReport(plan.filesets) : await loader.applyPlan(plan, manifest, opts);
+      const r = dryRun ? loader.buildReport(plan.filesets) : await loader.applyPlan(plan, manifest, { ...opts, ...extra });
       r.savedPlan = { file: planFile, digest };
       return r;
     });
   } else {
     const manifest = await readManifest(ctx, flags.file as string);
-    report = await runWithProgress(ctx, flags, manifest, !dryRun, (opts) => loader.applyManifest(manifest, { ...opts, dryRun }));
+    report = await runWithProgress(ctx, flags, manifest, !dryRun, (opts) => loader.applyManifest(manifest, { ...opts, ...extra, dryRun }));
   }
   return {
     kind: 'report',

@@ -60,6 +60,12 @@ function fileSetSection(fs: FileSetReport, opts: TextOptions): string[] {
   const skipped = fs.skipped ?? [];
   for (const s of skipped.slice(0, 10)) lines.push(`  ${c.red(`! not done: ${s.op}${s.path ? ` ${JSON.stringify(s.path).slice(1, -1)}` : ''}: ${s.reason}`)}`);
   if (skipped.length > 10) lines.push(c.dim(`  … and ${skipped.length - 10} more not done (see --format json)`));
+  if (fs.index) {
+    const ix = fs.index;
+    const paint = ix.failed.length > 0 || ix.pending > 0 ? c.red : c.green;
+    lines.push(`  ${paint(`indexing: ${ix.completed} completed, ${ix.pending} pending, ${ix.failed.length} failed, ${ix.skipped} skipped`)}`);
+    for (const f of ix.failed.slice(0, 10)) lines.push(`  ${c.red(`! index failed: ${JSON.stringify(f.path).slice(1, -1)}: ${f.reason}`)}`);
+  }
   if (fs.backup) lines.push(c.dim(`  backed up ${fs.backup.files} file(s) before changing them, in ${fs.backup.dir}`));
   if (fs.unverified) lines.push(c.dim(`  ${fs.unverified} file(s) compared without a server SHA-256 (by the hash recorded at upload)`));
   return lines;
