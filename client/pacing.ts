@@ -13,13 +13,14 @@
  *   back as fast as requests go out), so the controller also paces request starts. The first 429 sets
  *   where a discovery starts (`discoveryStart` × the successes per second so far, over at least a second);
  *   the pace then grows by `discoveryPerSecond` a second until the next 429. From then on a 429 after a
- *   cycle of at least MIN_SPAN_MS sets the pace to `paceBelow` × an estimate of the server's rate r (after a
- *   shorter one: cut by `rateDecrease` if the cycle had at least the burst's successes, else unchanged),
- *   and the pace probes upward by `probePerSecond` a second. A 429 a bucket cannot explain — after fewer
- *   successes than the burst since the gate, at a pace not above the last estimate — came at random and
- *   leaves the pace as it is (the gate and the window still apply): slowing down for random 429s would only
- *   make a run crawl. Pacing starts only after a first 429 that followed `minBurst` successes, and never falls below
- *   `floorShare` of the discovery's start. A 429 never raises the pace or the window.
+ *   cycle of at least MIN_SPAN_MS sets the pace to `paceBelow` × an estimate of the server's rate r; after a
+ *   shorter cycle it cuts the pace by `rateDecrease`; the pace probes upward by `probePerSecond` a second.
+ *   After a pause a token bucket yields its burst before the next 429, so a 429 after fewer successes than
+ *   the burst since the pause — in a short cycle, or in any cycle paced at or below the last estimate — came
+ *   at random and leaves the pace as it is (the gate and the window still apply): slowing down for random
+ *   429s would only make a run crawl. Pacing starts only after a first 429 that followed `minBurst`
+ *   successes, and never falls below `floorShare` of the discovery's start. A 429 never raises the pace or
+ *   the window.
  *
  * The estimate models the server as a token bucket (rate r, burst b). Its bucket was empty at a 429 and
  * held at most b at any earlier instant t, so the successes n(t) after t satisfy n(t) − b ≤ r·(now − t)
