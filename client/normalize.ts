@@ -1,5 +1,6 @@
 /**
- * Normalizers from the API's varying wire shapes (spec vs seed vs older docs) to the client's one typed shape.
+ * Normalizers from the API's varying wire shapes (the current OpenAPI spec, the older reference the emulator's
+ * `seed` profile follows, older docs) to the client's one typed shape.
  * Every function accepts `unknown` and never throws on a missing field: absent → null.
  */
 import type {
@@ -192,7 +193,7 @@ export function normalizeStats(raw: unknown): FileSetStats {
   return out;
 }
 
-/** One page of FileSet search: list key `fileSets` (spec, seed) or `filesets`; either pageContext form. */
+/** One page of FileSet search: list key `fileSets` (both references) or `filesets`; either pageContext form. */
 export function normalizeFileSetPage(raw: unknown): { fileSets: FileSet[]; total: number | null; offset: number | null } {
   const o = rec(raw);
   const list = Array.isArray(o.fileSets) ? o.fileSets : Array.isArray(o.filesets) ? o.filesets : Array.isArray(raw) ? raw : [];
@@ -213,7 +214,7 @@ export function normalizeFilePage(raw: unknown): { files: FileEntry[]; next: str
 }
 
 /**
- * A query match from either shape: spec `{content:{type,text|uri}, metadata:{fileId,path}, score}` or seed
+ * A query match from either shape: spec `{content:{type,text|uri}, metadata:{fileId,path}, score}` or older
  * `{id, node:{…file…}, score}`.
  */
 export function normalizeQueryMatch(raw: unknown): QueryMatch {

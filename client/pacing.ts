@@ -12,9 +12,15 @@
  * - The rate (learnt from 429s): against a rate limiter, fast answers make the window meaningless (429s come
  *   back as fast as requests go out), so the controller also paces request starts. The first 429 sets
  *   where a discovery starts (`discoveryStart` × the successes per second so far, over at least a second);
- *   the pace then grows by `discoveryPerSecond` a second until the next 429. From then on each 429 sets the
- *   pace to `paceBelow` × an estimate of the server's rate r, and the pace probes upward by
- *   `probePerSecond` a second. A 429 never raises the pace or the window.
+ *   the pace then grows by `discoveryPerSecond` a second until the next 429. From then on a 429 after a
+ *   cycle of at least MIN_SPAN_MS sets the pace to `paceBelow` × an estimate of the server's rate r; after a
+ *   shorter cycle it cuts the pace by `rateDecrease`; the pace probes upward by `probePerSecond` a second.
+ *   After a pause a token bucket yields its burst before the next 429, so a 429 after fewer successes than
+ *   the burst since the pause — in a short cycle, or in any cycle paced at or below the last estimate — came
+ *   at random and leaves the pace as it is (the gate and the window still apply): slowing down for random
+ *   429s would only make a run crawl. Pacing starts only after a first 429 that followed `minBurst`
+ *   successes, and never falls below `floorShare` of the discovery's start. A 429 never raises the pace or
+ *   the window.
  *
  * The estimate models the server as a token bucket (rate r, burst b). Its bucket was empty at a 429 and
  * held at most b at any earlier instant t, so the successes n(t) after t satisfy n(t) − b ≤ r·(now − t)
@@ -50,14 +56,24 @@ export interface PacingConfig {
   discoveryPerSecond: number;
   /** The discovery starts at this multiple of the successes per second before the first 429. */
   discoveryStart: number;
-  /** The discovery starts at least this fast (req/s), also when the first answer was already a 429. */
+  /** The discovery starts at least this fast (req/s). */
   discoveryFloor: number;
+  /**
+   * Pacing starts only after a 429 that followed at least this many successes: a rate limiter's burst. A 429
+   * after fewer says nothing about a rate (it may have come at random).
+   */
+  minBurst: number;
   /** Share of the estimated server burst the pacer may spend at once (after a gate or an idle spell). */
   paceBurst: number;
   /** A 429 at or below the learnt bound (someone else shares the limit) cuts the rate by this factor. */
   rateDecrease: number;
   /** Lowest rate requests are paced at. */
   minRate: number;
+  /**
+   * The pace never falls below this share of where the discovery started: 429s that come at random (a
+   * flaky gateway, injected faults) rather than from a rate limit must not slow a run to a crawl.
+   */
+  floorShare: number;
   /** Highest rate the discovery grows to. */
   maxRate: number;
   /** Longest pause one Retry-After can impose (the retry policy's maxDelayMs). */
@@ -75,8 +91,10 @@ export const PACING_DEFAULTS = {
   discoveryPerSecond: 2,
   discoveryStart: 1.5,
   discoveryFloor: 4,
+  minBurst: 2,
   rateDecrease: 0.8,
   minRate: 0.5,
+  floorShare: 0.5,
   maxRate: 100_000,
 } as const;
 
@@ -102,6 +120,10 @@ export interface PacingState {
   readonly rateAt: number;
   /** True once a paced run was throttled (slow probing); false while discovering. */
   readonly learnt: boolean;
+  /** The pace is never set below this (floorShare × the discovery's start; 0 before the first 429). */
+  readonly rateFloor: number;
+  /** The last estimate of the server's rate (null until one was made). */
+  readonly estimate: number | null;
   /** Pacing credit: a request may start when it is >= 1; at most creditCap is kept. */
   readonly credit: number;
   readonly creditAt: number;
@@ -154,6 +176,8 @@ export function initialPacing(cfg: PacingConfig, now: number): PacingState {
     rateBase: null,
     rateAt: now,
     learnt: false,
+    rateFloor: 0,
+    estimate: null,
     credit: 1,
     creditAt: now,
     creditCap: 1,
@@ -359,31 +383,42 @@ function throttled(cfg: PacingConfig, s: PacingState, ev: Settled): PacingState 
     creditAt: cycleFrom,
   };
   const rateNow = currentRate(cfg, s, ev.now);
-  if (ev.status !== 429) {
-    // Overload (503) says nothing about a request rate; a paced client slows down all the same.
-    return rateNow === null ? cut : { ...cut, rateBase: Math.max(cfg.minRate, rateNow * cfg.rateDecrease), rateAt: ev.now };
-  }
+  const rateFloor = s.rateFloor;
+  // Overload (503) says nothing about a request rate; a paced client slows down all the same.
+  if (ev.status !== 429) return rateNow === null ? cut : { ...cut, rateBase: Math.max(cfg.minRate, rateFloor, rateNow * cfg.rateDecrease), rateAt: ev.now };
   const d = Math.max(0, ev.now - (s.cycleFirstAt ?? s.cycleStart)) / 1000;
   const n = s.cycleOk;
   if (rateNow === null) {
-    // First 429: successes per second so far (over at least a second) set where the discovery starts.
+    if (n < cfg.minBurst) return cut;
+    // First 429 after a burst: successes per second so far (over at least a second) set where the discovery
+    // starts.
     const first = Math.max(cfg.minRate, cfg.discoveryFloor, Math.min(cfg.maxRate, (cfg.discoveryStart * n) / Math.max(1, d)));
     return {
-      ...cut, rateBase: first, rateAt: ev.now, learnt: false,
+      ...cut, rateBase: first, rateAt: ev.now, learnt: false, rateFloor: first * cfg.floorShare,
       burst: n, burstFrom: s.cycleFirstAt ?? s.cycleStart, burstUntil: ev.now,
       first: { log: s.okLog, emptyAt: midpoint(ev) },
     };
+  }
+  // After a gate a rate limiter's bucket yields its burst before the next 429. The first cycle's successes,
+  // less what the rate (below the pace that was just throttled) added while they ran, are at most the burst.
+  const burstFloor = s.burst === null ? 0 : s.burst - (rateNow * (s.burstUntil - s.burstFrom)) / 1000;
+  const beforeBurst = n < burstFloor;
+  // Paced at or below the rate last estimated, and before a bucket's burst was through: a bucket of that rate
+  // could not have emptied — this 429 came at random. Slowing down for it would not avoid the next one.
+  if (s.learnt && s.estimate !== null && rateNow <= s.estimate && beforeBurst) return cut;
+  if (d * 1000 < MIN_SPAN_MS) {
+    // Too short a cycle to estimate from. A 429 before the burst was through came at random, and slowing
+    // down for each such would make a run with random 429s crawl; after it, the pace was too fast.
+    if (beforeBurst) return cut;
+    return { ...cut, rateBase: Math.max(cfg.minRate, rateFloor, rateNow * cfg.rateDecrease), rateAt: ev.now, learnt: true };
   }
   const bound = rateLowerBound(s, midpoint(ev), ev.now);
   // Both this cycle and the first began with a full bucket (this one after a gate) and ended empty.
   const estimate = s.first === null ? bound : rateFromTwoCycles(s.first, { log: s.okLog, emptyAt: midpoint(ev) }, bound, rateNow);
   const target = estimate * cfg.paceBelow;
-  const rate = Math.max(cfg.minRate, Math.min(target < rateNow ? target : rateNow * cfg.rateDecrease, rateNow));
-  // The server's bucket refilled during the gate, up to its burst: part of it may be spent at once. The
-  // first cycle's successes, less what the rate (below the pace that was just throttled) added while they
-  // ran, are at most the burst.
-  const burstFloor = s.burst === null ? 0 : s.burst - (rateNow * (s.burstUntil - s.burstFrom)) / 1000;
+  const rate = Math.max(cfg.minRate, rateFloor, Math.min(target < rateNow ? target : rateNow * cfg.rateDecrease, rateNow));
+  // The server's bucket refilled during the gate, up to its burst: part of it may be spent at once.
   const creditCap = Math.max(1, Math.floor(burstFloor * cfg.paceBurst));
   const credit = Math.min(creditCap, Math.max(0, (rate * cut.lastGateMs) / 1000));
-  return { ...cut, rateBase: rate, rateAt: ev.now, learnt: true, creditCap, credit };
+  return { ...cut, rateFloor, estimate, rateBase: rate, rateAt: ev.now, learnt: true, creditCap, credit };
 }

@@ -1,6 +1,6 @@
 /**
  * The client's public, normalized types. The wire shapes of Domo's Files API vary between its documents
- * (see README "The API's two shapes"); the client accepts all of them and returns only these.
+ * (the current OpenAPI spec and older references); the client accepts all of them and returns only these.
  */
 
 /** Permission of the calling user on a FileSet. */
@@ -231,7 +231,7 @@ export interface QueryMatch {
   text: string | null;
   /** IMAGE matches: a URI, when the server returned it. */
   uri: string | null;
-  /** The file entry, when the server returned one (seed shape). */
+  /** The file entry, when the server returned one (the older reference's shape). */
   file: FileEntry | null;
 }
 

@@ -115,7 +115,7 @@ describe('downloads', () => {
     await client.close();
   });
 
-  it('accepts a server that answers the download with bytes directly (seed)', async () => {
+  it('accepts a server that answers the download with bytes directly (older reference)', async () => {
     const api = await scriptedServer((req, res) => {
       if (req.url.endsWith('/download')) return void res.end(CONTENT);
       json(res, 200, { id: 'f1', path: 'c.txt', fileType: 'TEXT' }); // no hash: nothing to verify

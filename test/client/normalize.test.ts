@@ -20,7 +20,7 @@ describe('normalizers', () => {
     expect(toIso('not a date')).toBe('not a date');
   });
 
-  it('normalizes a seed-shaped FileSet (numbers as ids, missing fields)', () => {
+  it('normalizes an older-reference FileSet (numbers as ids, missing fields)', () => {
     const fs = normalizeFileSet({ id: 'x', name: 'n', created: '2025-01-01T00:00:00.000Z', createdBy: 111111111 });
     expect(fs).toMatchObject({ id: 'x', name: 'n', createdBy: '111111111', description: null, aiEnabled: null, fileCount: null, connectorContext: null });
   });

@@ -19,7 +19,7 @@ describe('response shapes', () => {
   it.each([
     ['spec: fileSets + {count,totalCount,offset}', (res: ServerResponse, items: unknown[], offset: number) =>
       json(res, 200, { fileSets: items, pageContext: { count: items.length, totalCount: ALL.length, offset } })],
-    ['seed: fileSets + {offset,limit,total}', (res: ServerResponse, items: unknown[], offset: number, limit: number) =>
+    ['older reference: fileSets + {offset,limit,total}', (res: ServerResponse, items: unknown[], offset: number, limit: number) =>
       json(res, 200, { fileSets: items, pageContext: { offset, limit, total: ALL.length } })],
     ['filesets key, no pageContext', (res: ServerResponse, items: unknown[]) => json(res, 200, { filesets: items })],
   ])('pages FileSet search with %s', async (_label, answer) => {
@@ -88,7 +88,7 @@ describe('response shapes', () => {
     await client.close();
   });
 
-  it('normalizes a seed-shaped create response (200, createdBy number)', async () => {
+  it('normalizes an older-reference create response (200, createdBy number)', async () => {
     server = await scriptedServer((_req, res) => json(res, 200, { id: 'x', name: 'Sample', description: 'd', created: '2025-01-01T00:00:00.000Z', createdBy: 111111111 }));
     const client = testClient(server.url);
     await expect(client.createFileSet({ name: 'Sample', description: 'd' })).resolves.toMatchObject({ id: 'x', createdBy: '111111111', aiEnabled: null });

@@ -168,7 +168,8 @@ describe('a run behind a token-bucket rate limiter (429 + Retry-After)', () => {
     // paces below the learnt rate.
     expect(server.counts.limited / server.counts.received).toBeLessThanOrEqual(0.1);
     expect(s.rate).not.toBeNull();
-    expect(s.rate as number).toBeLessThanOrEqual(100);
+    // Paced near the limit: below it once learnt, probing a little above it over time.
+    expect(s.rate as number).toBeLessThanOrEqual(120);
     await client.close();
     await server.close();
   });

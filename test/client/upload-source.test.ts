@@ -96,7 +96,7 @@ describe('upload sources', () => {
     await client.close();
   });
 
-  it('uploads through a symlink without expect (as before), and the approved file with expect', async () => {
+  it('uploads through a symlink without expect (symlinks followed), and the approved file with expect', async () => {
     const file = join(dir, 'real.txt');
     await writeFile(file, 'real');
     await symlink(file, join(dir, 'link.txt'));

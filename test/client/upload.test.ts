@@ -77,7 +77,7 @@ describe('uploads', () => {
     await client.close();
   });
 
-  it('verifies expectedSha256 by fetching the file when the upload response has no hash (seed shape)', async () => {
+  it('verifies expectedSha256 by fetching the file when the upload response has no hash (older-reference shape)', async () => {
     server = await scriptedServer((req, res) => {
       if (req.method === 'POST') return json(res, 201, { id: 'f', path: 'a.txt', name: 'a.txt', createdBy: 1 });
       return json(res, 200, { id: 'f', path: 'a.txt', name: 'a.txt', hash: sha('hello'), hashAlgorithm: 'SHA_256_HEX' });

@@ -17,6 +17,8 @@ export interface SimServer {
   jitterMs?: number;
   /** Seed of the jitter's generator (a run is deterministic). */
   seed?: number;
+  /** Share of requests answered 429 at random, whatever the bucket holds (a flaky gateway). */
+  randomLimitShare?: number;
 }
 
 /** What a simulated run measured. */
@@ -91,11 +93,12 @@ export function simulate(cfg: pacing.PacingConfig, server: SimServer, requests: 
       const arrive = now + rtt * (server.jitterMs ? 0.2 + 0.6 * random() : 0.5);
       tokens = Math.min(server.burst, tokens + ((arrive - tokensAt) / 1000) * server.rate);
       tokensAt = arrive;
-      if (tokens >= 1) {
+      const unlucky = server.randomLimitShare !== undefined && random() < server.randomLimitShare;
+      if (tokens >= 1 && !unlucky) {
         tokens -= 1;
         events.push({ at: now + rtt, startedAt: now, ok: true });
       } else {
-        const retryAfterMs = Math.max(1, Math.ceil((1 - tokens) / server.rate)) * 1000;
+        const retryAfterMs = Math.max(1, Math.ceil(Math.max(0, 1 - tokens) / server.rate)) * 1000;
         if (process.env.SIMDEBUG) console.log(`429 at ${now} tokens ${tokens.toFixed(2)} sent ${sent}`);
         events.push({ at: now + rtt, startedAt: now, ok: false, retryAfterMs });
       }
