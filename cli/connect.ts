@@ -15,11 +15,16 @@ export interface Connection {
   close(): Promise<void>;
 }
 
+/** Client options a command's flags may set: `--concurrency` is the client's most requests in flight. */
+export interface ConnectOptions {
+  concurrency?: number;
+}
+
 /** Client from DOMO_* variables; registers the token as a secret before anything can print it. */
-export function connectFromEnv(io: Io): Connection {
+export function connectFromEnv(io: Io, opts: ConnectOptions = {}): Connection {
   const { baseUrl, token } = resolveClientConfig({ env: io.env });
   io.secrets.add(token);
-  const client = new DomoFilesClient({ baseUrl, token, env: io.env });
+  const client = new DomoFilesClient({ baseUrl, token, env: io.env, ...opts });
   return { client, target: baseUrl, close: () => client.close() };
 }
 
@@ -27,13 +32,13 @@ export function connectFromEnv(io: Io): Connection {
  * Starts an emulator in this process, persisted under `<dir>/.domo-filesets/emulator`, with a fresh random
  * token known only to this run; the client talks to it over real HTTP like any Domo instance.
  */
-export async function connectEmbedded(io: Io, manifestDir: string): Promise<Connection> {
+export async function connectEmbedded(io: Io, manifestDir: string, opts: ConnectOptions = {}): Promise<Connection> {
   const { startEmulator } = require('../emulator') as typeof import('../emulator');
   const dataDir = join(manifestDir, '.domo-filesets', 'emulator');
   const token = randomBytes(24).toString('hex');
   io.secrets.add(token);
   const handle = await startEmulator({ host: '127.0.0.1', port: 0, token, dataDir });
-  const client = new DomoFilesClient({ baseUrl: handle.url, token, env: {} });
+  const client = new DomoFilesClient({ baseUrl: handle.url, token, env: {}, ...opts });
   io.log(io.colorErr.dim(`domo-filesets: embedded emulator at ${handle.url} (data in ${dataDir})`));
   return {
     client,

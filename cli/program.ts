@@ -111,7 +111,7 @@ export function buildProgram(ctx: Ctx, sink: OutcomeSink): Command {
   const backupOption = () =>
     new Option('--backup-dir <dir>', 'first download every file about to be replaced or deleted into DIR/<FileSet>/<time>/ (a failed backup stops that change)').argParser(nonEmpty);
   const concurrencyOption = () =>
-    new Option('--concurrency <n>', 'most requests in flight and files hashed at once (1-256, default 16; the client adapts below it)').argParser(concurrency);
+    new Option('--concurrency <n>', 'most requests in flight and files hashed at once (1-256, default 64; adaptive below it)').argParser(concurrency);
 
   sub(program, 'plan', 'show what apply would change; sends no mutating request')
     .addOption(manifestOption())

@@ -58,25 +58,23 @@ export async function waitForIndex(client: DomoFilesClient, fileSetId: string, p
         statsWork = false; // no /stats on this server: the listings alone tell
       }
     }
-    if (pendingAnywhere > 0) {
-      let ours = 0;
-      const filters = filterWorks ? [{ field: 'indexStatus', operator: 'IN' as const, value: [...NOT_DONE] }] : undefined;
-      try {
-        for await (const page of client.listFilePages(fileSetId, { ...(filters ? { filters } : {}), limit: 1000, filesOnly: true })) {
-          result.requests += 1;
-          for (const f of page.files) {
-            // A server that ignores the filter lists finished files too: only unfinished ones count.
-            if (paths.has(f.path) && !isDone(f)) ours += 1;
-          }
-        }
-      } catch (e) {
-        if (!filterWorks || (e as { status?: number }).status !== 400) throw e;
-        filterWorks = false; // a server that refuses the filter: list everything instead
-        continue;
+    // Nothing pending anywhere in the FileSet: nothing of ours is either.
+    if (pendingAnywhere === 0) break;
+    let ours = 0;
+    const filters = filterWorks ? [{ field: 'indexStatus', operator: 'IN' as const, value: [...NOT_DONE] }] : undefined;
+    try {
+      for await (const page of client.listFilePages(fileSetId, { ...(filters ? { filters } : {}), limit: 1000, filesOnly: true })) {
+        result.requests += 1;
+        // A server that ignores the filter lists finished files too: only unfinished ones count.
+        for (const f of page.files) if (paths.has(f.path) && !isDone(f)) ours += 1;
       }
-      opts.onProgress?.(paths.size - ours, paths.size);
-      if (ours === 0) break;
+    } catch (e) {
+      if (!filterWorks || (e as { status?: number }).status !== 400) throw e;
+      filterWorks = false; // a server that refuses the filter: list everything instead
+      continue;
     }
+    opts.onProgress?.(paths.size - ours, paths.size);
+    if (ours === 0) break;
     if (Date.now() + pause > deadline || opts.signal?.aborted) {
       result.timedOut = !opts.signal?.aborted;
       break;

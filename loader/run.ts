@@ -11,13 +11,13 @@ import { HashCache } from './hash-cache';
 import { UploadLedger } from './ledger';
 import type { Progress, ProgressCallback } from './types';
 
-/** Default for `concurrency`: requests in flight and files hashed at once (the client adapts below it). */
-export const DEFAULT_CONCURRENCY = 16;
+/** Default for `concurrency`: files in work at once, as the client's default most requests in flight (it adapts below). */
+export const DEFAULT_CONCURRENCY = 64;
 
 /** Options every loader operation takes. */
 export interface RunOptions {
   client: DomoFilesClient;
-  /** Most requests in flight and files hashed at once (1–256, default 16). */
+  /** Files in work at once (hashed, uploaded, deleted) — give the client the same number (1–256, default 64). */
   concurrency?: number;
   /** Overrides every entry's maxDeletes (the CLI's --max-deletes). */
   maxDeletes?: number;

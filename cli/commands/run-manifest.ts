@@ -28,8 +28,9 @@ export async function readManifest(ctx: Ctx, file: string): Promise<Manifest> {
 }
 
 /** Opens the connection the flags ask for. */
-export function connect(ctx: Ctx, flags: { emulator?: boolean }, manifest: Manifest): Promise<Connection> | Connection {
-  return flags.emulator ? connectEmbedded(ctx.io, manifest.dir ?? dirname(manifest.file)) : connectFromEnv(ctx.io);
+export function connect(ctx: Ctx, flags: { emulator?: boolean; concurrency?: number }, manifest: Manifest): Promise<Connection> | Connection {
+  const opts = flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {};
+  return flags.emulator ? connectEmbedded(ctx.io, manifest.dir ?? dirname(manifest.file), opts) : connectFromEnv(ctx.io, opts);
 }
 
 /**
