@@ -2,7 +2,7 @@
  * The top level: parse, run the one command, print its outcome, and map whatever was thrown to an exit
  * code and ONE stderr line. Stacks only with DEBUG=domo-filesets; secrets scrubbed from everything.
  */
-import { TOKEN_ENV_VARS } from './secrets';
+import { TOKEN_ENV_VARS } from '../client/env-names';
 import { EXIT, exitCodeOf, formatErrorLine, isSilent, scrub, scrubDeep } from './errors';
 import { createIo, neutralizeControls, type Io } from './io';
 import type { Outcome } from './outcome';

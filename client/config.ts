@@ -2,6 +2,7 @@
  * Configuration resolution: explicit options first, then the environment. Kept apart from the client so the
  * CLI and the provider can validate credentials (and show the one-line ConfigError) before any I/O.
  */
+import { TOKEN_ENV_VARS } from './env-names';
 import { isIP } from 'node:net';
 import { ConfigError } from './errors';
 import type { ClientOptions, RetryOptions } from './types';
@@ -13,8 +14,7 @@ export interface ResolvedClientConfig {
   token: string;
 }
 
-/** Environment variables that hold the developer token, in precedence order (the one list; others import it). */
-export const TOKEN_ENV_VARS = ['DOMO_DEVELOPER_TOKEN', 'DOMO_ACCESS_TOKEN', 'DOMO_TOKEN'] as const;
+export { TOKEN_ENV_VARS };
 
 function nonEmpty(v: string | undefined): string | undefined {
   return v === undefined || v.trim() === '' ? undefined : v.trim();

@@ -21,6 +21,7 @@ import { isNotFound } from './remote';
 import type { Run } from './run';
 import { selectorOf } from './selector';
 import type { ApplyResult, DeleteStep, EntryPlan, FileSetChange, FileSetPlan, IndexSummary, Skipped, UploadStep } from './types';
+import { compareUtf16 } from './order';
 
 /** The outcome of applying one FileSet's plan. */
 export interface TargetOutcome {
@@ -245,7 +246,7 @@ async function upload(run: Run, fileSetId: string, u: UploadStep, outcome: Targe
 async function settleCreateRace(client: DomoFilesClient, name: string, mine: FileSet): Promise<string> {
   const same = await client.findFileSetsByName(name);
   if (same.length < 2) return mine.id;
-  const winner = [...same].sort((a, b) => (a.created ?? '').localeCompare(b.created ?? '') || a.id.localeCompare(b.id))[0];
+  const winner = [...same].sort((a, b) => compareUtf16(a.created ?? '', b.created ?? '') || compareUtf16(a.id, b.id))[0];
   if (winner.id === mine.id) return mine.id;
   try {
     await client.deleteFileSet(mine.id);

@@ -11,6 +11,7 @@ import { remotePathProblem } from '../client/remote-path';
 import { LoaderError } from './errors';
 import { hashFile } from './hash';
 import { findFileSet } from './remote';
+import { byPath } from './order';
 
 /** Name of the index file in a backup directory. */
 export const BACKUP_INDEX = 'backup.json';
@@ -93,7 +94,7 @@ export class Backup {
     this.written = this.files.length;
     const index: BackupIndex = {
       format: 'domo-filesets-backup', version: 1, fileSetId: this.fileSet.id, fileSetName: this.fileSet.name,
-      created: this.started.toISOString(), source: this.client.baseUrl, files: [...this.files].sort((a, b) => (a.path < b.path ? -1 : 1)),
+      created: this.started.toISOString(), source: this.client.baseUrl, files: [...this.files].sort(byPath),
     };
     const file = path.join(this.dir, BACKUP_INDEX);
     const tmp = `${file}.${process.pid}.tmp`;

@@ -1,6 +1,7 @@
 /** FileSet-level changes (update, grant, revoke, transfer): how they are worked out, and as words. */
 import type { AccessEntry, FileSet } from '../client';
 import type { FileSetChange, Grant, Permission, Principal } from './types';
+import { compareUtf16 } from './order';
 
 /** "update description", "grant USER 12 READ", … */
 export function describeChange(c: FileSetChange): string {
@@ -45,7 +46,7 @@ export function accessChanges(current: readonly AccessEntry[], owner: number | n
   for (const [k, have] of now) {
     if (!wanted.has(k) && !isOwner(have.principal)) out.push({ op: 'revoke', principal: have.principal, from: have.permission });
   }
-  return out.sort((a, b) => describeChange(a).localeCompare(describeChange(b)));
+  return out.sort((a, b) => compareUtf16(describeChange(a), describeChange(b)));
 }
 
 /**

@@ -7,27 +7,14 @@ import { createHash } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { forEachPooled } from './pool';
 import { joinRemote } from './prefix';
-import { planEntry, type PlanRemote } from './plan';
+import { planEntry, type PlanOptions, type PlanRemote } from './plan';
 import { listRemote, type RemoteEntry } from './remote';
 import type { Run } from './run';
 import { hashPending, scanSource, type LocalFile } from './scan';
-import type { Selection } from './selector';
 import type { EntryPlan } from './types';
 
-/** What one entry is: where from, where to, which files, and its guards. */
-export interface EntryOptions {
-  /** 1-based manifest line (0 when not from a manifest). */
-  line: number;
-  /** Absolute source directory. */
-  source: string;
-  directoryPath: string;
-  selection: Selection;
-  prune: boolean;
-  maxDeletes?: number;
-  maxDeletePercent: number;
-  allowEmpty: boolean;
-  contentTypes: Record<string, string>;
-}
+/** What one entry is: where from, where to, which files, and its guards (what the planner takes). */
+export type EntryOptions = PlanOptions;
 
 /** What a scan needs of a run (a local-only digest needs no client). */
 export type ScanContext = Pick<Run, 'stateDirs' | 'cache' | 'concurrency' | 'signal' | 'progress' | 'gitBlobs'>;
@@ -59,12 +46,7 @@ export async function planEntryFrom(run: Run, fileSetId: string | null, opts: En
     });
   }
   const known = fileSetId === null ? remote : await withRemoteHashes(run, fileSetId, opts.directoryPath, local, remote);
-  const maxDeletes = run.maxDeletes ?? opts.maxDeletes;
-  return planEntry(local, known, {
-    line: opts.line, source: opts.source, directoryPath: opts.directoryPath, selection: opts.selection, prune: opts.prune,
-    maxDeletePercent: opts.maxDeletePercent, allowEmpty: opts.allowEmpty, contentTypes: opts.contentTypes,
-    ...(maxDeletes !== undefined ? { maxDeletes } : {}),
-  });
+  return planEntry(local, known, run.maxDeletes !== undefined ? { ...opts, maxDeletes: run.maxDeletes } : opts);
 }
 
 /** Scans and lists side by side, then plans (the folder resource's path). */

@@ -7,6 +7,7 @@
 import type { DomoFilesClient, FileSet } from '../client';
 import { LoaderError } from './errors';
 import { isNotFound } from './remote';
+import { compareUtf16 } from './order';
 
 /** What gc selects. */
 export interface GcOptions {
@@ -90,7 +91,7 @@ export function gcCandidates(all: readonly FileSet[], opts: GcOptions): GcCandid
     }
     out.push({ id: fs.id, name: fs.name, lastChange });
   }
-  return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : 1));
+  return out.sort((a, b) => compareUtf16(a.name, b.name) || compareUtf16(a.id, b.id));
 }
 
 function latest(a: string | null, b: string | null): string | null {

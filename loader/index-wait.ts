@@ -7,6 +7,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DomoFilesClient, FileEntry } from '../client';
 import type { IndexSummary } from './types';
+import { byPath } from './order';
 
 /** Index states a file leaves on its own (COMPLETED, FAILED, SKIPPED are final). */
 const NOT_DONE = ['PENDING', 'QUEUED', 'IN_PROGRESS', 'RAG_RECEIVED', 'UNKNOWN'];
@@ -94,7 +95,7 @@ export async function waitForIndex(client: DomoFilesClient, fileSetId: string, p
       else result.pending += 1;
     }
   }
-  result.failed.sort((a, b) => (a.path < b.path ? -1 : 1));
+  result.failed.sort(byPath);
   // Files that carry no index status at all: this server does not report indexing, so there was nothing to wait for.
   if (withStatus === 0 && result.pending > 0) {
     result.unsupported = true;

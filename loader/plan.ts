@@ -11,6 +11,7 @@ import type { LocalFile } from './scan';
 import type { RemoteEntry } from './remote';
 import { selectorOf, type Selection } from './selector';
 import type { DeleteStep, EntryPlan, GuardRefusal, PlanAction, PlanSummary, UploadStep } from './types';
+import { compareUtf16 } from './order';
 
 /** A remote entry with, for files, how its hash is known. */
 export interface PlanRemote extends RemoteEntry {
@@ -18,9 +19,11 @@ export interface PlanRemote extends RemoteEntry {
   hashFrom?: 'server' | 'recorded' | 'download';
 }
 
-/** Options of one entry's plan. */
+/** Options of one entry's plan: where from, where to, which files, and its guards. */
 export interface PlanOptions {
+  /** 1-based manifest line (0 when not from a manifest). */
   line: number;
+  /** Absolute source directory. */
   source: string;
   directoryPath: string;
   selection: Selection;
@@ -37,8 +40,8 @@ export function planEntry(local: readonly LocalFile[], remote: readonly PlanRemo
   const prefix = opts.directoryPath;
   const selector = selectorOf(opts.selection);
   const under = (p: string): string => p.slice(prefix === '' ? 0 : prefix.length + 1);
-  const locals = local.map((f) => ({ f, full: joinRemote(prefix, f.path) })).sort((a, b) => cmp(a.full, b.full));
-  const remotes = remote.filter((r) => relativeToPrefix(prefix, r.path) !== null).sort((a, b) => cmp(a.path, b.path));
+  const locals = local.map((f) => ({ f, full: joinRemote(prefix, f.path) })).sort((a, b) => compareUtf16(a.full, b.full));
+  const remotes = remote.filter((r) => relativeToPrefix(prefix, r.path) !== null).sort((a, b) => compareUtf16(a.path, b.path));
   const problems: string[] = [];
   const files = remotes.filter((r) => r.kind === 'file');
   const dirs = remotes.filter((r) => r.kind === 'directory');
@@ -57,7 +60,7 @@ export function planEntry(local: readonly LocalFile[], remote: readonly PlanRemo
   while (i < locals.length || j < files.length) {
     const l = locals[i];
     const r = files[j];
-    const c = !l ? 1 : !r ? -1 : cmp(l.full, r.path);
+    const c = !l ? 1 : !r ? -1 : compareUtf16(l.full, r.path);
     if (c < 0) {
       uploads.push(uploadStep('upload', l.full, l.f, opts));
       i += 1;
@@ -80,7 +83,7 @@ export function planEntry(local: readonly LocalFile[], remote: readonly PlanRemo
   orderSwaps(uploads, remotes, deletes, { prefix, prune: opts.prune, under, excludes: selector.excludes }, problems);
   pruneEmptyDirectories(dirs, locals.map((l) => l.full), remotes, deletes, { prune: opts.prune, under, excludes: selector.excludes });
 
-  const deleteList = [...deletes.values()].sort((a, b) => cmp(a.path, b.path));
+  const deleteList = [...deletes.values()].sort((a, b) => compareUtf16(a.path, b.path));
   const plan: EntryPlan = {
     line: opts.line,
     source: opts.source,
@@ -238,20 +241,20 @@ export function actionsOf(plans: readonly EntryPlan[], hashes?: ReadonlyMap<stri
       all.push(a);
     }
   }
-  return all.sort((a, b) => cmp(a.path, b.path));
+  return all.sort((a, b) => compareUtf16(a.path, b.path));
 }
 
 /** SHA-256 over the sorted "rel\0hash\n" lines of a local listing (null hashes as "-"). */
 export function localDigest(local: readonly Pick<LocalFile, 'path' | 'hash'>[]): string {
   const h = createHash('sha256');
-  for (const f of [...local].sort((a, b) => cmp(a.path, b.path))) h.update(`${f.path}\0${f.hash ?? '-'}\n`);
+  for (const f of [...local].sort((a, b) => compareUtf16(a.path, b.path))) h.update(`${f.path}\0${f.hash ?? '-'}\n`);
   return h.digest('hex');
 }
 
 /** SHA-256 over the sorted "path\0kind\0id\0hash\n" lines of a remote listing. */
 export function remoteDigest(remote: readonly RemoteEntry[]): string {
   const h = createHash('sha256');
-  for (const r of [...remote].sort((a, b) => cmp(a.path, b.path))) h.update(`${r.path}\0${r.kind}\0${r.id}\0${r.hash ?? '-'}\n`);
+  for (const r of [...remote].sort((a, b) => compareUtf16(a.path, b.path))) h.update(`${r.path}\0${r.kind}\0${r.id}\0${r.hash ?? '-'}\n`);
   return h.digest('hex');
 }
 
@@ -272,8 +275,4 @@ function contentTypeOf(rel: string, map: Record<string, string> | undefined): st
 
 function deleteStep(r: PlanRemote, rel: string, phase: DeleteStep['phase']): DeleteStep {
   return { op: 'delete', path: r.path, rel, id: r.id, kind: r.kind === 'directory' ? 'directory' : 'file', size: r.kind === 'directory' ? 0 : r.size, hash: r.hash, phase };
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

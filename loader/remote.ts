@@ -5,6 +5,7 @@
 import { isNotFound, usableSha256, type DomoFilesClient, type FileSet } from '../client';
 import { LoaderError } from './errors';
 import { relativeToPrefix } from './prefix';
+import { byPath } from './order';
 
 /** One remote entry under a prefix, as the planner sees it. */
 export interface RemoteEntry {
@@ -62,7 +63,7 @@ export async function listRemote(client: DomoFilesClient, fileSetId: string, dir
   } catch (e) {
     if (!(directoryPath && isNotFound(e))) throw e;
   }
-  return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return out.sort(byPath);
 }
 
 /** True for the client's 404 error, and only for it (a 403 is never read as "gone"). */

@@ -18,6 +18,7 @@ import { assertUtf8Names } from './names';
 import { forEachPooled } from './pool';
 import { normalizeSelection, selectorOf, type Selection } from './selector';
 import type { LocalIdentity, ProgressCallback } from './types';
+import { compareUtf16 } from './order';
 
 /** One local file, as the planner sees it. */
 export interface LocalFile extends LocalIdentity {
@@ -231,11 +232,6 @@ async function resolveSymlink(link: Walked, realSource: string): Promise<Candida
   }
   // symlinked directories inside the source are not followed: their files are scanned at their real path
   return null;
-}
-
-/** Code-unit order, the same on every platform and locale (the planner sorts with it too). */
-export function compareUtf16(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function errCode(e: unknown): string {

@@ -4,7 +4,7 @@
  */
 import { describeChange } from '../../loader/changes';
 import type { FileSetReport, Report } from '../../loader/types';
-import { conclusion, fileSetActions, formatBytes, isFileAction, statusText, totals, type ReportKind } from './summary';
+import { conclusion, fileSetActions, formatBytes, isFileAction, rowCounts, statusText, tableHeader, totalCounts, totals, type ReportKind } from './summary';
 
 /** Options of the markdown renderer. */
 export interface MarkdownOptions {
@@ -66,20 +66,13 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions): string {
   if (report.savedPlan) {
     out.push(`${opts.kind === 'plan' ? 'Plan file' : 'Applied plan file'} ${mdCode(report.savedPlan.file)} · sha256 ${mdCode(report.savedPlan.digest)}`, '');
   }
-  const apply = opts.kind === 'apply';
-  const header = apply
-    ? ['FileSet', 'Uploaded', 'Replaced', 'Deleted', 'Failed', 'Unchanged', 'Bytes', 'Status']
-    : ['FileSet', 'Upload', 'Replace', 'Delete', 'Unchanged', 'Bytes', 'Status'];
+  const header = tableHeader(opts.kind);
   out.push(row(header), row(header.map((_, i) => (i === 0 || i === header.length - 1 ? '---' : '--:'))));
   for (const fs of report.filesets) {
-    const counts = apply
-      ? [fs.result?.uploaded ?? 0, fs.result?.replaced ?? 0, fs.result?.deleted ?? 0, fs.result?.failed ?? 0]
-      : [fs.summary.upload, fs.summary.replace, fs.summary.delete];
-    out.push(row([mdCode(fs.name, true), ...counts, fs.summary.unchanged, formatBytes(fs.summary.bytes), mdText(statusText(fs, opts.kind))]));
+    out.push(row([mdCode(fs.name, true), ...rowCounts(fs, opts.kind), fs.summary.unchanged, formatBytes(fs.summary.bytes), mdText(statusText(fs, opts.kind))]));
   }
   const t = totals(report);
-  const tc = apply ? [t.uploaded, t.replaced, t.deleted, t.failed] : [t.upload, t.replace, t.delete];
-  out.push(row(['**Total**', ...tc.map((n) => `**${n}**`), `**${t.unchanged}**`, `**${formatBytes(t.bytes)}**`, '']));
+  out.push(row(['**Total**', ...totalCounts(t, opts.kind).map((n) => `**${n}**`), `**${t.unchanged}**`, `**${formatBytes(t.bytes)}**`, '']));
 
   const warnings = report.filesets.flatMap(notes);
   if (warnings.length > 0) out.push('', warnings.join('\n\n'));

@@ -102,6 +102,25 @@ export function statusText(fs: FileSetReport, kind: ReportKind): string {
   }
 }
 
+/** Header of the summary table (text and markdown): the counts an apply reports, or those a plan plans. */
+export function tableHeader(kind: ReportKind): string[] {
+  return kind === 'apply'
+    ? ['FileSet', 'Uploaded', 'Replaced', 'Deleted', 'Failed', 'Unchanged', 'Bytes', 'Status']
+    : ['FileSet', 'Upload', 'Replace', 'Delete', 'Unchanged', 'Bytes', 'Status'];
+}
+
+/** The count columns of one FileSet's row (between its name and "Unchanged"). */
+export function rowCounts(fs: FileSetReport, kind: ReportKind): number[] {
+  return kind === 'apply'
+    ? [fs.result?.uploaded ?? 0, fs.result?.replaced ?? 0, fs.result?.deleted ?? 0, fs.result?.failed ?? 0]
+    : [fs.summary.upload, fs.summary.replace, fs.summary.delete];
+}
+
+/** The count columns of the totals row. */
+export function totalCounts(t: Totals, kind: ReportKind): number[] {
+  return kind === 'apply' ? [t.uploaded, t.replaced, t.deleted, t.failed] : [t.upload, t.replace, t.delete];
+}
+
 /** 1536 → "1.5 KiB": binary units, one decimal above bytes. */
 export function formatBytes(n: number): string {
   if (!Number.isFinite(n) || n < 1024) return `${Number.isFinite(n) ? n : 0} B`;

@@ -5,7 +5,7 @@
 import { describeChange } from '../../loader/changes';
 import type { FileSetAction, FileSetReport, PlanAction, Report } from '../../loader/types';
 import type { Colors } from '../io';
-import { conclusion, fileSetActions, formatBytes, isFileAction, statusOf, statusText, totals, type ReportKind } from './summary';
+import { conclusion, fileSetActions, formatBytes, isFileAction, rowCounts, statusOf, statusText, tableHeader, totalCounts, totals, type ReportKind } from './summary';
 
 /** Options of the text renderer. */
 export interface TextOptions {
@@ -77,22 +77,15 @@ export function renderText(report: Report, opts: TextOptions): string {
   const out: string[] = [];
   for (const fs of report.filesets) out.push(...fileSetSection(fs, opts), '');
 
-  const apply = opts.kind === 'apply';
-  const header = apply
-    ? ['FileSet', 'Uploaded', 'Replaced', 'Deleted', 'Failed', 'Unchanged', 'Bytes', 'Status']
-    : ['FileSet', 'Upload', 'Replace', 'Delete', 'Unchanged', 'Bytes', 'Status'];
+  const header = tableHeader(opts.kind);
   const rows: string[][] = report.filesets.map((fs) => {
     const st = statusText(fs, opts.kind);
     const s = statusOf(fs, opts.kind);
     const paint = s === 'refused' || s === 'failed' || s === 'blocked' || s === 'incomplete' ? c.red : s === 'unchanged' ? c.dim : c.green;
-    const counts = apply
-      ? [fs.result?.uploaded ?? 0, fs.result?.replaced ?? 0, fs.result?.deleted ?? 0, fs.result?.failed ?? 0]
-      : [fs.summary.upload, fs.summary.replace, fs.summary.delete];
-    return [fs.name, ...counts.map(String), String(fs.summary.unchanged), formatBytes(fs.summary.bytes), paint(st)];
+    return [fs.name, ...rowCounts(fs, opts.kind).map(String), String(fs.summary.unchanged), formatBytes(fs.summary.bytes), paint(st)];
   });
   const t = totals(report);
-  const totalCounts = apply ? [t.uploaded, t.replaced, t.deleted, t.failed] : [t.upload, t.replace, t.delete];
-  rows.push(['Total', ...totalCounts.map(String), String(t.unchanged), formatBytes(t.bytes), '']);
+  rows.push(['Total', ...totalCounts(t, opts.kind).map(String), String(t.unchanged), formatBytes(t.bytes), '']);
 
   // eslint-disable-next-line no-control-regex
   const strip = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '');
