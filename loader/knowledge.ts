@@ -52,7 +52,8 @@ export interface ReindexResult {
 async function declared(client: DomoFilesClient, manifest: Manifest): Promise<{ name: string; id: string | null; prefixes: string[] }[]> {
   const groups = groupEntries(manifest.filesets);
   const out = new Array<{ name: string; id: string | null; prefixes: string[] }>(groups.length);
-  await forEachPooled(groups, 8, async (specs, i) => {
+  // All lookups at once: the client bounds the requests in flight.
+  await forEachPooled(groups, groups.length, async (specs, i) => {
     const s = specs[0];
     const fs = await findFileSet(client, { name: s.name, ...(s.id !== undefined ? { id: s.id } : {}) });
     out[i] = { name: s.name, id: fs?.id ?? null, prefixes: specs.map((x) => x.directoryPath) };

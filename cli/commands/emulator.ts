@@ -126,8 +126,8 @@ function summary(opts: EmulatorOptions): string {
 }
 
 /** Runs the emulator in the foreground. */
-export async function run(ctx: Ctx, input: Input): Promise<Outcome> {
-  const flags = input.opts as unknown as EmulatorFlags;
+export async function run(ctx: Ctx, input: Input<EmulatorFlags>): Promise<Outcome> {
+  const flags = input.opts;
   // Tokens are secrets from the moment they are known, before anything can fail and print.
   for (const spec of flags.user ?? []) if (spec.includes('=')) ctx.io.secrets.add(spec.slice(0, spec.lastIndexOf('=')));
   const opts = emulatorOptions(flags, ctx.cwd);
