@@ -20,6 +20,8 @@ describe('entry points', () => {
   it('the root re-exports the resources, the client, the loader and the emulator', () => {
     const root = require('../index');
     expect(typeof root.FileSet).toBe('function');
+    // The resource, not the client's access-list type of the same name (exported as FileSetAccessInfo).
+    expect(typeof root.FileSetAccess).toBe('function');
     expect(typeof root.FileSetFile).toBe('function');
     expect(typeof root.FileSetFolder).toBe('function');
     expect(typeof root.DomoFilesClient).toBe('function');
