@@ -3,10 +3,11 @@
  * emulator. This entry loads @pulumi/pulumi (for the resources); code that does not use Pulumi imports the
  * subpaths instead: domo-filesets/client, domo-filesets/loader, domo-filesets/emulator.
  *
- * Names: `FileSet` here is the Pulumi resource; the API's FileSet object is exported as `FileSetInfo`.
+ * Names: `FileSet` and `FileSetAccess` here are the Pulumi resources; the API's FileSet object and access
+ * list are exported as `FileSetInfo` and `FileSetAccessInfo`.
  */
 export * from './provider';
-export type { FileSet as FileSetInfo } from './client';
+export type { FileSet as FileSetInfo, FileSetAccess as FileSetAccessInfo } from './client';
 export {
   DomoFilesClient,
   resolveClientConfig,
@@ -56,7 +57,6 @@ export type {
   EntryKind,
   IndexStatus,
   AccessEntry,
-  FileSetAccess,
   FileSetStats,
   ReindexResult,
   ClientStats,

@@ -13,15 +13,6 @@ export function errorCode(e: unknown): unknown {
   return e && typeof e === 'object' ? (e as { code?: unknown }).code : undefined;
 }
 
-/**
- * True for the client's 404 error only, by its code (so it works across module copies). A 403 is never
- * "gone": some servers answer 403 for an object the user cannot see, and treating that as deleted would drop
- * a live resource from the state.
- */
-export function isNotFound(e: unknown): boolean {
-  return errorCode(e) === 'NOT_FOUND';
-}
-
 /** The one-line message of an error, prefixed with what was being done. */
 export function describeError(action: string, e: unknown): string {
   const msg = e instanceof Error ? e.message : String(e);

@@ -1,10 +1,10 @@
 /**
- * The FileSet resource: one Domo FileSet. name, description and aiEnabled update in place; connector,
- * accountId and connectorContext are identity and replace.
+ * The FileSet resource: one Domo FileSet. name, description and aiEnabled update in place, owner transfers
+ * ownership in place; connector, accountId and connectorContext are identity and replace.
  */
 import * as pulumi from '@pulumi/pulumi';
 import type { DomoFilesClient } from '../client';
-import type { ConnectorContext, FileEntry, FileSet as ApiFileSet, UpdateFileSetRequest } from '../client/types';
+import type { ConnectorContext, FileSet as ApiFileSet, UpdateFileSetRequest } from '../client/types';
 import type { Failure } from './inputs';
 import { kit as sharedKit } from './kit';
 import { DomoResource, type OutputKeys } from './resource';
@@ -21,6 +21,10 @@ export interface FileSetInputs {
   accountId?: number;
   connectorContext?: ConnectorContext;
   forceDestroy?: boolean;
+  /** User id that must own the FileSet. */
+  owner?: number;
+  /** Allow `owner` to move the FileSet away from the token's user (read by check, diff and update only). */
+  allowOwnerTransfer?: boolean;
 }
 
 /** Outputs of a FileSet: the API's FileSet plus forceDestroy (read again by delete). */
@@ -36,7 +40,9 @@ export interface FileSetOutputs {
   createdBy: string | null;
   updated: string | null;
   updatedBy: string | null;
-  owner: string | null;
+  /** The owner's user id (null when the server tells neither in the FileSet nor in its access list). */
+  owner: number | null;
+  /** The token's user's permission on the FileSet. */
   permission: string | null;
   size: number | null;
   fileCount: number | null;
@@ -45,10 +51,10 @@ export interface FileSetOutputs {
 
 /** Fields that identify a FileSet: changing one replaces it. */
 const FILESET_REPLACE_KEYS = ['connector', 'accountId', 'connectorContext'] as const;
-/** Fields updated in place (forceDestroy only changes what delete does). */
-const FILESET_UPDATE_KEYS = ['name', 'description', 'aiEnabled', 'forceDestroy'] as const;
+/** Fields updated in place (forceDestroy only changes what delete does; owner transfers ownership). */
+const FILESET_UPDATE_KEYS = ['name', 'description', 'aiEnabled', 'forceDestroy', 'owner'] as const;
 
-function toOutputs(fs: ApiFileSet, forceDestroy: unknown): FileSetOutputs {
+function toOutputs(fs: ApiFileSet, forceDestroy: unknown, owner: number | null): FileSetOutputs {
   return {
     name: fs.name,
     description: fs.description,
@@ -61,7 +67,7 @@ function toOutputs(fs: ApiFileSet, forceDestroy: unknown): FileSetOutputs {
     createdBy: fs.createdBy,
     updated: fs.updated,
     updatedBy: fs.updatedBy,
-    owner: fs.owner,
+    owner,
     permission: fs.permission,
     size: fs.size,
     fileCount: fs.fileCount,
@@ -69,9 +75,13 @@ function toOutputs(fs: ApiFileSet, forceDestroy: unknown): FileSetOutputs {
   };
 }
 
-/** Old outputs and new inputs agree on description when both are empty (the API answers null for ""). */
+/**
+ * Old outputs and new inputs compared as equals: description empty on both (the API answers null for ""), and
+ * the owner a number (state written before owner was an input holds the API's string).
+ */
 function normalize(o: Record<string, unknown>): Record<string, unknown> {
-  return { ...o, description: o.description === null ? '' : o.description, forceDestroy: o.forceDestroy === true };
+  const owner = typeof o.owner === 'string' && /^\d+$/.test(o.owner.trim()) ? Number(o.owner.trim()) : o.owner;
+  return { ...o, description: o.description === null ? '' : o.description, forceDestroy: o.forceDestroy === true, owner };
 }
 
 function checkFileSet(news: Record<string, unknown>): Failure[] {
@@ -82,6 +92,11 @@ function checkFileSet(news: Record<string, unknown>): Failure[] {
   kit.optionalType(f, news, 'connector', 'string');
   kit.optionalType(f, news, 'accountId', 'number');
   kit.optionalType(f, news, 'forceDestroy', 'boolean');
+  kit.optionalType(f, news, 'allowOwnerTransfer', 'boolean');
+  const owner = news.owner;
+  if (owner !== undefined && owner !== null && !kit.isUnknown(owner) && !(typeof owner === 'number' && Number.isSafeInteger(owner) && owner >= 1)) {
+    f.push({ property: 'owner', reason: `owner must be a user id (a positive whole number), got ${JSON.stringify(owner)}` });
+  }
   const cc = news.connectorContext;
   if (cc !== undefined && cc !== null && !kit.isUnknown(cc)) {
     const c = cc as Record<string, unknown>;
@@ -94,12 +109,44 @@ function checkFileSet(news: Record<string, unknown>): Failure[] {
   return f;
 }
 
+/** The owner the program asks for, when it asks for one (a known user id). */
+function wantedOwner(news: FileSetInputs): number | undefined {
+  return typeof news.owner === 'number' ? news.owner : undefined;
+}
+
+/** The FileSet's owner now, read from the server (its access list only when the FileSet does not tell). */
+function ownerNow(client: DomoFilesClient, fs: ApiFileSet): Promise<number | null> {
+  return kit.currentOwner(client, fs, kit.loaderLib().ownerOf);
+}
+
+/**
+ * Moves the FileSet to `owner` when it is someone else's, refusing (before anything changed) what
+ * transferRefusal refuses. Returns the FileSet as it is afterwards, with its owner.
+ */
+async function settleOwner(client: DomoFilesClient, fs: ApiFileSet, news: FileSetInputs): Promise<{ fs: ApiFileSet; owner: number | null }> {
+  const owner = await ownerNow(client, fs);
+  const wanted = wantedOwner(news);
+  if (wanted === undefined || wanted === owner) return { fs, owner };
+  await client.transferOwnership(fs.id, wanted);
+  const after = await client.getFileSet(fs.id);
+  return { fs: after, owner: await ownerNow(client, after) };
+}
+
 /** The FileSet's provider: what travels to the engine's provider host. */
 export const fileSetProvider: pulumi.dynamic.ResourceProvider<FileSetInputs, FileSetOutputs> = {
   configure: kit.configure,
 
-  async check(_olds, news) {
+  async check(olds, news) {
     const failures = checkFileSet(news as unknown as Record<string, unknown>);
+    // Without old inputs this is a create (or a replace): the token's user will own the new FileSet, so an
+    // owner is a transfer away from it. An existing FileSet's owner and permission are in its state, which
+    // check does not get: diff and update apply the rule there.
+    const creating = !olds || Object.keys(olds).length === 0;
+    const owner = wantedOwner(news);
+    if (creating && owner !== undefined && failures.length === 0 && !kit.isUnknown(news.allowOwnerTransfer)) {
+      const refused = kit.transferRefusal(String(news.name), owner, undefined, news.allowOwnerTransfer === true);
+      if (refused) failures.push({ property: 'owner', reason: refused });
+    }
     return failures.length ? { inputs: news, failures } : { inputs: news };
   },
 
@@ -111,6 +158,12 @@ export const fileSetProvider: pulumi.dynamic.ResourceProvider<FileSetInputs, Fil
     const updates = kit.changedKeys(o, n, FILESET_UPDATE_KEYS);
     // forceDestroy absent means false: turning it off must reach the state before a destroy reads it.
     if (news.forceDestroy === undefined && olds.forceDestroy === true) updates.push('forceDestroy');
+    const owner = wantedOwner(news);
+    if (replaces.length === 0 && updates.includes('owner') && owner !== undefined && !kit.isUnknown(news.allowOwnerTransfer)) {
+      // Refused here, in preview, since check cannot see the state: nothing has changed yet.
+      const refused = kit.transferRefusal(String(olds.name), owner, { owner: o.owner as number | null, permission: olds.permission }, news.allowOwnerTransfer === true);
+      if (refused) throw new Error(refused);
+    }
     return { changes: replaces.length + updates.length > 0, replaces };
   },
 
@@ -130,16 +183,17 @@ export const fileSetProvider: pulumi.dynamic.ResourceProvider<FileSetInputs, Fil
         throw kit.failure(`creating FileSet "${inputs.name}"`, e);
       }
       try {
-        // Read back: the create response may omit server-filled fields; a failure here undoes the create.
-        const full = await client.getFileSet(created.id);
-        return { id: created.id, outs: toOutputs(full, inputs.forceDestroy) };
+        // Read back (the create response may omit server-filled fields), then hand it to its owner; a failure
+        // here undoes the create.
+        const settled = await settleOwner(client, await client.getFileSet(created.id), inputs);
+        return { id: created.id, outs: toOutputs(settled.fs, inputs.forceDestroy, settled.owner) };
       } catch (e) {
         try {
           await client.deleteFileSet(created.id);
         } catch (rollback) {
           // It exists and could not be undone: hand the id to the engine so state tracks it (ErrorResourceInitFailed).
           const message = `${kit.describeError(`creating FileSet "${inputs.name}"`, e)}; rolling back ${created.id} failed too (${kit.describeError('delete', rollback)}), so it is kept in the state`;
-          throw kit.partialFailure(message, created.id, toOutputs(created, inputs.forceDestroy), inputs);
+          throw kit.partialFailure(message, created.id, toOutputs(created, inputs.forceDestroy, null), inputs);
         }
         throw kit.failure(`creating FileSet "${inputs.name}" (rolled back ${created.id})`, e);
       }
@@ -149,13 +203,15 @@ export const fileSetProvider: pulumi.dynamic.ResourceProvider<FileSetInputs, Fil
   async read(id, props) {
     return kit.withClient(async (client) => {
       let fs: ApiFileSet;
+      let owner: number | null;
       try {
         fs = await client.getFileSet(id);
+        owner = await ownerNow(client, fs);
       } catch (e) {
         if (kit.isNotFound(e)) return {};
         throw kit.failure(`reading FileSet ${id}`, e, 'READ');
       }
-      const outs = toOutputs(fs, props && props.forceDestroy);
+      const outs = toOutputs(fs, props && props.forceDestroy, owner);
       const inputs = kit.compact({
         name: fs.name,
         description: fs.description === null ? undefined : fs.description,
@@ -176,16 +232,26 @@ export const fileSetProvider: pulumi.dynamic.ResourceProvider<FileSetInputs, Fil
     for (const k of ['name', 'description', 'aiEnabled'] as const) {
       if (news[k] !== undefined && o[k] !== n[k]) (req as Record<string, unknown>)[k] = news[k];
     }
-    if (Object.keys(req).length === 0) {
+    const owner = wantedOwner(news);
+    const transfer = owner !== undefined && owner !== o.owner;
+    if (Object.keys(req).length === 0 && !transfer) {
       return { outs: { ...kit.withoutProvider(olds), forceDestroy: news.forceDestroy === true } };
     }
     return kit.withClient(async (client) => {
       try {
-        const fs = await client.updateFileSet(id, req);
-        return { outs: toOutputs(fs, news.forceDestroy) };
+        let fs = await client.getFileSet(id);
+        if (transfer) {
+          // The rule again, on the FileSet as it is now (the state diff judged may be old).
+          const refused = kit.transferRefusal(fs.name, owner, { owner: await ownerNow(client, fs), permission: fs.permission }, news.allowOwnerTransfer === true);
+          if (refused) throw new Error(refused);
+        }
+        // Fields first: once ownership moves, the token's user may no longer change them.
+        if (Object.keys(req).length > 0) fs = await client.updateFileSet(id, req);
+        const settled = await settleOwner(client, fs, news);
+        return { outs: toOutputs(settled.fs, news.forceDestroy, settled.owner) };
       } catch (e) {
         if (kit.isNotFound(e)) throw kit.failure(`updating FileSet ${id}: it no longer exists (run pulumi refresh)`, e);
-        throw kit.failure(`updating FileSet ${id}`, e, 'EDIT');
+        throw kit.failure(`updating FileSet ${id}`, e, transfer ? 'OWNER' : 'EDIT');
       }
     });
   },
@@ -195,7 +261,9 @@ export const fileSetProvider: pulumi.dynamic.ResourceProvider<FileSetInputs, Fil
       let held: string | undefined;
       try {
         if (props.forceDestroy !== true) held = await firstFilePath(client, id);
-        if (held === undefined) held = await deleteEmptying(client, id, props.forceDestroy === true);
+        // A FileSet without files (or with forceDestroy) goes with whatever entries it holds: on a server
+        // that answers 409 for a FileSet holding entries, the client deletes them one by one and tries again.
+        if (held === undefined) await client.deleteFileSet(id, { force: true });
       } catch (e) {
         if (kit.isNotFound(e)) return;
         throw kit.failure(`deleting FileSet ${id}`, e, 'OWNER');
@@ -214,40 +282,6 @@ export const fileSetProvider: pulumi.dynamic.ResourceProvider<FileSetInputs, Fil
 async function firstFilePath(client: DomoFilesClient, id: string): Promise<string | undefined> {
   for await (const entry of client.listFiles(id, { filesOnly: true, limit: 1 })) return entry.path;
   return undefined;
-}
-
-/**
- * Deletes the FileSet. A server that keeps a FileSet while it has entries answers 409: then its top-level
- * entries are deleted by id (a directory goes with its children) and the delete is tried again. Without
- * `force` that happens only while it holds no file (empty directories); returns the path of a file that
- * showed up instead, and leaves it.
- */
-async function deleteEmptying(client: DomoFilesClient, id: string, force: boolean): Promise<string | undefined> {
-  for (let round = 0; ; round += 1) {
-    try {
-      await client.deleteFileSet(id);
-      return undefined;
-    } catch (e) {
-      if (kit.errorCode(e) !== 'CONFLICT' || round >= 2) throw e;
-    }
-    const entries: FileEntry[] = [];
-    for await (const entry of client.listFiles(id)) entries.push(entry);
-    const file = entries.find((e) => !e.isDirectory);
-    if (!force && file) return file.path;
-    const paths = new Set(entries.map((e) => e.path));
-    const hasListedParent = (p: string): boolean => {
-      for (let i = p.lastIndexOf('/'); i > 0; i = p.lastIndexOf('/', i - 1)) if (paths.has(p.slice(0, i))) return true;
-      return false;
-    };
-    for (const entry of entries) {
-      if (hasListedParent(entry.path)) continue;
-      try {
-        await client.deleteFile(id, entry.id);
-      } catch (e) {
-        if (!kit.isNotFound(e)) throw e;
-      }
-    }
-  }
 }
 
 /** Every output key, so each becomes an output property. */
@@ -286,6 +320,13 @@ export interface FileSetArgs {
   connectorContext?: pulumi.Input<{ connector: pulumi.Input<string>; relativePath?: pulumi.Input<string> }>;
   /** Delete the FileSet even when it still holds files (default false: delete is refused). */
   forceDestroy?: pulumi.Input<boolean>;
+  /**
+   * User id that must own the FileSet (absent: ownership is not managed). A change transfers ownership in
+   * place. Moving the FileSet away from the token's user needs allowOwnerTransfer.
+   */
+  owner?: pulumi.Input<number>;
+  /** Allow `owner` to move the FileSet away from the token's user, who may then lose access (default false). */
+  allowOwnerTransfer?: pulumi.Input<boolean>;
 }
 
 /** A Domo FileSet. The resource id is the FileSet id; `FileSet.get(name, id)` adopts an existing one. */
@@ -301,7 +342,7 @@ export class FileSet extends DomoResource {
   declare readonly createdBy: pulumi.Output<string | null>;
   declare readonly updated: pulumi.Output<string | null>;
   declare readonly updatedBy: pulumi.Output<string | null>;
-  declare readonly owner: pulumi.Output<string | null>;
+  declare readonly owner: pulumi.Output<number | null>;
   declare readonly permission: pulumi.Output<string | null>;
   declare readonly size: pulumi.Output<number | null>;
   declare readonly fileCount: pulumi.Output<number | null>;

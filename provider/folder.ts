@@ -2,7 +2,9 @@
  * The FileSetFolder resource: one local directory synced into a FileSet prefix through the loader's folder
  * entry points (planFolder, applyFolder, removeFolderFiles), so thousands of files are one resource. check
  * hashes the folder locally (the loader's hash cache) into the `digest` input, so preview shows an update
- * exactly when content changed. The resource id is `<fileSetId>/<directoryPath>`.
+ * exactly when content changed. With `waitForIndex`, a sync that uploaded files waits (the loader's
+ * waitForIndex: a few requests per poll, never one per file) until they are indexed for AI search. The
+ * resource id is `<fileSetId>/<directoryPath>`.
  */
 import * as pulumi from '@pulumi/pulumi';
 import type { DomoFilesClient } from '../client';
@@ -28,11 +30,21 @@ export interface FileSetFolderInputs {
   allowEmpty?: boolean;
   /** Content type by extension, keys lower-case with the dot (".md" → "text/markdown"). */
   contentTypes?: Record<string, string>;
+  /** After a sync that uploaded files, wait until they are indexed (true: up to 600 s). */
+  waitForIndex?: boolean | { timeoutSeconds: number };
   digest?: string;
 }
 
-/** Outputs of a FileSetFolder. */
-export interface FileSetFolderOutputs extends FileSetFolderInputs {
+/** Index counts of the files the last sync uploaded, from its wait (null when it did not wait). */
+export interface FolderIndexCounts {
+  indexCompleted: number | null;
+  indexPending: number | null;
+  indexFailed: number | null;
+  indexSkipped: number | null;
+}
+
+/** Outputs of a FileSetFolder (waitForIndex only shapes an update, so it is not kept). */
+export interface FileSetFolderOutputs extends Omit<FileSetFolderInputs, 'waitForIndex'>, FolderIndexCounts {
   directoryPath: string;
   /** Files in the local set (what the prefix holds after a sync). */
   fileCount: number;
@@ -48,6 +60,12 @@ const FOLDER_UPDATE_KEYS = ['digest', 'include', 'exclude', 'prune', 'maxDeletes
 
 /** Marks a state digest that must differ from any real one, so the next up syncs again. */
 const INCOMPLETE = 'incomplete';
+
+/** How long `waitForIndex: true` waits. */
+const DEFAULT_INDEX_TIMEOUT_SECONDS = 600;
+
+/** Counts of a sync that did not wait. */
+const NOT_WAITED: FolderIndexCounts = { indexCompleted: null, indexPending: null, indexFailed: null, indexSkipped: null };
 
 /** Inputs with the defaults the loader applies, so absent and default compare equal. */
 function withDefaults(o: Record<string, unknown>): Record<string, unknown> {
@@ -65,7 +83,7 @@ function withDefaults(o: Record<string, unknown>): Record<string, unknown> {
 }
 
 /** The inputs that define the folder, with the prefix spelled out (what the outputs repeat). */
-function inputsOnly(o: FileSetFolderInputs): FileSetFolderInputs {
+function inputsOnly(o: FileSetFolderInputs): Omit<FileSetFolderInputs, 'waitForIndex'> {
   return kit.compact({
     fileSetId: o.fileSetId,
     source: o.source,
@@ -85,6 +103,44 @@ function folderOptions(inputs: FileSetFolderInputs): FolderOptions {
   const path = require('node:path') as typeof import('node:path');
   const { digest: _d, ...rest } = inputsOnly(inputs);
   return { ...rest, source: path.resolve(inputs.source) };
+}
+
+/** The wait's deadline in milliseconds, or undefined when the folder does not wait for indexing. */
+function indexTimeoutMs(w: FileSetFolderInputs['waitForIndex']): number | undefined {
+  if (w === true) return DEFAULT_INDEX_TIMEOUT_SECONDS * 1000;
+  if (w && typeof w === 'object') return w.timeoutSeconds * 1000;
+  return undefined;
+}
+
+/**
+ * Waits until the files the sync uploaded are indexed. A file that FAILED, a timeout or a failing wait is a
+ * partial failure: the files are there and recorded with their digest (syncing again would upload nothing),
+ * and the counts say what indexing made of them.
+ */
+async function waitIndexed(client: DomoFilesClient, id: string, inputs: FileSetFolderInputs, outs: FileSetFolderOutputs, uploaded: string[], action: string): Promise<FileSetFolderOutputs> {
+  const timeoutMs = indexTimeoutMs(inputs.waitForIndex);
+  if (timeoutMs === undefined) return outs;
+  let waited: Awaited<ReturnType<ReturnType<typeof kit.loaderLib>['waitForIndex']>>;
+  try {
+    waited = await kit.loaderLib().waitForIndex(client, inputs.fileSetId, new Set(uploaded), { timeoutMs });
+  } catch (e) {
+    throw kit.partialFailure(kit.failure(`${action}: waiting for indexing`, e, 'READ').message, id, outs, inputs);
+  }
+  // A server that reports no index status for the files has nothing to wait for.
+  if (waited.unsupported) return outs;
+  const counted: FileSetFolderOutputs = {
+    ...outs, indexCompleted: waited.completed, indexPending: waited.pending, indexFailed: waited.failed.length, indexSkipped: waited.skipped,
+  };
+  if (waited.failed.length > 0) {
+    const shown = waited.failed.slice(0, 5).map((x) => `"${x.path}" (${x.reason})`).join('; ');
+    const more = waited.failed.length > 5 ? `; and ${waited.failed.length - 5} more` : '';
+    throw kit.partialFailure(`${action}: indexing failed for ${waited.failed.length} of ${uploaded.length} uploaded file(s): ${shown}${more}`, id, counted, inputs);
+  }
+  if (waited.timedOut) {
+    const counts = `${waited.completed} completed, ${waited.pending} pending, ${waited.skipped} skipped`;
+    throw kit.partialFailure(`${action}: indexing did not finish within ${timeoutMs / 1000} s (${counts} of ${uploaded.length} uploaded file(s)); raise waitForIndex.timeoutSeconds`, id, counted, inputs);
+  }
+  return counted;
 }
 
 /**
@@ -109,10 +165,12 @@ async function sync(id: string, inputs: FileSetFolderInputs, previous?: Partial<
     } catch (e) {
       const unchanged = kit.errorCode(e) === 'GUARD' || plan.refused !== undefined || plan.entries.some((x) => x.problems.length > 0);
       if (unchanged) throw kit.failure(action, e, 'EDIT');
-      const outs = { ...inputsOnly(inputs), fileCount: previous?.fileCount ?? 0, totalBytes: previous?.totalBytes ?? 0, digest: INCOMPLETE };
+      const outs = { ...inputsOnly(inputs), ...NOT_WAITED, fileCount: previous?.fileCount ?? 0, totalBytes: previous?.totalBytes ?? 0, digest: INCOMPLETE };
       throw kit.partialFailure(kit.failure(action, e, 'EDIT').message, id, outs, inputs);
     }
-    return { ...inputsOnly(inputs), directoryPath: inputs.directoryPath ?? '', digest, fileCount, totalBytes };
+    const outs: FileSetFolderOutputs = { ...inputsOnly(inputs), ...NOT_WAITED, directoryPath: inputs.directoryPath ?? '', digest, fileCount, totalBytes };
+    const uploaded = plan.entries.flatMap((x) => x.uploads.map((u) => u.path));
+    return waitIndexed(client, id, inputs, outs, uploaded, action);
   });
 }
 
@@ -153,6 +211,16 @@ function checkContentTypes(f: Failure[], n: Record<string, unknown>): void {
   n.contentTypes = out;
 }
 
+/** Checks `waitForIndex`: a boolean, or {timeoutSeconds} with a positive number. */
+function checkWaitForIndex(f: Failure[], n: Record<string, unknown>): void {
+  const w = n.waitForIndex;
+  if (w === undefined || w === null || typeof w === 'boolean' || kit.isUnknown(w)) return;
+  const t = w && typeof w === 'object' && !Array.isArray(w) ? (w as Record<string, unknown>).timeoutSeconds : undefined;
+  if (typeof t !== 'number' || !(t > 0) || !Number.isFinite(t) || Object.keys(w as object).some((k) => k !== 'timeoutSeconds')) {
+    f.push({ property: 'waitForIndex', reason: 'waitForIndex must be true, false or {timeoutSeconds: N} with N > 0' });
+  }
+}
+
 /**
  * True when the old and the new folder may share paths: same FileSet (or not known yet) and overlapping
  * prefixes. Then the old folder's files must be deleted before the new one syncs; deleted afterwards, the
@@ -180,6 +248,7 @@ export const fileSetFolderProvider: pulumi.dynamic.ResourceProvider<FileSetFolde
     kit.optionalType(f, n, 'maxDeletes', 'number');
     kit.optionalType(f, n, 'maxDeletePercent', 'number');
     checkContentTypes(f, n);
+    checkWaitForIndex(f, n);
     if (typeof n.maxDeletes === 'number' && !(Number.isInteger(n.maxDeletes) && n.maxDeletes >= 0)) {
       f.push({ property: 'maxDeletes', reason: `maxDeletes must be a whole number >= 0 (got ${n.maxDeletes})` });
     }
@@ -265,11 +334,11 @@ export const fileSetFolderProvider: pulumi.dynamic.ResourceProvider<FileSetFolde
             fileCount += 1;
             totalBytes += e.size ?? 0;
           }
-          const outs = { fileSetId, directoryPath, source: '', fileCount, totalBytes, digest: INCOMPLETE };
+          const outs: FileSetFolderOutputs = { fileSetId, directoryPath, source: '', ...NOT_WAITED, fileCount, totalBytes, digest: INCOMPLETE };
           return { id: `${fileSetId}/${directoryPath}`, props: outs, inputs: kit.compact({ fileSetId, directoryPath }) as unknown as FileSetFolderOutputs };
         }
         const drift = await remoteDrift(client, { ...(p as FileSetFolderInputs), fileSetId, directoryPath });
-        const outs = { ...p, fileSetId, directoryPath, digest: drift ? `drifted: ${drift}` : (p.digest as string) } as FileSetFolderOutputs;
+        const outs = { ...NOT_WAITED, ...p, fileSetId, directoryPath, digest: drift ? `drifted: ${drift}` : (p.digest as string) } as FileSetFolderOutputs;
         return { id, props: outs };
       } catch (e) {
         throw kit.failure(`reading the files of FileSet ${fileSetId} under "${directoryPath}"`, e, 'READ');
@@ -321,6 +390,12 @@ export interface FileSetFolderArgs {
    * already in Domo keep theirs until their content changes.
    */
   contentTypes?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /**
+   * After a sync that uploaded files, wait until Domo has indexed them for AI search (true: up to 600 s). A
+   * file whose indexing FAILED, or a timeout, fails the update naming the files; the resource keeps the
+   * synced files. Changing only this option changes nothing in Domo (no update).
+   */
+  waitForIndex?: pulumi.Input<boolean | { timeoutSeconds: pulumi.Input<number> }>;
 }
 
 /** Every output key, so each becomes an output property. */
@@ -338,6 +413,10 @@ const FOLDER_OUTPUTS: OutputKeys<FileSetFolderOutputs> = {
   digest: true,
   fileCount: true,
   totalBytes: true,
+  indexCompleted: true,
+  indexPending: true,
+  indexFailed: true,
+  indexSkipped: true,
 };
 
 /**
@@ -359,6 +438,11 @@ export class FileSetFolder extends DomoResource {
   declare readonly digest: pulumi.Output<string>;
   declare readonly fileCount: pulumi.Output<number>;
   declare readonly totalBytes: pulumi.Output<number>;
+  /** Of the files the last sync uploaded: indexed, still pending, failed, skipped (null without waitForIndex). */
+  declare readonly indexCompleted: pulumi.Output<number | null>;
+  declare readonly indexPending: pulumi.Output<number | null>;
+  declare readonly indexFailed: pulumi.Output<number | null>;
+  declare readonly indexSkipped: pulumi.Output<number | null>;
 
   constructor(name: string, args: FileSetFolderArgs, opts?: pulumi.CustomResourceOptions) {
     const claim = args && pulumi.output({ fileSetId: args.fileSetId, directoryPath: args.directoryPath, exclude: args.exclude }).apply((a) => folderClaim(name, a.fileSetId, a.directoryPath, a.exclude));

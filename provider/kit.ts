@@ -1,5 +1,5 @@
 /**
- * Everything the three providers call at run time, as one plain object.
+ * Everything the providers call at run time, as one plain object.
  *
  * The engine stores each provider as the text of its serialized closure (`__provider`) and runs that text in
  * its provider host. A provider method that referenced a module of this package would serialize as
@@ -9,8 +9,9 @@
  */
 import { prefixesOverlap } from '../loader/prefix';
 import * as errors from './errors';
+import * as grants from './grants';
 import * as inputs from './inputs';
 import * as runtime from './runtime';
 
-/** The providers' helpers (input checks, errors, credentials and the client and loader at run time). */
-export const kit = { ...inputs, ...errors, ...runtime, prefixesOverlap };
+/** The providers' helpers (input checks, errors, grants, credentials and the client and loader at run time). */
+export const kit = { ...inputs, ...errors, ...grants, ...runtime, prefixesOverlap };

@@ -1,7 +1,9 @@
 /**
- * Resources of one program that would fight over the same remote paths. A FileSetFolder prunes and, when
- * deleted, removes every file under its prefix that its `exclude` patterns do not protect, so a FileSetFile
- * or another FileSetFolder inside that prefix would be deleted and uploaded again on alternate runs.
+ * Resources of one program that would fight over the same remote paths or the same grants. A FileSetFolder
+ * prunes and, when deleted, removes every file under its prefix that its `exclude` patterns do not protect,
+ * so a FileSetFile or another FileSetFolder inside that prefix would be deleted and uploaded again on
+ * alternate runs. A FileSetAccess revokes every grant it does not list, so two of them on one FileSet would
+ * revoke each other's grants on every run.
  *
  * The rule, for two resources of the program in the same FileSet (same fileSetId value):
  * - a FileSetFile conflicts with a FileSetFolder when its path is under the folder's prefix and the folder's
@@ -10,7 +12,9 @@
  *   folder's `exclude` matches the inner prefix relative to the outer one;
  * - two FileSetFiles conflict when their paths are equal;
  * - a file where the other resource needs a directory (FileSetFile 'docs' beside a path or prefix under
- *   'docs/') conflicts too.
+ *   'docs/') conflicts too;
+ * - two FileSetAccess resources conflict: each is authoritative for all of the FileSet's grants, so each would
+ *   revoke what the other grants.
  *
  * Runs in the user's program: each resource constructor records its claim here and receives the conflicts
  * with the resources constructed before it as the hidden `overlaps` input, which `check` reports as failures.
@@ -23,14 +27,15 @@ import { normalizeSelection, selectorOf } from '../loader/selector';
 /** What one resource manages in its FileSet, as the program declared it. */
 export type Claim =
   | { kind: 'file'; name: string; fileSetId: string; path: string }
-  | { kind: 'folder'; name: string; fileSetId: string; prefix: string; exclude: string[] };
+  | { kind: 'folder'; name: string; fileSetId: string; prefix: string; exclude: string[] }
+  | { kind: 'access'; name: string; fileSetId: string };
 
 /** True when the folder's exclude patterns protect `rel` (the loader's rule: the path or a parent matches). */
 function excludes(folder: Extract<Claim, { kind: 'folder' }>, rel: string): boolean {
   return selectorOf({ include: ['**/*'], exclude: folder.exclude, dot: false }).excludes(rel);
 }
 
-function show(c: Claim): string {
+function show(c: Exclude<Claim, { kind: 'access' }>): string {
   return c.kind === 'file'
     ? `FileSetFile '${c.name}' (path '${c.path}')`
     : `FileSetFolder '${c.name}' (prefix ${c.prefix === '' ? "'' (the root)" : `'${c.prefix}'`})`;
@@ -72,6 +77,10 @@ function fileVsFile(a: Extract<Claim, { kind: 'file' }>, b: Extract<Claim, { kin
 /** Why two claims cannot both be applied, or undefined when they can. */
 export function conflictOf(a: Claim, b: Claim): string | undefined {
   if (a.fileSetId !== b.fileSetId) return undefined;
+  if (a.kind === 'access' || b.kind === 'access') {
+    if (a.kind !== b.kind) return undefined;
+    return `FileSetAccess '${a.name}' and FileSetAccess '${b.name}' both manage the grants of FileSet ${a.fileSetId}; each would revoke what the other grants, so keep one FileSetAccess per FileSet`;
+  }
   if (a.kind === 'file' && b.kind === 'file') return fileVsFile(a, b);
   if (a.kind === 'folder' && b.kind === 'folder') return folderVsFolder(a, b);
   return a.kind === 'file' ? fileVsFolder(a, b as Extract<Claim, { kind: 'folder' }>) : fileVsFolder(b as Extract<Claim, { kind: 'file' }>, a);
@@ -81,6 +90,11 @@ export function conflictOf(a: Claim, b: Claim): string | undefined {
 export function fileClaim(name: string, fileSetId: unknown, path: unknown): Claim | null {
   if (typeof fileSetId !== 'string' || typeof path !== 'string' || path === '') return null;
   return { kind: 'file', name, fileSetId, path: path.normalize('NFC') };
+}
+
+/** A FileSetAccess's claim; null when its inputs are invalid (check reports those). */
+export function accessClaim(name: string, fileSetId: unknown): Claim | null {
+  return typeof fileSetId === 'string' && fileSetId !== '' ? { kind: 'access', name, fileSetId } : null;
 }
 
 /** A FileSetFolder's claim; null when its inputs are invalid (check reports those). */

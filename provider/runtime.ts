@@ -99,6 +99,15 @@ export function loaderLib(): typeof loaderModule {
   return loadPart('loader') as typeof loaderModule;
 }
 
+/**
+ * True for the client's 404 error only: the client's own rule, which recognizes its errors from any copy of
+ * its module. A 403 is never "gone": some servers answer 403 for an object the user cannot see, and treating
+ * that as deleted would drop a live resource from the state.
+ */
+export function isNotFound(e: unknown): boolean {
+  return clientLib().isNotFound(e);
+}
+
 /** A client for the configured Domo instance (config first, then DOMO_* environment variables). */
 export function connect(): clientModule.DomoFilesClient {
   const creds = storedCredentials();

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { FileSetAccess as RootFileSetAccess } from '../index';
+import { FileSetAccess } from '../provider';
 
 const pkg = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8'));
 
@@ -20,6 +22,9 @@ describe('entry points', () => {
   it('the root re-exports the resources, the client, the loader and the emulator', () => {
     const root = require('../index');
     expect(typeof root.FileSet).toBe('function');
+    // The resource, also to the type checker: not the client's access-list type of the same name (that one is FileSetAccessInfo).
+    expect(root.FileSetAccess).toBe(RootFileSetAccess);
+    expect(RootFileSetAccess).toBe(FileSetAccess);
     expect(typeof root.FileSetFile).toBe('function');
     expect(typeof root.FileSetFolder).toBe('function');
     expect(typeof root.DomoFilesClient).toBe('function');

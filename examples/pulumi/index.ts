@@ -1,12 +1,13 @@
 /**
- * Example Pulumi program: a FileSet per stack (each PR stack gets its own), the examples/docs folder synced
- * into it under "handbook/", and one inline file.
+ * Example Pulumi program: a FileSet per stack (each PR stack gets its own) for the AI knowledge base, shared
+ * with a reviewers' group, the examples/docs folder synced into it under "handbook/" and indexed before the
+ * update counts as done, and one inline file.
  *
  * In your own project import from the package instead of the repository's source:
- *   import { FileSet, FileSetFile, FileSetFolder } from 'domo-filesets/provider';
+ *   import { FileSet, FileSetAccess, FileSetFile, FileSetFolder } from 'domo-filesets/provider';
  */
 import * as pulumi from '@pulumi/pulumi';
-import { FileSet, FileSetFile, FileSetFolder } from '../../provider';
+import { FileSet, FileSetAccess, FileSetFile, FileSetFolder } from '../../provider';
 
 const stack = pulumi.getStack();
 const config = new pulumi.Config();
@@ -20,7 +21,21 @@ const docs = new FileSet('docs', {
   forceDestroy: config.getBoolean('forceDestroy') ?? stack.startsWith('pr-'),
 });
 
-/** Every file of examples/docs (relative to the project directory, where Pulumi.yaml is) under handbook/. */
+/**
+ * Every grant of the FileSet: READ for the reviewers' group (`pulumi config set reviewersGroup ID`). Grants
+ * made by hand are revoked on the next `pulumi up` (the owner's stays); without the config key, only the
+ * owner keeps access.
+ */
+const reviewersGroup = config.getNumber('reviewersGroup');
+const access = new FileSetAccess('docs-access', {
+  fileSetId: docs.id,
+  grants: reviewersGroup !== undefined ? [{ group: reviewersGroup, permission: 'READ' }] : [],
+});
+
+/**
+ * Every file of examples/docs (relative to the project directory, where Pulumi.yaml is) under handbook/. The
+ * update waits until Domo has indexed what it uploaded; a file indexing cannot read fails it by name.
+ */
 const handbook = new FileSetFolder('handbook', {
   fileSetId: docs.id,
   source: 'examples/docs',
@@ -28,6 +43,7 @@ const handbook = new FileSetFolder('handbook', {
   exclude: ['**/*.tmp'],
   prune: true,
   maxDeletePercent: 50,
+  waitForIndex: { timeoutSeconds: 600 },
 });
 
 /** A single file with inline content; changing the text is an in-place update. */
@@ -42,4 +58,6 @@ export const fileSetId = docs.id;
 export const fileSetName = docs.name;
 export const handbookFiles = handbook.fileCount;
 export const handbookDigest = handbook.digest;
+export const handbookIndexed = handbook.indexCompleted;
+export const grants = access.grants;
 export const aboutFileId = about.fileId;

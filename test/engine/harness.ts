@@ -140,9 +140,10 @@ export function captureInstalledProviders(projectDir: string): Record<string, st
       newResource: (a) => { seen[a.type] = a.inputs.__provider; return { id: a.name + '-id', state: a.inputs }; },
       call: (a) => a.inputs,
     }, 'domo-filesets-example', 'dev', false).then(async () => {
-      const { FileSet, FileSetFile, FileSetFolder } = require('domo-filesets/provider');
+      const { FileSet, FileSetAccess, FileSetFile, FileSetFolder } = require('domo-filesets/provider');
       const rs = [
         new FileSet('docs', { name: 'n' }),
+        new FileSetAccess('a', { fileSetId: 'x', grants: [] }),
         new FileSetFile('f', { fileSetId: 'x', path: 'a.md', content: 'x' }),
         new FileSetFolder('d', { fileSetId: 'x', source: 'docs' }),
       ];

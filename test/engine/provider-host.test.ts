@@ -8,12 +8,13 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DomoFilesClient } from '../../client';
 import { startEmulator, type EmulatorHandle } from '../../emulator';
-import { FileSet, FileSetFile, FileSetFolder } from '../../provider';
-import { buildPackage, captureInstalledProviders, captureProviders, engineUp, startHost, secret, urnOf, UNKNOWN, PULUMI_VERSION, HOST_READS_GET_INPUTS, hostAtLeast, type BuiltPackage, type Host } from './harness';
+import { FileSet, FileSetAccess, FileSetFile, FileSetFolder } from '../../provider';
+import { buildPackage, captureInstalledProviders, captureProviders, engineUp, startHost, secret, urnOf, UNKNOWN, PULUMI_VERSION, HOST_READS_GET_INPUTS, hostAtLeast, type BuiltPackage, type Host, type RpcError } from './harness';
 
 const CANARY = `canary-${randomBytes(12).toString('hex')}`;
 const T = {
   fileSet: 'pulumi-nodejs:dynamic/domo-filesets:FileSet',
+  access: 'pulumi-nodejs:dynamic/domo-filesets:FileSetAccess',
   file: 'pulumi-nodejs:dynamic/domo-filesets:FileSetFile',
   folder: 'pulumi-nodejs:dynamic/domo-filesets:FileSetFolder',
 };
@@ -34,6 +35,7 @@ beforeAll(async () => {
   client = new DomoFilesClient({ baseUrl: emu.url, token: CANARY, retry: { attempts: 1 } });
   const registered = await captureProviders(() => [
     new FileSet('docs', { name: 'engine-docs' }),
+    new FileSetAccess('access', { fileSetId: 'x', grants: [] }),
     new FileSetFile('about', { fileSetId: 'x', path: 'about.md', content: 'x' }),
     new FileSetFolder('handbook', { fileSetId: 'x', source: 'docs' }),
   ]);
@@ -80,7 +82,7 @@ describe(`provider host of @pulumi/pulumi ${PULUMI_VERSION}`, () => {
   });
 
   it('serialized providers carry no token and no client, pool or limiter instances', () => {
-    expect(Object.keys(providers).sort()).toEqual([T.fileSet, T.file, T.folder].sort());
+    expect(Object.keys(providers).sort()).toEqual([T.fileSet, T.access, T.file, T.folder].sort());
     for (const text of [...Object.values(providers), ...Object.values(sourceProviders)]) {
       expect(text).toContain('exports.handler');
       expect(text).not.toContain(CANARY);
@@ -228,9 +230,9 @@ function localUnder(dir: string, prefix: string): Record<string, string> {
 }
 
 /** path → SHA-256 of every file in a FileSet. */
-async function remoteFiles(fileSetId: string): Promise<Record<string, string | null>> {
+async function remoteFiles(fileSetId: string, via: DomoFilesClient = client): Promise<Record<string, string | null>> {
   const out: Record<string, string | null> = {};
-  for await (const e of client.listFiles(fileSetId, { filesOnly: true })) out[e.path] = e.hash;
+  for await (const e of via.listFiles(fileSetId, { filesOnly: true })) out[e.path] = e.hash;
   return out;
 }
 
@@ -364,5 +366,96 @@ describe('credentials', () => {
     expect(err?.message).toMatch(/creating FileSet "engine-wrong": 401/);
     expect(err?.message).not.toContain('wrong-token-xyz');
     expect(h.output()).not.toContain('wrong-token-xyz');
+  });
+});
+
+describe('the knowledge base: owner, access and indexing against an emulator with users and groups', () => {
+  const USER7 = 'engine-user-7-token';
+  let kb: EmulatorHandle;
+  let owner: DomoFilesClient;
+  let h: Host;
+
+  /** The FileSet's access list as the emulator answers it, in one order. */
+  async function accessList(fileSetId: string): Promise<string[]> {
+    return (await owner.getAccess(fileSetId)).fileSetAccess.map((e) => `${e.entityType} ${e.entityId} ${e.permission}`).sort();
+  }
+
+  beforeAll(async () => {
+    kb = await startEmulator({ token: CANARY, users: [{ token: USER7, userId: 7, groups: [70] }] });
+    owner = new DomoFilesClient({ baseUrl: kb.url, token: CANARY, retry: { attempts: 1 } });
+    h = await host();
+    await h.configure({ 'domo:baseUrl': kb.url, 'domo:token': secret(CANARY) });
+  });
+
+  afterAll(async () => {
+    await owner?.close();
+    await kb?.close();
+  });
+
+  it('FileSet owner: a transfer is refused without allowOwnerTransfer, done with it; refresh shows drift', async () => {
+    const urn = urnOf(T.fileSet, 'owned');
+    const created = await h.check(urnOf(T.fileSet, 'new'), {}, { name: 'engine-kb-new', owner: 7, __provider: providers[T.fileSet] });
+    expect(created.failures).toEqual([{ property: 'owner', reason: expect.stringMatching(/^owner 7 would move FileSet 'engine-kb-new' away from this token's user .*set allowOwnerTransfer: true/) }]);
+
+    const fs = await up(h, T.fileSet, 'owned', { name: 'engine-kb-owned' });
+    expect(fs.outs).toMatchObject({ owner: 1, permission: 'OWNER' });
+    await expect(engineUp(h, urn, fs, { name: 'engine-kb-owned', owner: 7, __provider: providers[T.fileSet] }))
+      .rejects.toThrow("owner 7 would move FileSet 'engine-kb-owned' away from user 1, this token's user, who may then lose access; set allowOwnerTransfer: true to allow it");
+    expect((await owner.getFileSet(fs.id)).owner).toBe('1');
+
+    const { stored, steps } = await engineUp(h, urn, fs, { name: 'engine-kb-owned', owner: 7, allowOwnerTransfer: true, __provider: providers[T.fileSet] });
+    expect(steps).toEqual(['check', 'diff:some', 'update']);
+    expect(stored.outs).toMatchObject({ owner: 7, permission: 'EDIT' });
+    expect(await accessList(fs.id)).toEqual(['USER 1 EDIT', 'USER 7 OWNER']);
+
+    // The new owner hands it on in Domo: refresh shows it, and the next up wants it back.
+    const seven = new DomoFilesClient({ baseUrl: kb.url, token: USER7, retry: { attempts: 1 } });
+    await seven.transferOwnership(fs.id, 8).finally(() => seven.close());
+    const refreshed = await h.read(fs.id, urn, stored.outs, stored.inputs);
+    expect(refreshed.properties).toMatchObject({ owner: 8 });
+    expect(await h.diff(fs.id, urn, refreshed.properties, stored.inputs)).toMatchObject({ changes: 'some', replaces: [] });
+  });
+
+  it('FileSetAccess: create reconciles exactly, a reordered list is no change, update, refresh drift, delete revokes', async () => {
+    const fileSetId = (await owner.createFileSet({ name: 'engine-kb-access' })).id;
+    await owner.updateAccess(fileSetId, [{ entityType: 'USER', entityId: 9, permission: 'READ' }]);
+    const urn = urnOf(T.access, 'team');
+    const grants = [{ user: 7, permission: 'READ' }, { group: 70, permission: 'EDIT' }];
+    const access = await up(h, T.access, 'team', { fileSetId, grants });
+    expect(access.id).toBe(fileSetId);
+    expect(await accessList(fileSetId)).toEqual(['GROUP 70 EDIT', 'USER 1 OWNER', 'USER 7 READ']);
+
+    expect((await engineUp(h, urn, access, { fileSetId, grants: [...grants].reverse(), __provider: providers[T.access] })).steps).toEqual(['check', 'diff:none']);
+
+    const changed = await engineUp(h, urn, access, { fileSetId, grants: [{ user: 8, permission: 'READ' }, { user: 7, permission: 'EDIT' }], __provider: providers[T.access] });
+    expect(changed.steps).toEqual(['check', 'diff:some', 'update']);
+    expect(await accessList(fileSetId)).toEqual(['USER 1 OWNER', 'USER 7 EDIT', 'USER 8 READ']);
+
+    await owner.updateAccess(fileSetId, [{ entityType: 'GROUP', entityId: 80, permission: 'READ' }, { entityType: 'USER', entityId: 8, permission: 'EDIT' }]);
+    const refreshed = await h.read(fileSetId, urn, changed.stored.outs, changed.stored.inputs);
+    expect(refreshed.properties.grants).toEqual([{ user: 7, permission: 'EDIT' }, { user: 8, permission: 'EDIT' }, { group: 80, permission: 'READ' }]);
+    const again = await engineUp(h, urn, { ...changed.stored, outs: refreshed.properties }, { fileSetId, grants: [{ user: 8, permission: 'READ' }, { user: 7, permission: 'EDIT' }], __provider: providers[T.access] });
+    expect(again.steps).toEqual(['check', 'diff:some', 'update']);
+    expect(await accessList(fileSetId)).toEqual(['USER 1 OWNER', 'USER 7 EDIT', 'USER 8 READ']);
+
+    await h.delete(fileSetId, urn, again.stored.outs);
+    expect(await accessList(fileSetId)).toEqual(['USER 1 OWNER']);
+  });
+
+  it('FileSetFolder waitForIndex: a file whose indexing FAILED is a partial failure naming its path and reason', async () => {
+    const fileSetId = (await owner.createFileSet({ name: 'engine-kb-index', aiEnabled: true })).id;
+    mkdirSync(join(pkg.projectDir, 'kb'), { recursive: true });
+    writeFileSync(join(pkg.projectDir, 'kb', 'guide.md'), '# guide');
+    writeFileSync(join(pkg.projectDir, 'kb', 'broken.pdf'), 'not a pdf at all');
+    const urn = urnOf(T.folder, 'kb');
+    const checked = await h.check(urn, {}, { fileSetId, source: 'kb', directoryPath: 'kb', waitForIndex: { timeoutSeconds: 60 }, __provider: providers[T.folder] });
+    expect(checked.failures).toEqual([]);
+    const err = await h.create(urn, checked.inputs).then(() => undefined, (e: RpcError) => e);
+    expect(err?.message).toMatch(/indexing failed for 1 of 2 uploaded file\(s\): "kb\/broken\.pdf" \(The file is not a readable PDF \(it does not start with %PDF\)\)/);
+    expect(err?.initFailed).toMatchObject({
+      id: `${fileSetId}/kb`,
+      properties: { digest: checked.inputs.digest, fileCount: 2, indexCompleted: 1, indexFailed: 1, indexPending: 0, __provider: providers[T.folder] },
+    });
+    expect(Object.keys(await remoteFiles(fileSetId, owner)).sort()).toEqual(['kb/broken.pdf', 'kb/guide.md']);
   });
 });

@@ -1,8 +1,9 @@
 /** FileSet provider methods against the emulator: create/read/update/delete, drift, 404s, forceDestroy. */
-import { ConflictError, DomoFilesClient, ForbiddenError } from '../../client';
+import { DomoFilesClient, ForbiddenError } from '../../client';
+import { startEmulator, type EmulatorHandle } from '../../emulator';
 import { fileSetProvider as p, type FileSetInputs, type FileSetOutputs } from '../../provider/fileset';
 import { UNKNOWN } from '../../provider/inputs';
-import { remotePaths, useEmulator } from './setup';
+import { configOf, remotePaths, TOKEN, useEmulator } from './setup';
 
 const fx = useEmulator();
 
@@ -52,6 +53,44 @@ describe('FileSet diff (offline)', () => {
   });
   it('turning forceDestroy off reaches the state', async () => {
     expect((await p.diff!('id', { ...olds, forceDestroy: true }, { name: 'a' })).changes).toBe(true);
+  });
+});
+
+describe('FileSet owner', () => {
+  const refusedCreate = "owner 7 would move FileSet 'kb' away from this token's user (who owns a FileSet it creates), who may then lose access; set allowOwnerTransfer: true to allow it";
+
+  it('check refuses an owner on a FileSet it creates unless allowOwnerTransfer; owner must be a user id', async () => {
+    expect((await p.check!({} as FileSetInputs, { name: 'kb', owner: 7 })).failures).toEqual([{ property: 'owner', reason: refusedCreate }]);
+    expect((await p.check!({} as FileSetInputs, { name: 'kb', owner: 7, allowOwnerTransfer: true })).failures).toBeUndefined();
+    expect((await p.check!({} as FileSetInputs, { name: 'kb', owner: '7' } as unknown as FileSetInputs)).failures!.map((f) => f.property)).toEqual(['owner']);
+    // An existing FileSet: its owner and permission are in the state, which diff sees.
+    expect((await p.check!({ name: 'kb' }, { name: 'kb', owner: 7 })).failures).toBeUndefined();
+  });
+
+  it('diff refuses a transfer away from the owner while the token holds OWNER, unless allowOwnerTransfer', async () => {
+    const olds = { name: 'kb', owner: 1, permission: 'OWNER' } as FileSetOutputs;
+    await expect(p.diff!('id', olds, { name: 'kb', owner: 7 })).rejects.toThrow("owner 7 would move FileSet 'kb' away from user 1, this token's user, who may then lose access; set allowOwnerTransfer: true to allow it");
+    expect(await p.diff!('id', olds, { name: 'kb', owner: 7, allowOwnerTransfer: true })).toEqual({ changes: true, replaces: [] });
+    expect(await p.diff!('id', { ...olds, permission: 'EDIT' }, { name: 'kb', owner: 7 })).toEqual({ changes: true, replaces: [] });
+    // State from before owner was an input holds the API's string.
+    expect(await p.diff!('id', { ...olds, owner: '1' } as unknown as FileSetOutputs, { name: 'kb', owner: 1 })).toEqual({ changes: false, replaces: [] });
+  });
+
+  it('create with allowOwnerTransfer hands the new FileSet to its owner; outputs show owner and the token\'s permission', async () => {
+    const { id, outs } = await make({ name: 'unit-fs-owned', owner: 7, allowOwnerTransfer: true });
+    expect(outs).toMatchObject({ owner: 7, permission: 'EDIT' });
+    expect(outs).not.toHaveProperty('allowOwnerTransfer');
+    expect((await fx.client.getFileSet(id)).owner).toBe('7');
+    expect((await p.read!(id, outs)).props).toMatchObject({ owner: 7 });
+  });
+
+  it('update applies the rule to the FileSet as it is now, before changing anything', async () => {
+    const { id, outs } = await make({ name: 'unit-fs-stale' });
+    const stale = { ...outs, owner: 5, permission: 'EDIT' };
+    await expect(p.update!(id, stale, { name: 'unit-fs-renamed', owner: 7 })).rejects.toThrow(/updating FileSet .*: owner 7 would move FileSet 'unit-fs-stale' away from user 1, this token's user/);
+    expect(await fx.client.getFileSet(id)).toMatchObject({ name: 'unit-fs-stale', owner: '1' });
+    const moved = await p.update!(id, outs, { name: 'unit-fs-renamed', owner: 7, allowOwnerTransfer: true });
+    expect(moved.outs).toMatchObject({ name: 'unit-fs-renamed', owner: 7, permission: 'EDIT' });
   });
 });
 
@@ -119,34 +158,38 @@ describe('FileSet lifecycle', () => {
     await expect(fx.client.getFileSet(id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
-  describe('on a server that refuses to delete a FileSet holding entries (409)', () => {
-    let spy: jest.SpyInstance;
-    beforeEach(() => {
-      const real = DomoFilesClient.prototype.deleteFileSet;
-      spy = jest.spyOn(DomoFilesClient.prototype, 'deleteFileSet').mockImplementation(async function (this: DomoFilesClient, id: string) {
-        for await (const entry of this.listFiles(id)) throw new ConflictError(`409 Conflict: DELETE /filesets/${id} — it still holds ${entry.path} (1 attempt)`, { status: 409 });
-        return real.call(this, id);
-      });
+  describe('on a server that refuses to delete a FileSet holding files (409)', () => {
+    let emu: EmulatorHandle;
+    let client: DomoFilesClient;
+    beforeAll(async () => {
+      emu = await startEmulator({ token: TOKEN, readings: { cascadeDelete: false } });
+      client = new DomoFilesClient({ baseUrl: emu.url, token: TOKEN, retry: { attempts: 1 } });
+      await p.configure!({ config: configOf({ 'domo:baseUrl': emu.url, 'domo:token': TOKEN }) });
     });
-    afterEach(() => spy.mockRestore());
+    afterAll(async () => {
+      await p.configure!({ config: fx.config });
+      await client.close();
+      await emu.close();
+    });
 
     it('forceDestroy empties it file by file, then deletes it', async () => {
       const { id, outs } = await make({ name: 'unit-fs-nocascade', forceDestroy: true });
-      for (const path of ['a.txt', 'dir/b.txt', 'dir/sub/c.txt']) await fx.client.uploadFile(id, { path, source: { content: path } });
+      for (const path of ['a.txt', 'dir/b.txt', 'dir/sub/c.txt']) await client.uploadFile(id, { path, source: { content: path } });
+      await expect(client.deleteFileSet(id)).rejects.toMatchObject({ code: 'CONFLICT' });
       await p.delete!(id, outs);
-      await expect(fx.client.getFileSet(id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      await expect(client.getFileSet(id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     });
 
     it('without forceDestroy, directories left empty do not block the delete; files do', async () => {
       const { id, outs } = await make({ name: 'unit-fs-dirs' });
-      await fx.client.uploadFile(id, { path: 'dir/sub/c.txt', source: { content: 'c' } });
+      await client.uploadFile(id, { path: 'dir/sub/c.txt', source: { content: 'c' } });
       await expect(p.delete!(id, outs)).rejects.toThrow(/refusing to delete FileSet "unit-fs-dirs".*dir\/sub\/c\.txt/);
-      await fx.client.deleteFileByPath(id, 'dir/sub/c.txt');
+      await client.deleteFileByPath(id, 'dir/sub/c.txt');
       const left: string[] = [];
-      for await (const e of fx.client.listFiles(id)) left.push(`${e.isDirectory ? 'dir' : 'file'} ${e.path}`);
+      for await (const e of client.listFiles(id)) left.push(`${e.isDirectory ? 'dir' : 'file'} ${e.path}`);
       expect(left.sort()).toEqual(['dir dir', 'dir dir/sub']);
       await p.delete!(id, outs);
-      await expect(fx.client.getFileSet(id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      await expect(client.getFileSet(id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     });
   });
 

@@ -2,9 +2,10 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DomoFilesClient, ForbiddenError } from '../../client';
+import { startEmulator, type EmulatorHandle } from '../../emulator';
 import { fileSetFolderProvider as p, type FileSetFolderInputs, type FileSetFolderOutputs } from '../../provider/folder';
 import { UNKNOWN } from '../../provider/inputs';
-import { remotePaths, useEmulator } from './setup';
+import { configOf, remotePaths, TOKEN, useEmulator } from './setup';
 
 const fx = useEmulator();
 let fileSetId: string;
@@ -66,6 +67,13 @@ describe('FileSetFolder check', () => {
     const bad = await p.check!({} as FileSetFolderInputs, { fileSetId, source: src, contentTypes: { md: 'text/markdown', '.txt': 'plain' } });
     expect(bad.failures!.map((f) => f.reason)).toEqual([expect.stringMatching(/'md' is not an extension/), expect.stringMatching(/\.txt.*media type/)]);
   });
+  it('checks waitForIndex: a boolean or {timeoutSeconds > 0}', async () => {
+    for (const ok of [true, false, { timeoutSeconds: 30 }, UNKNOWN]) expect((await checked({ fileSetId, source: src, waitForIndex: ok } as Partial<FileSetFolderInputs>)).waitForIndex).toEqual(ok);
+    for (const bad of ['yes', { timeoutSeconds: 0 }, { timeoutSeconds: '30' }, { timeout: 30 }, [30]]) {
+      const r = await p.check!({} as FileSetFolderInputs, { fileSetId, source: src, waitForIndex: bad } as unknown as FileSetFolderInputs);
+      expect(r.failures).toEqual([{ property: 'waitForIndex', reason: 'waitForIndex must be true, false or {timeoutSeconds: N} with N > 0' }]);
+    }
+  });
   it('tolerates unknown values in preview', async () => {
     expect((await checked({ fileSetId: UNKNOWN, source: src })).digest).toMatch(/^[0-9a-f]{64}$/);
     expect((await checked({ fileSetId, source: UNKNOWN })).digest).toBe(UNKNOWN);
@@ -96,6 +104,9 @@ describe('FileSetFolder diff (offline)', () => {
   it('the overlaps input never makes a diff', async () => {
     const news = { fileSetId: 'fs', source: 'docs', directoryPath: 'handbook', digest: 'd1', overlaps: ['x'] } as FileSetFolderInputs;
     expect((await p.diff!('x', olds, news)).changes).toBe(false);
+  });
+  it('waitForIndex alone is no change (it changes nothing in Domo)', async () => {
+    expect((await p.diff!('x', olds, { fileSetId: 'fs', source: 'docs', directoryPath: 'handbook', digest: 'd1', waitForIndex: true })).changes).toBe(false);
   });
   it('a contentTypes change is an update', async () => {
     expect((await p.diff!('x', olds, { fileSetId: 'fs', source: 'docs', directoryPath: 'handbook', digest: 'd1', contentTypes: { '.md': 'text/markdown' } })).changes).toBe(true);
@@ -209,5 +220,42 @@ describe('FileSetFolder lifecycle', () => {
     expect(r).toMatchObject({ id: c.id, props: { fileSetId, directoryPath: 'handbook', fileCount: 2, totalBytes: c.outs!.totalBytes } });
     expect(c.outs!.totalBytes).toBeGreaterThan(0);
     await p.delete!(c.id, c.outs!);
+  });
+});
+
+describe('FileSetFolder waitForIndex', () => {
+  it('waits until the uploaded files are indexed and reports the counts; without it the counts are null', async () => {
+    const ai = (await fx.client.createFileSet({ name: 'unit-folder-ai', aiEnabled: true })).id;
+    const waited = await p.create(await checked({ fileSetId: ai, source: src, exclude: ['**/*.tmp'], directoryPath: 'kb', waitForIndex: { timeoutSeconds: 60 } } as Partial<FileSetFolderInputs>));
+    expect(waited.outs).toMatchObject({ indexCompleted: 2, indexPending: 0, indexFailed: 0, indexSkipped: 0 });
+    expect(waited.outs).not.toHaveProperty('waitForIndex');
+    for await (const f of fx.client.listFiles(ai, { filesOnly: true })) expect(f.indexStatus).toBe('COMPLETED');
+    const plain = await p.create(await checked({ fileSetId: ai, source: src, exclude: ['**/*.tmp'], directoryPath: 'plain' }));
+    expect(plain.outs).toMatchObject({ indexCompleted: null, indexPending: null, indexFailed: null, indexSkipped: null });
+  });
+
+  describe('on a server that indexes slowly', () => {
+    let emu: EmulatorHandle;
+    let client: DomoFilesClient;
+    beforeAll(async () => {
+      emu = await startEmulator({ token: TOKEN, indexDelayMs: 3_600_000 });
+      client = new DomoFilesClient({ baseUrl: emu.url, token: TOKEN, retry: { attempts: 1 } });
+      await p.configure!({ config: configOf({ 'domo:baseUrl': emu.url, 'domo:token': TOKEN }) });
+    });
+    afterAll(async () => {
+      await p.configure!({ config: fx.config });
+      await client.close();
+      await emu.close();
+    });
+
+    it('a timeout keeps the synced folder (its real digest) and fails with the counts', async () => {
+      const slow = (await client.createFileSet({ name: 'unit-folder-slow', aiEnabled: true })).id;
+      const inputs = await checked({ fileSetId: slow, source: src, exclude: ['**/*.tmp'], waitForIndex: { timeoutSeconds: 0.001 }, __provider: 'code' } as Partial<FileSetFolderInputs>);
+      const err = await p.create(inputs).then(() => undefined, (e: Error & { id?: string; properties?: Record<string, unknown> }) => e);
+      expect(err?.message).toMatch(/syncing .*: indexing did not finish within 0\.001 s \(0 completed, 2 pending, 0 skipped of 2 uploaded file\(s\)\); raise waitForIndex\.timeoutSeconds/);
+      expect(err?.id).toBe(`${slow}/`);
+      expect(err?.properties).toMatchObject({ digest: inputs.digest, fileCount: 2, indexCompleted: 0, indexPending: 2, indexFailed: 0, __provider: 'code' });
+      expect(await remotePaths(client, slow)).toEqual(['guide/setup.md', 'intro.md']);
+    });
   });
 });

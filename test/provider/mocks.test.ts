@@ -13,11 +13,12 @@ interface Seen {
 const seen: Seen[] = [];
 
 beforeAll(async () => {
+  pulumi.runtime.setConfig('domo-filesets-example:reviewersGroup', '70');
   await pulumi.runtime.setMocks(
     {
       newResource(args) {
         seen.push({ type: args.type, name: args.name, inputs: args.inputs });
-        return { id: `${args.name}-id`, state: { ...args.inputs, fileCount: 3, digest: 'd'.repeat(64), fileId: 'file-1' } };
+        return { id: `${args.name}-id`, state: { ...args.inputs, fileCount: 3, digest: 'd'.repeat(64), fileId: 'file-1', indexCompleted: 3 } };
       },
       call(args) {
         return args.inputs;
@@ -42,9 +43,10 @@ describe('examples/pulumi program', () => {
     await outputValue(program.handbookDigest);
   });
 
-  it('registers one FileSet, one FileSetFolder and one FileSetFile with the domo-filesets type tokens', () => {
+  it('registers one FileSet, its FileSetAccess, one FileSetFolder and one FileSetFile with the domo-filesets type tokens', () => {
     expect(seen.map((s) => [s.type, s.name]).sort()).toEqual([
       ['pulumi-nodejs:dynamic/domo-filesets:FileSet', 'docs'],
+      ['pulumi-nodejs:dynamic/domo-filesets:FileSetAccess', 'docs-access'],
       ['pulumi-nodejs:dynamic/domo-filesets:FileSetFile', 'about'],
       ['pulumi-nodejs:dynamic/domo-filesets:FileSetFolder', 'handbook'],
     ]);
@@ -56,9 +58,14 @@ describe('examples/pulumi program', () => {
     expect(String(fs.inputs.description)).toContain('pr-42');
   });
 
-  it('syncs examples/docs under handbook/ into that FileSet', () => {
+  it('syncs examples/docs under handbook/ into that FileSet and waits for indexing', () => {
     const folder = seen.find((s) => s.name === 'handbook')!;
-    expect(folder.inputs).toMatchObject({ fileSetId: 'docs-id', source: 'examples/docs', directoryPath: 'handbook', prune: true, exclude: ['**/*.tmp'] });
+    expect(folder.inputs).toMatchObject({ fileSetId: 'docs-id', source: 'examples/docs', directoryPath: 'handbook', prune: true, exclude: ['**/*.tmp'], waitForIndex: { timeoutSeconds: 600 } });
+  });
+
+  it('shares the FileSet with the configured reviewers\' group, and only with it', () => {
+    const access = seen.find((s) => s.name === 'docs-access')!;
+    expect(access.inputs).toMatchObject({ fileSetId: 'docs-id', grants: [{ group: 70, permission: 'READ' }] });
   });
 
   it('puts one inline file into the FileSet', () => {
@@ -81,5 +88,7 @@ describe('examples/pulumi program', () => {
     expect(await outputValue(program.fileSetName)).toBe('docs-pr-42');
     expect(await outputValue(program.aboutFileId)).toBe('file-1');
     expect(await outputValue(program.handbookFiles)).toBe(3);
+    expect(await outputValue(program.handbookIndexed)).toBe(3);
+    expect(await outputValue(program.grants)).toEqual([{ group: 70, permission: 'READ' }]);
   });
 });

@@ -6,8 +6,8 @@ import fc from 'fast-check';
 import * as pulumi from '@pulumi/pulumi';
 import { planEntry } from '../../loader/plan';
 import { normalizeSelection } from '../../loader/selector';
-import { FileSet, FileSetFile, FileSetFolder } from '../../provider';
-import { conflictOf, fileClaim, folderClaim, type Claim } from '../../provider/overlaps';
+import { FileSet, FileSetAccess, FileSetFile, FileSetFolder } from '../../provider';
+import { accessClaim, conflictOf, fileClaim, folderClaim, type Claim } from '../../provider/overlaps';
 import { captureProviders } from '../engine/harness';
 
 const file = (name: string, path: string, fileSetId = 'fs'): Claim => fileClaim(name, fileSetId, path)!;
@@ -51,6 +51,17 @@ describe('the overlap rule', () => {
     expect(conflictOf(file('a', 'docs'), file('b', 'docs/x.md'))).toMatch(/'b'.*needs 'docs' to be a directory.*'a'/);
     expect(conflictOf(file('a', 'docs'), folder('f', 'docs/v2'))).toMatch(/'f'.*needs 'docs' to be a directory/);
     expect(conflictOf(file('a', 'x.md'), file('b', 'y.md'))).toBeUndefined();
+  });
+
+  it('two FileSetAccess of one FileSet conflict; with other FileSets, or with files and folders, they do not', () => {
+    const access = (name: string, fileSetId = 'fs'): Claim => accessClaim(name, fileSetId)!;
+    expect(conflictOf(access('team'), access('reviewers'))).toBe(
+      "FileSetAccess 'team' and FileSetAccess 'reviewers' both manage the grants of FileSet fs; each would revoke what the other grants, so keep one FileSetAccess per FileSet",
+    );
+    expect(conflictOf(access('team'), access('reviewers', 'other'))).toBeUndefined();
+    expect(conflictOf(access('team'), folder('f', ''))).toBeUndefined();
+    expect(conflictOf(file('a', 'x.md'), access('team'))).toBeUndefined();
+    expect(accessClaim('team', undefined)).toBeNull();
   });
 
   it('property: a file is reported as pruned exactly when the loader would prune it', () => {
@@ -104,6 +115,20 @@ describe('constructors under setMocks: the hidden overlaps input', () => {
       "FileSetFile 'about' (path 'handbook/about.md') is inside FileSetFolder 'handbook' (prefix 'handbook') and would be pruned by it; exclude it in the folder (exclude: ['about.md']) or move it",
     ]);
     expect(overlaps.elsewhere).toEqual([]);
+  });
+
+  it('a second FileSetAccess for the same FileSet carries the conflict', async () => {
+    const seen = await captureProviders(() => {
+      const fs = new FileSet('docs', { name: 'docs' });
+      return [
+        fs,
+        new FileSetAccess('team', { fileSetId: fs.id, grants: [{ group: 70, permission: 'EDIT' }] }),
+        new FileSetAccess('reviewers', { fileSetId: fs.id, grants: [{ group: 80, permission: 'READ' }] }),
+      ];
+    });
+    const overlaps = Object.fromEntries(seen.map((r) => [r.name, r.inputs.overlaps]));
+    expect(overlaps.team).toEqual([]);
+    expect(overlaps.reviewers).toEqual([expect.stringMatching(/^FileSetAccess 'reviewers' and FileSetAccess 'team' both manage the grants of FileSet docs-id/)]);
   });
 
   it('each program starts with no claims (a second setMocks run sees none of the first)', async () => {

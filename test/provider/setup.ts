@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DomoFilesClient } from '../../client';
-import { startEmulator, type EmulatorHandle } from '../../emulator';
+import { startEmulator, type EmulatorHandle, type EmulatorOptions } from '../../emulator';
 import { clearCredentials } from '../../provider/runtime';
 
 // The provider requires `domo-filesets/client|loader` at call time; jest would resolve that name to the
@@ -33,13 +33,13 @@ export interface Fixture {
   config: ReturnType<typeof configOf>;
 }
 
-/** Registers beforeAll/afterAll hooks and returns the live fixture object. */
-export function useEmulator(): Fixture {
+/** Registers beforeAll/afterAll hooks and returns the live fixture object (`options`: more emulator options). */
+export function useEmulator(options: Omit<EmulatorOptions, 'token'> = {}): Fixture {
   const fx = {} as Fixture;
   const saved = { ...process.env };
   beforeAll(async () => {
     for (const k of ['DOMO_INSTANCE', 'DOMO_BASE_URL', 'DOMO_DEVELOPER_TOKEN', 'DOMO_ACCESS_TOKEN', 'DOMO_TOKEN']) delete process.env[k];
-    fx.emu = await startEmulator({ token: TOKEN });
+    fx.emu = await startEmulator({ ...options, token: TOKEN });
     fx.client = new DomoFilesClient({ baseUrl: fx.emu.url, token: TOKEN, retry: { attempts: 1 } });
     fx.dir = mkdtempSync(join(tmpdir(), 'domo-filesets-provider-'));
     fx.config = configOf({ 'domo:baseUrl': fx.emu.url, 'domo:token': TOKEN });

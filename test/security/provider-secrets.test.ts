@@ -6,7 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FileSet, FileSetFile, FileSetFolder } from '../../provider';
+import { FileSet, FileSetAccess, FileSetFile, FileSetFolder } from '../../provider';
 import { storeCredentials } from '../../provider/runtime';
 import { buildPackage, captureProviders, secret, startHost, urnOf, type BuiltPackage, type Host } from '../engine/harness';
 import { canary, logFigures, startBackend, type Backend } from '../chaos/support';
@@ -16,6 +16,7 @@ jest.setTimeout(240_000);
 const CANARY = canary('PULUMI');
 const T = {
   fileSet: 'pulumi-nodejs:dynamic/domo-filesets:FileSet',
+  access: 'pulumi-nodejs:dynamic/domo-filesets:FileSetAccess',
   file: 'pulumi-nodejs:dynamic/domo-filesets:FileSetFile',
   folder: 'pulumi-nodejs:dynamic/domo-filesets:FileSetFolder',
 };
@@ -35,6 +36,7 @@ beforeAll(async () => {
   storeCredentials({ get: (k: string) => (k === 'domo:token' ? CANARY : k === 'domo:baseUrl' ? be.emu.url : undefined) });
   registered = await captureProviders(() => [
     new FileSet('docs', { name: 'secret-docs', description: 'd' }),
+    new FileSetAccess('team', { fileSetId: 'x', grants: [{ user: 7, permission: 'READ' }] }),
     new FileSetFile('about', { fileSetId: 'x', path: 'about.md', content: 'hello' }),
     new FileSetFolder('handbook', { fileSetId: 'x', source: 'docs' }),
   ]);
@@ -53,7 +55,7 @@ afterAll(async () => {
 });
 
 it('the serialized providers and every registered input carry no token', () => {
-  expect(registered.length).toBe(3);
+  expect(registered.length).toBe(4);
   for (const r of registered) {
     expect(typeof r.inputs.__provider).toBe('string');
     expect(JSON.stringify(r.inputs)).not.toContain(CANARY);
@@ -87,15 +89,22 @@ it('outputs, errors and the host output carry no token (create, read, update, fa
   const folderIn = await host.check(folderUrn, {}, { fileSetId: fs.id, source: 'docs', directoryPath: 'kb', __provider: providers[T.folder] });
   const folder = await host.create(folderUrn, folderIn.inputs);
   stored.push(folderIn.inputs, folder.properties);
+  const accessUrn = urnOf(T.access, 'team');
+  const accessIn = await host.check(accessUrn, {}, { fileSetId: fs.id, grants: [{ user: 7, permission: 'READ' }], __provider: providers[T.access] });
+  const access = await host.create(accessUrn, accessIn.inputs);
+  stored.push(accessIn.inputs, access.properties, (await host.read(access.id, accessUrn, access.properties, accessIn.inputs)).properties);
   stored.push((await host.read(fs.id, fsUrn, fs.properties, fsIn.inputs)).properties);
 
-  // Failing calls: a FileSet that does not exist, a refused delete, a bad source.
+  // Failing calls: a FileSet that does not exist (for a file and for grants), a refused delete, a bad source.
   await attempt(() => host!.create(urnOf(T.file, 'ghost'), { ...fileIn.inputs, fileSetId: '00000000-0000-4000-8000-000000000000' }));
   await attempt(() => host!.delete(fs.id, fsUrn, fs.properties));
   const badFolder = await host.check(urnOf(T.folder, 'bad'), {}, { fileSetId: fs.id, source: '../../../etc', __provider: providers[T.folder] });
   stored.push(badFolder);
   await attempt(() => host!.create(urnOf(T.folder, 'bad'), { ...folderIn.inputs, source: 'nope' }));
   await attempt(() => host!.update(fs.id, fsUrn, fs.properties, { ...fsIn.inputs, name: '' }));
+  await attempt(() => host!.create(urnOf(T.access, 'ghost'), { ...accessIn.inputs, fileSetId: '00000000-0000-4000-8000-000000000000' }));
+
+  await host.delete(access.id, accessUrn, access.properties);
 
   await host.delete(file.id, fileUrn, file.properties);
   await host.delete(folder.id, folderUrn, folder.properties);
