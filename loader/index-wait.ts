@@ -62,12 +62,17 @@ export async function waitForIndex(client: DomoFilesClient, fileSetId: string, p
     // Nothing pending anywhere in the FileSet: nothing of ours is either.
     if (pendingAnywhere === 0) break;
     let ours = 0;
+    let silent = 0;
     const filters = filterWorks ? [{ field: 'indexStatus', operator: 'IN' as const, value: [...NOT_DONE] }] : undefined;
     try {
       for await (const page of client.listFilePages(fileSetId, { ...(filters ? { filters } : {}), limit: 1000, filesOnly: true })) {
         result.requests += 1;
         // A server that ignores the filter lists finished files too: only unfinished ones count.
-        for (const f of page.files) if (paths.has(f.path) && !isDone(f)) ours += 1;
+        for (const f of page.files) {
+          if (!paths.has(f.path) || isDone(f)) continue;
+          ours += 1;
+          if (f.indexStatus === null) silent += 1;
+        }
       }
     } catch (e) {
       if (!filterWorks || (e as { status?: number }).status !== 400) throw e;
@@ -75,7 +80,8 @@ export async function waitForIndex(client: DomoFilesClient, fileSetId: string, p
       continue;
     }
     opts.onProgress?.(paths.size - ours, paths.size);
-    if (ours === 0) break;
+    // Files with no index status at all will never get one: the server does not report indexing.
+    if (ours === 0 || ours === silent) break;
     if (Date.now() + pause > deadline || opts.signal?.aborted) {
       result.timedOut = !opts.signal?.aborted;
       break;
