@@ -11,6 +11,15 @@ import { buildMultipart, type FormPart } from '../../client/multipart';
 import { parseRetryAfter } from '../../client/retry-policy';
 import { API_PREFIX, encodeQuery, type Query } from '../../client/transport';
 
+/**
+ * Ctrl-C as the CLI reports it: after `stop` no request starts and no wait goes on; `cancel` (a grace period
+ * later) aborts the requests still running.
+ */
+export interface ProbeSignals {
+  stop?: AbortSignal;
+  cancel?: AbortSignal;
+}
+
 /** One answer as it came: status, lower-case headers, body text. */
 export interface RawAnswer {
   status: number;
@@ -57,7 +66,7 @@ export class RawApi {
     /** The instance's base URL (origin and optional path prefix). */
     readonly baseUrl: string,
     private readonly token: string,
-    private readonly signal?: AbortSignal,
+    private readonly signals: ProbeSignals = {},
   ) {
     this.origin = new URL(baseUrl).origin;
   }
@@ -79,11 +88,12 @@ export class RawApi {
 
   private async fetch(method: 'GET' | 'POST' | 'DELETE', url: URL, init: RawInit): Promise<RawAnswer> {
     for (let attempt = 1; ; attempt++) {
+      this.signals.stop?.throwIfAborted();
       const answer = await this.once(method, url, init);
       if (answer.status !== 429 || attempt >= MAX_ATTEMPTS) return answer;
       this.throttled++;
       const waitMs = Math.min(MAX_WAIT_MS, parseRetryAfter(answer.headers['retry-after']) ?? 1000 * 2 ** (attempt - 1));
-      await sleep(waitMs, undefined, { signal: this.signal });
+      await sleep(waitMs, undefined, { signal: this.signals.stop });
     }
   }
 
@@ -101,7 +111,7 @@ export class RawApi {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(init.json);
     }
-    const res = await request(url, { dispatcher: this.agent, method, headers, body, signal: this.signal });
+    const res = await request(url, { dispatcher: this.agent, method, headers, body, signal: this.signals.cancel });
     const text = await res.body.text();
     const out: Record<string, string> = {};
     for (const [k, v] of Object.entries(res.headers)) {

@@ -22,8 +22,10 @@ export interface ProbeOptions {
   keep: boolean;
   /** domo-filesets version, for the report. */
   version: string;
-  /** Aborted on Ctrl-C: requests in flight end, no check starts, the cleanup still runs. */
+  /** Aborted on Ctrl-C: no check or request starts, waits end; the cleanup still runs. */
   signal?: AbortSignal;
+  /** Aborted a grace period after `signal`: requests still running end. */
+  cancel?: AbortSignal;
   /** Progress lines (stderr). */
   log(line: string): void;
   /** The checks to run (default: all). */
@@ -60,7 +62,7 @@ async function runCheck(c: Check, ctx: GatherCtx, signal?: AbortSignal): Promise
 /** Runs the probe and returns its report; throws CliError only when no scratch FileSet could be made. */
 export async function runProbe(opts: ProbeOptions): Promise<ProbeReport> {
   const name = `${SCRATCH_PREFIX}${randomBytes(4).toString('hex')}`;
-  const raw = new RawApi(opts.baseUrl, opts.token, opts.signal);
+  const raw = new RawApi(opts.baseUrl, opts.token, { stop: opts.signal, cancel: opts.cancel });
   const created = new Map<string, string>();
   const unanswered: string[] = [];
   const gone = new Set<string>();
@@ -85,7 +87,12 @@ export async function runProbe(opts: ProbeOptions): Promise<ProbeReport> {
   };
   try {
     try {
-      report.scratch.id = await createFileSet(name, true);
+      report.scratch.id = await createFileSet(name, true).catch((e: unknown) => {
+        // A token whose user may not enable AI still gets the other checks (the indexing check then shows why).
+        if (opts.signal?.aborted || unanswered.includes(name)) throw e;
+        opts.log(`domo-filesets probe: creating a FileSet with AI enabled was refused (${message(e)}); trying without`);
+        return createFileSet(name, false);
+      });
     } catch (e) {
       if (opts.signal?.aborted) return report;
       throw new CliError(`probe: could not create the scratch FileSet: ${message(e)}`);
