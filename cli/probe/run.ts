@@ -8,6 +8,7 @@ import { isNotFound } from '../../client/errors';
 import type { DomoFilesClient } from '../../client/client';
 import { CliError } from '../errors';
 import { CHECKS, type Check } from './checks';
+import { describeAnswer } from './answers';
 import { idOf, type GatherCtx } from './io';
 import { RawApi } from './raw';
 import type { CheckResult, ProbeReport } from './types';
@@ -36,6 +37,9 @@ export interface ProbeOptions {
 export const SCRATCH_PREFIX = 'domo-filesets-probe-';
 
 const DESCRIPTION = 'Scratch FileSet of `domo-filesets probe`; deleted when the probe ends, safe to delete by hand.';
+
+/** A 4xx answer to a create: the server made nothing. */
+class Refused extends Error {}
 
 function message(e: unknown): string {
   return e instanceof Error ? e.message.split('\n')[0] : String(e);
@@ -73,15 +77,16 @@ export async function runProbe(opts: ProbeOptions): Promise<ProbeReport> {
     checks: [],
   };
   const createFileSet = async (n: string, aiEnabled: boolean): Promise<string> => {
-    let answer;
+    let id: string;
     try {
-      answer = await raw.send('POST', '/filesets', { json: { name: n, description: DESCRIPTION, aiEnabled } });
+      const answer = await raw.send('POST', '/filesets', { json: { name: n, description: DESCRIPTION, aiEnabled } });
+      if (answer.status >= 400 && answer.status < 500) throw new Refused(`creating FileSet ${n} answered ${describeAnswer(answer)}`);
+      id = idOf(answer, `creating FileSet ${n}`);
     } catch (e) {
-      // The request may have reached the server: the cleanup looks for the name.
-      unanswered.push(n);
+      // Unless the server refused it, the FileSet may exist without its id known here: the cleanup looks for the name.
+      if (!(e instanceof Refused)) unanswered.push(n);
       throw e;
     }
-    const id = idOf(answer, `creating FileSet ${n}`);
     created.set(id, n);
     return id;
   };
@@ -89,7 +94,7 @@ export async function runProbe(opts: ProbeOptions): Promise<ProbeReport> {
     try {
       report.scratch.id = await createFileSet(name, true).catch((e: unknown) => {
         // A token whose user may not enable AI still gets the other checks (the indexing check then shows why).
-        if (opts.signal?.aborted || unanswered.includes(name)) throw e;
+        if (!(e instanceof Refused) || opts.signal?.aborted) throw e;
         opts.log(`domo-filesets probe: creating a FileSet with AI enabled was refused (${message(e)}); trying without`);
         return createFileSet(name, false);
       });

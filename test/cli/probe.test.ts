@@ -208,6 +208,43 @@ describe('probe when the instance answers what this version does not handle', ()
     }
   });
 
+  it('a refused create with AI enabled: the scratch FileSet is created without AI, and every check still runs', async () => {
+    const b = await emulator();
+    const refusal = { status: 403, body: { status: 403, statusReason: 'Forbidden', message: 'AI is not available to this user', toe: 'T' } };
+    const proxy = await startFaultProxy(b.emu.url, [{ fault: 'reply', reply: refusal, match: { method: 'POST', path: /\/filesets$/ }, times: 1 }]);
+    try {
+      const r = await probeJson({ DOMO_BASE_URL: proxy.url, DOMO_DEVELOPER_TOKEN: TOKEN });
+      expect(r.stderr).toMatch(/creating a FileSet with AI enabled was refused \(.*403: AI is not available to this user\); trying without/);
+      expect(r.doc.notHandled).toEqual([]);
+      expect(r.code).toBe(0);
+      const created = b.emu.requestLog().filter((e) => e.operationId === 'createFileSet');
+      expect(created).toHaveLength(3);
+      expect(byId(r.doc).indexWait.value).toEqual({ leftPendingMs: expect.any(Number), final: 'SKIPPED' });
+      expect(await scratchLeft(b.client)).toEqual([]);
+    } finally {
+      await proxy.close();
+      await b.close();
+    }
+  });
+
+  it('a create answered with an unreadable 2xx: exit 1 with one line, and the FileSet it may have made is found by name and deleted', async () => {
+    const b = await emulator();
+    const proxy = await startFaultProxy(b.emu.url, [{ fault: 'html200', forward: true, match: { method: 'POST', path: /\/filesets$/ }, times: 1 }]);
+    try {
+      const r = await runCli(['probe', ...WAIT], { DOMO_BASE_URL: proxy.url, DOMO_DEVELOPER_TOKEN: TOKEN });
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.split('\n').filter((l) => l.startsWith('domo-filesets: error: '))).toEqual([
+        expect.stringMatching(/^domo-filesets: error: probe: could not create the scratch FileSet: creating FileSet domo-filesets-probe-[0-9a-f]{8} answered 200 with a body the client cannot read/),
+      ]);
+      expect(b.emu.requestLog().filter((e) => e.operationId === 'createFileSet')).toHaveLength(1);
+      expect(await scratchLeft(b.client)).toEqual([]);
+    } finally {
+      await proxy.close();
+      await b.close();
+    }
+  });
+
   it('rate limiting (429 with Retry-After) is waited out and reported', async () => {
     const b = await emulator({ faults: { rate: 0.1, kinds: ['429'], seed: 11 }, retryAfterSeconds: 0 });
     try {
