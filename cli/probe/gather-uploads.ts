@@ -1,6 +1,7 @@
 /** The requests behind the upload checks: each gathers the answers its verdict in judge-uploads.ts reads. */
 import { createHash } from 'node:crypto';
 import { OCTET_STREAM } from '../../client/content-type';
+import { normalizeFile } from '../../client/normalize';
 import { ok } from './answers';
 import { download, enc, idOf, listAll, upload, type GatherCtx } from './io';
 import type { ContentTypeObs, ImplicitDirsObs, OverwriteObs, PathFidelityObs, Sha256Obs, SplitObs, SplitRun, UploadFieldObs } from './judge-uploads';
@@ -31,7 +32,7 @@ export async function gatherPathFidelity(ctx: GatherCtx): Promise<PathFidelityOb
   for (const c of PATH_CASES) {
     cases.push({ label: c.label, requested: `${c.dir}/${c.name}`, answer: await upload(ctx, c.dir, c.name, `${c.label}\n`) });
   }
-  const listed = (await listAll(ctx)).map((e) => String(e.path ?? '').replace(/^\/+/, ''));
+  const listed = (await listAll(ctx)).map((e) => normalizeFile(e).path);
   return { cases, listed };
 }
 
@@ -46,12 +47,7 @@ export async function gatherOverwrite(ctx: GatherCtx): Promise<OverwriteObs> {
 export async function gatherImplicitDirs(ctx: GatherCtx): Promise<ImplicitDirsObs> {
   const parents = ['implicit', 'implicit/a', 'implicit/a/b'];
   const answer = await upload(ctx, 'implicit/a/b', 'x.txt', 'nested\n');
-  const listed = ok(answer)
-    ? (await listAll(ctx)).map((e) => ({
-      path: String(e.path ?? '').replace(/^\/+/, ''),
-      kind: typeof e.fileType === 'string' && e.fileType.toUpperCase() === 'DIRECTORY' ? 'directory' : 'other',
-    }))
-    : [];
+  const listed = ok(answer) ? (await listAll(ctx)).map((e) => normalizeFile(e)) : [];
   return { upload: answer, parents, listed };
 }
 
@@ -60,7 +56,7 @@ export async function gatherSha256(ctx: GatherCtx): Promise<Sha256Obs> {
   const content = 'a file whose SHA-256 the probe knows\n';
   const expected = createHash('sha256').update(content).digest('hex');
   const answer = await upload(ctx, 'sha', 'known.txt', content);
-  const listed = ok(answer) ? (await listAll(ctx)).find((e) => String(e.path ?? '').replace(/^\/+/, '') === 'sha/known.txt') ?? null : null;
+  const listed = ok(answer) ? (await listAll(ctx)).find((e) => normalizeFile(e).path === 'sha/known.txt') ?? null : null;
   return { expected, upload: answer, listed };
 }
 

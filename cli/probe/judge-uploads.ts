@@ -5,7 +5,7 @@
  */
 import { normalizeFile, usableSha256 } from '../../client/normalize';
 import { describeAnswer, fileEntryOf, ok, shown } from './answers';
-import type { RawAnswer } from './raw';
+import { jsonOf, type RawAnswer } from './raw';
 import type { Json, Verdict } from './types';
 
 /** Three uploads: the directory only in the createFileRequest part, only in a directoryPath field, in both. */
@@ -114,6 +114,7 @@ export interface ImplicitDirsObs {
   upload: RawAnswer;
   /** The parent directories of the uploaded file, outermost first. */
   parents: string[];
+  /** The listing's entries as the client reads them (path, and kind 'directory' for directories). */
   listed: { path: string; kind: string }[];
 }
 
@@ -159,13 +160,7 @@ function hashState(raw: unknown, expected: string): HashState {
 export function judgeSha256(o: Sha256Obs): Verdict {
   const entry = fileEntryOf(o.upload);
   if (!entry) return { observed: `the upload was refused: ${describeAnswer(o.upload)}`, value: null, handled: false, note: 'uploads do not work with this token' };
-  let body: unknown = null;
-  try {
-    body = JSON.parse(o.upload.text);
-  } catch {
-    // fileEntryOf read it, so it is JSON
-  }
-  const upload = hashState(body, o.expected);
+  const upload = hashState(jsonOf(o.upload), o.expected);
   const listing: HashState = o.listed === null ? 'not listed' : hashState(o.listed, o.expected);
   const has = (s: HashState): boolean => s === 'match';
   const observed = has(upload) && has(listing) ? 'in the upload answer and in listings'
