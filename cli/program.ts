@@ -24,6 +24,7 @@ const MODULES = {
   show: () => require('./commands/show') as typeof import('./commands/show'),
   status: () => require('./commands/status') as typeof import('./commands/status'),
   reindex: () => require('./commands/reindex') as typeof import('./commands/reindex'),
+  probe: () => require('./commands/probe') as typeof import('./commands/probe'),
 };
 
 function formatOption(defaultValue = 'text', choices: readonly string[] = FORMATS): Option {
@@ -176,6 +177,12 @@ export function buildProgram(ctx: Ctx, sink: OutcomeSink): Command {
     .option('--yes', 'delete (without it: list, exit 2 when any would be deleted)')
     .addOption(formatOption('text', ['text', 'json']))
     .action(action(MODULES.gc));
+
+  sub(program, 'probe', 'learn which documented reading of the Files API this instance follows, on a scratch FileSet deleted afterwards')
+    .option('--keep', 'keep the scratch FileSet (its id is printed) instead of deleting it')
+    .option('--index-wait <duration>', 'longest wait for a new file to be indexed (30s, 2m…; 0s skips the wait)', nonEmpty, '60s')
+    .addOption(formatOption())
+    .action(action(MODULES.probe));
 
   const filesets = sub(program, 'filesets', 'FileSets API (JSON on stdout)');
   sub(filesets, 'list', 'list FileSets')

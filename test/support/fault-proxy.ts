@@ -8,9 +8,13 @@
  * - `empty200`: 200 with an empty body;
  * - `endlessCursor`: a listing answer whose `pageContext.next` is a new cursor every time (a request that
  *   carries such a cursor is forwarded without it, so the target answers the first page again);
- * - `drip`: the target's answer, one byte every `dripMs` (default 2000 ms).
+ * - `drip`: the target's answer, one byte every `dripMs` (default 2000 ms);
+ * - `rewriteJson`: the target's JSON answer passed through the rule's `rewrite` (a server that answers
+ *   differently from the emulator, e.g. one that changes the paths it stores);
+ * - `reply`: the rule's `reply` (status and JSON body) instead of the target's answer (a refusal the emulator
+ *   never gives).
  *
- * By default html200 and empty200 do not reach the target (the server never saw the request); with
+ * By default html200, empty200 and reply do not reach the target (the server never saw the request); with
  * `forward: true` the target acts on the request and only its answer is replaced. The request header
  * `x-fault-proxy: <kind>` forces one fault on that request. Every request is logged with the fault applied.
  */
@@ -20,7 +24,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { request } from 'undici';
 
 /** The faults the proxy can inject. */
-export const PROXY_FAULTS = ['html200', 'truncatedJson', 'empty200', 'endlessCursor', 'drip'] as const;
+export const PROXY_FAULTS = ['html200', 'truncatedJson', 'empty200', 'endlessCursor', 'drip', 'rewriteJson', 'reply'] as const;
 
 /** One fault kind. */
 export type ProxyFault = (typeof PROXY_FAULTS)[number];
@@ -41,6 +45,10 @@ export interface FaultRule {
   forward?: boolean;
   /** drip: milliseconds between two bytes (default 2000). */
   dripMs?: number;
+  /** rewriteJson: the answer's parsed JSON in, the JSON to send instead out (a non-JSON answer passes as is). */
+  rewrite?: (body: unknown) => unknown;
+  /** reply: the status and JSON body to answer with (default 400 with Domo's error body). */
+  reply?: { status: number; body: unknown };
 }
 
 /** One request as the proxy handled it. */
@@ -203,6 +211,24 @@ export async function startFaultProxy(target: string, rules: FaultRule[] = []): 
         } else {
           a = t;
         }
+        break;
+      }
+      case 'reply': {
+        if (rule.forward) await target();
+        const r = rule.reply ?? { status: 400, body: { status: 400, statusReason: 'Bad Request', message: 'refused by the fault proxy', toe: 'PROXY' } };
+        a = { status: r.status, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(r.body)) };
+        break;
+      }
+      case 'rewriteJson': {
+        const t = await target();
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(t.body.toString('utf8'));
+        } catch {
+          a = t;
+          break;
+        }
+        a = { ...t, body: Buffer.from(JSON.stringify((rule.rewrite ?? ((v: unknown) => v))(parsed))) };
         break;
       }
       case 'drip': {
