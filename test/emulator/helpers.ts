@@ -14,13 +14,15 @@ export function tempDir(prefix = 'emu-'): string {
 }
 
 /** Polls `probe` until it returns a truthy value (observable state, never a fixed sleep); fails after `tries`. */
-export async function waitFor<T>(probe: () => T | Promise<T>, what: string, tries = 500): Promise<T> {
-  for (let i = 0; i < tries; i++) {
+export async function waitFor<T>(probe: () => T | Promise<T>, what: string, limitMs = 30_000): Promise<T> {
+  // A bound only against a hang: on a loaded machine (CI runs suites side by side) states arrive late, not wrong.
+  const until = Date.now() + limitMs;
+  for (;;) {
     const v = await probe();
     if (v) return v;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 /** A started emulator with a request helper bound to it. */
