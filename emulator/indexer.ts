@@ -55,8 +55,12 @@ export class Indexer {
     const k = key(fileSetId, nodeId);
     const g = (this.gen.get(k) ?? 0) + 1;
     this.gen.set(k, g);
-    this.after(this.delayMs / 2, () => this.step(fileSetId, nodeId, g, false));
-    this.after(this.delayMs, () => this.step(fileSetId, nodeId, g, true));
+    // The second step is scheduled only once the first one's write has landed: two timers that fire in one
+    // tick on a loaded machine could otherwise land IN_PROGRESS after the outcome, and the file never finishes.
+    this.after(this.delayMs / 2, async () => {
+      await this.step(fileSetId, nodeId, g, false);
+      this.after(this.delayMs / 2, () => this.step(fileSetId, nodeId, g, true));
+    });
   }
 
   /** Sets the files PENDING again and indexes them; returns how many files (not directories) that was. */
