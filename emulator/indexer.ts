@@ -59,7 +59,7 @@ export class Indexer {
     // tick on a loaded machine could otherwise land IN_PROGRESS after the outcome, and the file never finishes.
     this.after(this.delayMs / 2, async () => {
       await this.step(fileSetId, nodeId, g, false);
-      this.after(this.delayMs / 2, () => this.step(fileSetId, nodeId, g, true));
+      if (this.gen.get(k) === g) this.after(this.delayMs / 2, () => this.step(fileSetId, nodeId, g, true));
     });
   }
 
