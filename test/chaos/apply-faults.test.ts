@@ -14,7 +14,7 @@ import type { Report } from '../../loader/types';
 import {
   FAULT_MIX, assertBuilt, expectOneLineError, faultTotal, faulted, fileSetsNamed, localState, logFigures, remoteState,
   retriedAfterFault, runCli, sha256, startBackend, successfulDeletes, workspace, type Backend, type Workspace,
-} from './support';
+} from '../support/harness';
 
 const FULL = process.env.CHAOS === 'full';
 const FILES = FULL ? 2000 : 300;

@@ -6,10 +6,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DomoFilesClient } from '../../client';
-import { startEmulator, type EmulatorHandle } from '../../emulator';
+import type { DomoFilesClient } from '../../client';
+import type { EmulatorHandle } from '../../emulator';
 import { FileSet, FileSetFile, FileSetFolder } from '../../provider';
 import { buildPackage, captureInstalledProviders, captureProviders, engineUp, startHost, secret, urnOf, UNKNOWN, PULUMI_VERSION, HOST_READS_GET_INPUTS, hostAtLeast, type BuiltPackage, type Host } from './harness';
+import { startBackend, type Backend } from '../support/harness';
 
 const CANARY = `canary-${randomBytes(12).toString('hex')}`;
 const T = {
@@ -19,6 +20,7 @@ const T = {
 };
 
 let pkg: BuiltPackage;
+let be: Backend;
 let emu: EmulatorHandle;
 let client: DomoFilesClient;
 /** Serialized in a plain Node process from the installed package: what a user's `pulumi up` stores. */
@@ -30,8 +32,8 @@ const seenOutputs: unknown[] = [];
 
 beforeAll(async () => {
   pkg = buildPackage();
-  emu = await startEmulator({ token: CANARY });
-  client = new DomoFilesClient({ baseUrl: emu.url, token: CANARY, retry: { attempts: 1 } });
+  be = await startBackend({ token: CANARY }, { retry: { attempts: 1 } });
+  ({ emu, client } = be);
   const registered = await captureProviders(() => [
     new FileSet('docs', { name: 'engine-docs' }),
     new FileSetFile('about', { fileSetId: 'x', path: 'about.md', content: 'x' }),
@@ -46,8 +48,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const h of hosts) await h.stop();
-  await client?.close();
-  await emu?.close();
+  await be?.close();
   pkg?.remove();
 });
 

@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { logFigures } from '../chaos/support';
+import { logFigures } from '../support/harness';
 
 jest.setTimeout(120_000);
 
