@@ -87,7 +87,8 @@ export interface ApplyCheck {
   clean: boolean;
   /** Paths the emulator removed during the apply. */
   deleted: number;
-  report: Report;
+  /** The report, or the error the whole run stopped on (the CLI prints it as its one error line, exit 1). */
+  report: Report | Error;
 }
 
 /** Where a session runs. */
@@ -169,11 +170,11 @@ export class EditSession {
   async apply(client: DomoFilesClient = this.t.client): Promise<ApplyCheck> {
     const m = await this.manifest();
     const from = this.t.emu.requestLog().length;
-    const report = await applyManifest(m, { client });
-    const shown = report.filesets.flatMap((f) => f.actions.flatMap((a) => (a.op === 'delete' ? [a.path] : [])));
+    const report = await applyManifest(m, { client }).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));
+    const shown = report instanceof Error ? [] : report.filesets.flatMap((f) => f.actions.flatMap((a) => (a.op === 'delete' ? [a.path] : [])));
     const deleted = deletedPaths(this.t.emu.requestLog().slice(from));
     for (const p of deleted) expect({ deleted: p, shown: shown.some((d) => p === d || p.startsWith(`${d}/`)) }).toEqual({ deleted: p, shown: true });
-    const clean = reportStatus(report, { apply: true }) === undefined;
+    const clean = !(report instanceof Error) && reportStatus(report, { apply: true }) === undefined;
     if (clean) await this.expectConverged(m);
     return { clean, deleted: deleted.length, report };
   }
