@@ -1,21 +1,22 @@
 /**
  * Names the scan's glob cannot be trusted with. Linux allows any bytes in a name, but fast-glob silently
- * drops the whole directory that holds a name that is not valid UTF-8, and never looks inside a directory
- * whose name holds a line terminator (CR, LF, U+2028, U+2029: its patterns are regular expressions whose `.`
- * does not match them). Either would make the source look smaller than it is: an apply that says it is done
- * while files are missing, or a prune of files that still exist.
+ * drops the whole directory that holds a name that is not valid UTF-8; and its patterns are regular
+ * expressions whose `.` does not match a line terminator (CR, LF, U+2028, U+2029), so it never looks inside a
+ * directory whose name holds one, nor sees a file whose name starts with one. Each would make the source look
+ * smaller than it is: an apply that says it is done while files are missing, or a prune of files that still
+ * exist.
  */
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { LoaderError } from './errors';
 
-/** Characters a directory name must not hold for the glob to look inside it. */
+/** Line terminators: a directory name must not hold one, nor any name start with one. */
 const LINE_TERMINATOR = /[\r\n\u2028\u2029]/;
 
 /**
  * Walks `source` (not following symlinks) and throws LoaderError naming the first entry whose name is not
- * valid UTF-8, or the first directory whose name holds a line terminator. Dot entries are skipped unless
- * `dot` (the scan does not see them either).
+ * valid UTF-8, the first directory whose name holds a line terminator, or the first name that starts with
+ * one. Dot entries are skipped unless `dot` (the scan does not see them either).
  */
 export async function assertScannableNames(source: string, dot: boolean): Promise<void> {
   const pending: Buffer[] = [Buffer.from(source)];
@@ -37,6 +38,9 @@ export async function assertScannableNames(source: string, dot: boolean): Promis
       }
       if (e.isDirectory() && LINE_TERMINATOR.test(text)) {
         throw new LoaderError(`${path.join(dir.toString('utf8'), text)}: directory name holds a line break, so the scan cannot look inside it; rename it`);
+      }
+      if (LINE_TERMINATOR.test(text[0])) {
+        throw new LoaderError(`${path.join(dir.toString('utf8'), text)}: file name starts with a line break, so the scan cannot see it; rename it`);
       }
       if (e.isDirectory()) pending.push(Buffer.concat([dir, Buffer.from('/'), name]));
     }

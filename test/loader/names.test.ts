@@ -43,7 +43,17 @@ describe('directories the scan cannot look inside', () => {
     expect((err as Error).message).toContain(join(dir, 'sub', 'd'));
   });
 
-  it('keeps a file (not a directory) named with U+2028: the glob finds files so named', async () => {
+  it.each(['\u2028a.md', '\u2029', '\na.md', '\r'])('refuses a file whose name starts with a line terminator (%j), naming it', async (name) => {
+    const dir = mkdtempSync(join(tmpdir(), 'names-'));
+    mkdirSync(join(dir, 'sub'));
+    writeFileSync(join(dir, 'sub', name), 'x');
+    writeFileSync(join(dir, 'ok.md'), 'x');
+    const err = await scanSource({ source: dir }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LoaderError);
+    expect((err as Error).message).toMatch(/^.*\/sub\/\\u(2028|2029|000a|000d).*: file name starts with a line break, so the scan cannot see it; rename it$/);
+  });
+
+  it('keeps a file named with U+2028 after its first character: the glob finds it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'names-'));
     writeFileSync(join(dir, 'a\u2028b.md'), 'x');
     expect((await scanSource({ source: dir })).map((f) => f.path)).toEqual(['a\u2028b.md']);
