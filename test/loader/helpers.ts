@@ -1,5 +1,5 @@
 /** Shared fixtures of the loader's integration tests: an emulator, a client, a temp tree and a manifest. */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { DomoFilesClient } from '../../client';
 import type { EmulatorHandle, EmulatorOptions } from '../../emulator';
@@ -14,14 +14,7 @@ export function startEnv(opts: EmulatorOptions = {}): Promise<Env> {
   return startScratchBackend(opts, { retry: { attempts: 4, baseDelayMs: 5, maxDelayMs: 50 } });
 }
 
-/** Writes files (path → content) under `root`, creating directories. */
-export function writeTree(root: string, files: Record<string, string | Buffer>): void {
-  for (const [rel, content] of Object.entries(files)) {
-    const abs = path.join(root, rel);
-    mkdirSync(path.dirname(abs), { recursive: true });
-    writeFileSync(abs, content);
-  }
-}
+export { writeTree } from '../support/fs-state';
 
 /** Removes files under `root`. */
 export function removeFiles(root: string, rels: string[]): void {

@@ -8,7 +8,10 @@
  * - `empty200`: 200 with an empty body;
  * - `endlessCursor`: a listing answer whose `pageContext.next` is a new cursor every time (a request that
  *   carries such a cursor is forwarded without it, so the target answers the first page again);
- * - `drip`: the target's answer, one byte every `dripMs` (default 2000 ms).
+ * - `drip`: the target's answer, one byte every `dripMs` (default 2000 ms);
+ * - `status`: `status` (default 400) with Domo's JSON error body, the target never reached (a gateway or the
+ *   server refusing one request every time);
+ * - `rewrite`: the target's JSON answer passed through `rewrite` (an answer in a shape the target never gives).
  *
  * By default html200 and empty200 do not reach the target (the server never saw the request); with
  * `forward: true` the target acts on the request and only its answer is replaced. The request header
@@ -20,7 +23,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { request } from 'undici';
 
 /** The faults the proxy can inject. */
-export const PROXY_FAULTS = ['html200', 'truncatedJson', 'empty200', 'endlessCursor', 'drip'] as const;
+export const PROXY_FAULTS = ['html200', 'truncatedJson', 'empty200', 'endlessCursor', 'drip', 'status', 'rewrite'] as const;
 
 /** One fault kind. */
 export type ProxyFault = (typeof PROXY_FAULTS)[number];
@@ -32,15 +35,26 @@ export interface FaultMatch {
   path?: RegExp;
 }
 
+/** A request as a rule's match function sees it: the body is the whole request body (a multipart upload's too). */
+export interface ProxyRequest {
+  method: string;
+  url: string;
+  body: Buffer;
+}
+
 /** A rule: inject `fault` into requests that match, `times` times (default: every time). */
 export interface FaultRule {
   fault: ProxyFault;
-  match?: FaultMatch | ((req: { method: string; url: string }) => boolean);
+  match?: FaultMatch | ((req: ProxyRequest) => boolean);
   times?: number;
   /** Let the target act on the request; only the answer is replaced (html200, empty200). */
   forward?: boolean;
   /** drip: milliseconds between two bytes (default 2000). */
   dripMs?: number;
+  /** status: the status to answer (default 400). */
+  status?: number;
+  /** rewrite: the new JSON answer, from the target's parsed one (an answer that is not JSON passes unchanged). */
+  rewrite?: (json: unknown, req: ProxyRequest) => unknown;
 }
 
 /** One request as the proxy handled it. */
@@ -74,12 +88,21 @@ interface Answer {
   body: Buffer;
 }
 
-function matches(rule: FaultRule, req: { method: string; url: string }): boolean {
+function matches(rule: FaultRule, req: ProxyRequest): boolean {
   if (!rule.match) return true;
   if (typeof rule.match === 'function') return rule.match(req);
   if (rule.match.method && rule.match.method.toUpperCase() !== req.method) return false;
   if (rule.match.path && !rule.match.path.test(req.url)) return false;
   return true;
+}
+
+/** The body as JSON, or undefined when it is not JSON. */
+function parseJson(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString('utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -160,7 +183,7 @@ export async function startFaultProxy(target: string, rules: FaultRule[] = []): 
     if (typeof forced === 'string' && (PROXY_FAULTS as readonly string[]).includes(forced)) {
       rule = { fault: forced as ProxyFault };
     } else {
-      const hit = active.find((r) => r.left > 0 && matches(r, { method, url }));
+      const hit = active.find((r) => r.left > 0 && matches(r, { method, url, body }));
       if (hit) {
         hit.left--;
         rule = hit;
@@ -189,12 +212,7 @@ export async function startFaultProxy(target: string, rules: FaultRule[] = []): 
       }
       case 'endlessCursor': {
         const t = await target();
-        let parsed: { pageContext?: { next?: unknown } } | undefined;
-        try {
-          parsed = JSON.parse(t.body.toString('utf8')) as { pageContext?: { next?: unknown } };
-        } catch {
-          parsed = undefined;
-        }
+        const parsed = parseJson(t.body) as { pageContext?: { next?: unknown } } | undefined;
         if (parsed && typeof parsed === 'object') {
           const cursor = randomBytes(12).toString('base64');
           fakeCursors.add(cursor);
@@ -203,6 +221,18 @@ export async function startFaultProxy(target: string, rules: FaultRule[] = []): 
         } else {
           a = t;
         }
+        break;
+      }
+      case 'status': {
+        const status = rule.status ?? 400;
+        const text = JSON.stringify({ status, statusReason: 'Bad Request', message: 'The request was refused', toe: 'FAULT-PROXY' });
+        a = { status, headers: { 'content-type': 'application/json' }, body: Buffer.from(text) };
+        break;
+      }
+      case 'rewrite': {
+        const t = await target();
+        const parsed = parseJson(t.body);
+        a = parsed === undefined || !rule.rewrite ? t : { ...t, body: Buffer.from(JSON.stringify(rule.rewrite(parsed, { method, url, body }))) };
         break;
       }
       case 'drip': {
