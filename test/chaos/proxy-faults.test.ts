@@ -275,4 +275,14 @@ describe('destroy never calls a FileSet that exists "absent"', () => {
     });
   }
 
+  test('an HTML page with 200 for a FileSet delete the server did make: the retry finds it gone, and it is reported deleted, not "absent"', async () => {
+    const s = await scene();
+    proxy.addRule({ fault: 'html200', match: { method: 'DELETE', path: GET_FILESET.path }, forward: true, times: 1 });
+    const r = await cli(['destroy', '-f', s.manifest, '--yes']);
+    proxy.clearRules();
+    expect(await fileSetsNamed(be.client, s.name)).toEqual([]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/- deleted FileSet proxy-faults-\d+ \(/);
+    expect(r.stdout).toMatch(/Destroy: 1 FileSet deleted, 0 already absent\./);
+  });
 });
