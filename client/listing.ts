@@ -30,7 +30,8 @@ export function searchBody(opts: SearchBody | undefined): SearchBody {
 
 /**
  * Pages of a FileSet's listing. A 400 to a page size above SAFE_PAGE_SIZE is retried once with
- * SAFE_PAGE_SIZE, and `limits` keeps it for later listings.
+ * SAFE_PAGE_SIZE, and `limits` keeps it for later listings (and for those in flight, whose own 400 may
+ * arrive after another listing's lowered it).
  */
 export async function* listFilePages(
   req: Requester,
@@ -60,7 +61,8 @@ export async function* listFilePages(
         },
       );
     } catch (e) {
-      if (isDomoError(e) && e.status === 400 && limit > SAFE_PAGE_SIZE && limits.maxPageSize === null) {
+      // Whether this listing or another one in flight learnt it first, the page is asked again with 100.
+      if (isDomoError(e) && e.status === 400 && limit > SAFE_PAGE_SIZE) {
         limits.maxPageSize = SAFE_PAGE_SIZE;
         pageNo--;
         continue;

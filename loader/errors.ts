@@ -3,13 +3,23 @@
  * error types caught at the top, never from string matching.
  */
 
+/**
+ * Control characters and the Unicode line and paragraph separators as `\uXXXX` escapes. A message names files,
+ * and a file name may hold a line break: the CLI prints only an error's first line, so a raw one would cut the
+ * name (and the reason) off.
+ */
+function oneLine(message: string): string {
+  // eslint-disable-next-line no-control-regex
+  return message.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** Base of every loader error: one line for users, with the exit code the CLI should use. */
 export class LoaderError extends Error {
   override readonly name: string = 'LoaderError';
   readonly code: string = 'LOADER';
   readonly exitCode: number = 1;
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super(oneLine(message), options);
   }
 }
 

@@ -143,8 +143,9 @@ function signalName(signal: AbortSignal | undefined): string {
 /**
  * Deletes the FileSets the manifest declares (by id or exact name), files and all: a server that refuses to
  * delete a FileSet that still holds files (409) gets it emptied file by file first. A missing one is nothing
- * to do; only a 404 means missing (a 403 is an error naming the permission). With `backupDir`, every file of a
- * FileSet is downloaded first, and a FileSet whose backup failed is not deleted.
+ * to do; only a 404 means missing (a 403 is an error naming the permission), and one found that answers the
+ * delete with 404 is gone, so it counts as deleted. With `backupDir`, every file of a FileSet is downloaded
+ * first, and a FileSet whose backup failed is not deleted.
  */
 export async function destroyManifest(manifest: Manifest, opts: { client: DomoFilesClient; backupDir?: string; signal?: AbortSignal }): Promise<DestroyResult> {
   const out: DestroyResult = { filesets: [] };
@@ -174,10 +175,11 @@ export async function destroyManifest(manifest: Manifest, opts: { client: DomoFi
     }
     try {
       await opts.client.deleteFileSet(fs.id, { force: true });
-      item.deleted = true;
     } catch (e) {
+      // It was there a moment ago: a 404 now means a retry found an earlier attempt's delete done.
       if (!isNotFound(e)) throw e;
     }
+    item.deleted = true;
   }
   return out;
 }

@@ -1,17 +1,24 @@
 /**
- * File names that are not valid UTF-8. Linux allows any bytes in a name, but a remote path is text: such a
- * name cannot be uploaded, and fast-glob silently drops the whole directory that holds one, which would
- * make the source look empty (or smaller) and turn a scan into a prune of files that still exist.
+ * Names the scan's glob cannot be trusted with. Linux allows any bytes in a name, but fast-glob silently
+ * drops the whole directory that holds a name that is not valid UTF-8; and its patterns are regular
+ * expressions whose `.` does not match a line terminator (CR, LF, U+2028, U+2029), so it never looks inside a
+ * directory whose name holds one, nor sees a file whose name starts with one. Each would make the source look
+ * smaller than it is: an apply that says it is done while files are missing, or a prune of files that still
+ * exist.
  */
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { LoaderError } from './errors';
 
+/** Line terminators: a directory name must not hold one, nor any name start with one. */
+const LINE_TERMINATOR = /[\r\n\u2028\u2029]/;
+
 /**
  * Walks `source` (not following symlinks) and throws LoaderError naming the first entry whose name is not
- * valid UTF-8. Dot entries are skipped unless `dot` (the scan does not see them either).
+ * valid UTF-8, the first directory whose name holds a line terminator, or the first name that starts with
+ * one. Dot entries are skipped unless `dot` (the scan does not see them either).
  */
-export async function assertUtf8Names(source: string, dot: boolean): Promise<void> {
+export async function assertScannableNames(source: string, dot: boolean): Promise<void> {
   const pending: Buffer[] = [Buffer.from(source)];
   while (pending.length > 0) {
     const dir = pending.pop() as Buffer;
@@ -28,6 +35,12 @@ export async function assertUtf8Names(source: string, dot: boolean): Promise<voi
       if (!Buffer.from(text, 'utf8').equals(name)) {
         const shown = path.join(dir.toString('utf8'), text);
         throw new LoaderError(`${shown}: file name is not valid UTF-8 (shown with U+FFFD); rename it or exclude its directory`);
+      }
+      if (e.isDirectory() && LINE_TERMINATOR.test(text)) {
+        throw new LoaderError(`${path.join(dir.toString('utf8'), text)}: directory name holds a line break, so the scan cannot look inside it; rename it`);
+      }
+      if (LINE_TERMINATOR.test(text[0])) {
+        throw new LoaderError(`${path.join(dir.toString('utf8'), text)}: file name starts with a line break, so the scan cannot see it; rename it`);
       }
       if (e.isDirectory()) pending.push(Buffer.concat([dir, Buffer.from('/'), name]));
     }

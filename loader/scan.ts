@@ -14,7 +14,7 @@ import { LoaderError } from './errors';
 import type { CleanBlobs } from './git-index';
 import type { HashCache } from './hash-cache';
 import { hashFile, SMALL_READ_BYTES } from './hash';
-import { assertUtf8Names } from './names';
+import { assertScannableNames } from './names';
 import { forEachPooled } from './pool';
 import { normalizeSelection, selectorOf, type Selection } from './selector';
 import type { LocalIdentity, ProgressCallback } from './types';
@@ -77,7 +77,7 @@ export async function scanSource(opts: ScanOptions): Promise<LocalFile[]> {
     throw new LoaderError(`source ${source} cannot be read (${errCode(e)})`);
   }
   const selection = normalizeSelection(opts, source);
-  await assertUtf8Names(source, selection.dot);
+  await assertScannableNames(source, selection.dot);
   const ignore = await ignoredUnder(source, realSource, opts.ignoreDirs ?? []);
   const walked = walk(source, selection, ignore);
   const selector = selectorOf(selection);

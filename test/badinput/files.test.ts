@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import {
   assertBuilt, expectOneLineError, logFigures, remoteState, runCli, sha256, startBackend, startGateProxy,
   successfulDeletes, workspace, type Backend, type Workspace,
-} from '../chaos/support';
+} from '../support/harness';
 
 beforeAll(assertBuilt);
 

@@ -4,7 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { assertBuilt, expectOneLineError, logFigures, runCli, startBackend, workspace, type Backend, type Workspace } from '../chaos/support';
+import { assertBuilt, expectOneLineError, logFigures, runCli, startBackend, workspace, type Backend, type Workspace } from '../support/harness';
 
 beforeAll(assertBuilt);
 

@@ -18,7 +18,7 @@ import { planEntry, type PlanRemote } from '../../loader/plan';
 import type { LocalFile } from '../../loader/scan';
 import { normalizeSelection } from '../../loader/selector';
 import { joinRemote } from '../../loader/prefix';
-import { logFigures, sha256, startBackend, type Backend } from '../chaos/support';
+import { logFigures, sha256, startBackend, type Backend } from '../support/harness';
 
 jest.setTimeout(180_000);
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import {
   assertBuilt, canary, expectOneLineError, logFigures, remoteState, runCli, sha256, startBackend, startScriptedProxy,
   successfulDeletes, successfulMutations, workspace, type Backend, type Workspace,
-} from '../chaos/support';
+} from '../support/harness';
 
 beforeAll(assertBuilt);
 

@@ -7,7 +7,7 @@ import type { RequestLogEntry } from '../../emulator';
 import {
   assertBuilt, fileSetsNamed, localState, logFigures, remoteState, runCli, sha256, spawnCli, startBackend,
   startBarrierProxy, successfulDeletes, workspace, type Backend, type Workspace,
-} from './support';
+} from '../support/harness';
 
 const FULL = process.env.CHAOS === 'full';
 const FILES = FULL ? 2000 : 300;

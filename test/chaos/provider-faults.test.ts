@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FileSet, FileSetFile, FileSetFolder } from '../../provider';
 import { buildPackage, captureProviders, secret, startHost, urnOf, type BuiltPackage, type Host, type RpcError } from '../engine/harness';
-import { FAULT_MIX, canary, faultTotal, logFigures, remoteState, startBackend, startFaultProxy, type Backend } from './support';
+import { FAULT_MIX, canary, faultTotal, logFigures, remoteState, startBackend, startHeaderFaultProxy, type Backend } from '../support/harness';
 
 const FULL = process.env.CHAOS === 'full';
 const ROUNDS = FULL ? 60 : 15;
@@ -141,7 +141,7 @@ describe('provider under the fault mix (engine host over gRPC)', () => {
     const token = canary('token');
     const be = await startBackend({ token });
     // Every GET and DELETE of a FileSet fails (all retries included); search and create pass.
-    const proxy = await startFaultProxy(be.emu.url, '500', (req) => (req.method === 'GET' || req.method === 'DELETE') && /^\/api\/files\/v1\/filesets\/[^/?]+(\?.*)?$/.test(req.url ?? ''));
+    const proxy = await startHeaderFaultProxy(be.emu.url, '500', (req) => (req.method === 'GET' || req.method === 'DELETE') && /^\/api\/files\/v1\/filesets\/[^/?]+(\?.*)?$/.test(req.url ?? ''));
     try {
       const h = await host(proxy.url, token);
       const urn = urnOf(T.fileSet, 'rollback');

@@ -3,13 +3,14 @@
  * emulator was switched to, say that this version handles it, and leave no scratch FileSet behind.
  */
 import { spawn } from 'node:child_process';
-import { DomoFilesClient } from '../../client';
-import { startEmulator, type EmulatorHandle, type EmulatorOptions } from '../../emulator';
+import type { DomoFilesClient } from '../../client';
+import type { EmulatorOptions } from '../../emulator';
 import { CHECKS } from '../../cli/probe/checks';
 import { runProbe, SCRATCH_PREFIX } from '../../cli/probe/run';
 import { startFaultProxy } from '../support/fault-proxy';
 import { assertBuilt, BIN, ROOT } from '../support/fs-state';
 import { runCli } from './helpers';
+import { startBackend, type Backend } from '../support/harness';
 
 const TOKEN = 'probe-canary-token-5b8e2d7c41';
 /** Short: the emulator indexes a file within INDEX_DELAY_MS. */
@@ -32,18 +33,8 @@ interface Doc {
   scratch: { name: string; id: string | null; kept: boolean; leftBehind: unknown[] };
 }
 
-async function emulator(opts: EmulatorOptions = {}): Promise<{ emu: EmulatorHandle; client: DomoFilesClient; env: Record<string, string>; close(): Promise<void> }> {
-  const emu = await startEmulator({ token: TOKEN, indexDelayMs: INDEX_DELAY_MS, ...opts });
-  const client = new DomoFilesClient({ baseUrl: emu.url, token: TOKEN, env: {}, retry: { attempts: 8, baseDelayMs: 5, maxDelayMs: 50 } });
-  return {
-    emu,
-    client,
-    env: { DOMO_BASE_URL: emu.url, DOMO_DEVELOPER_TOKEN: TOKEN },
-    close: async () => {
-      await client.close();
-      await emu.close();
-    },
-  };
+async function emulator(opts: EmulatorOptions = {}): Promise<Backend> {
+  return startBackend({ token: TOKEN, indexDelayMs: INDEX_DELAY_MS, ...opts }, { retry: { attempts: 8, baseDelayMs: 5, maxDelayMs: 50 } });
 }
 
 async function probeJson(env: Record<string, string>, extra: string[] = []): Promise<{ code: number; doc: Doc; stdout: string; stderr: string }> {
@@ -186,7 +177,7 @@ describe('probe when the instance answers what this version does not handle', ()
     const proxy = await startFaultProxy(b.emu.url);
     try {
       proxy.addRule({
-        fault: 'rewriteJson',
+        fault: 'rewrite',
         match: { method: 'POST', path: /\/files(\?|$)/ },
         rewrite: (body) => {
           const o = body as { path?: unknown };
@@ -211,7 +202,7 @@ describe('probe when the instance answers what this version does not handle', ()
   it('a refused create with AI enabled: the scratch FileSet is created without AI, and every check still runs', async () => {
     const b = await emulator();
     const refusal = { status: 403, body: { status: 403, statusReason: 'Forbidden', message: 'AI is not available to this user', toe: 'T' } };
-    const proxy = await startFaultProxy(b.emu.url, [{ fault: 'reply', reply: refusal, match: { method: 'POST', path: /\/filesets$/ }, times: 1 }]);
+    const proxy = await startFaultProxy(b.emu.url, [{ fault: 'status', ...refusal, match: { method: 'POST', path: /\/filesets$/ }, times: 1 }]);
     try {
       const r = await probeJson({ DOMO_BASE_URL: proxy.url, DOMO_DEVELOPER_TOKEN: TOKEN });
       expect(r.stderr).toMatch(/creating a FileSet with AI enabled was refused \(.*403: AI is not available to this user\); trying without/);

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { ConflictError, NotFoundError, UnauthorizedError, type DomoFilesClient, type FileEntry } from '../../client';
-import { startEmulator, type EmulatorHandle } from '../../emulator';
+import type { EmulatorHandle } from '../../emulator';
+import { startTestEmulator } from '../support/harness';
 import { TOKEN, testClient } from './helpers/client';
 
 const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
@@ -28,7 +29,7 @@ describe.each(['memory', 'disk'])('client against the emulator (%s store)', (bac
   beforeAll(async () => {
     tmp = await mkdtemp(join(tmpdir(), 'client-emu-'));
     // indexDelayMs 0: an upload is indexed by the time it answers, so queries see it at once.
-    emu = await startEmulator({ token: TOKEN, dataDir: backend === 'disk' ? join(tmp, 'data') : undefined, indexDelayMs: 0 });
+    emu = await startTestEmulator({ token: TOKEN, dataDir: backend === 'disk' ? join(tmp, 'data') : undefined, indexDelayMs: 0 });
     client = testClient(emu.url, { splitUploadThreshold: 64 * 1024, splitPartSize: 20 * 1024 });
   });
   afterAll(async () => {
@@ -201,13 +202,13 @@ describe('client against a faulty emulator (disk store survives the restart)', (
     const tmp = await mkdtemp(join(tmpdir(), 'client-faults-'));
     const dataDir = join(tmp, 'data');
     try {
-      const clean = await startEmulator({ token: TOKEN, dataDir });
+      const clean = await startTestEmulator({ token: TOKEN, dataDir });
       const c1 = testClient(clean.url);
       const fs = await c1.createFileSet({ name: 'chaos' });
       await c1.close();
       await clean.close();
 
-      const emu = await startEmulator({ token: TOKEN, dataDir, retryAfterSeconds: 0, faults: { rate: 0.4, kinds: ['429', 'reset', '500'], seed: 11 } });
+      const emu = await startTestEmulator({ token: TOKEN, dataDir, retryAfterSeconds: 0, faults: { rate: 0.4, kinds: ['429', 'reset', '500'], seed: 11 } });
       const client = testClient(emu.url, { retry: { attempts: 12, baseDelayMs: 1, maxDelayMs: 5 } });
       try {
         for (let i = 0; i < 10; i++) await client.uploadFile(fs.id, { path: `f/${i}.txt`, source: { content: `file ${i}` }, expectedSha256: sha(`file ${i}`) });

@@ -3,7 +3,8 @@
  * misbehaving answer yields a clear typed error (or a recovery by retry), never a silently wrong result.
  */
 import { NetworkError, PaginationError, UnexpectedResponseError, type DomoFilesClient } from '../../client';
-import { startEmulator, type EmulatorHandle } from '../../emulator';
+import type { EmulatorHandle } from '../../emulator';
+import { startTestEmulator } from '../support/harness';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy';
 import { TOKEN, catchErr, testClient } from './helpers/client';
 
@@ -20,7 +21,7 @@ describe('client behind a faulty proxy in front of the emulator', () => {
   let fsId: string;
 
   beforeAll(async () => {
-    emu = await startEmulator({ token: TOKEN });
+    emu = await startTestEmulator({ token: TOKEN });
   });
   afterAll(async () => {
     await emu.close();

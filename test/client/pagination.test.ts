@@ -100,6 +100,28 @@ describe('listing page size and endless listings', () => {
     await client.close();
   });
 
+  it('retries every listing that was in flight when the first 400 to a page size above 100 came back', async () => {
+    // Both listings ask for 1000 before either answer is in; the second 400 arrives after the first has
+    // already lowered the client's page size.
+    const held: (() => void)[] = [];
+    server = await scriptedServer((req, res) => {
+      const limit = Number(new URL(req.url, 'http://x').searchParams.get('limit'));
+      if (limit <= 100) return json(res, 200, { files: files(['a']), pageContext: { next: null } });
+      held.push(() => json(res, 400, { status: 400, message: 'limit must be at most 100' }));
+      if (held.length === 2) for (const answer of held.splice(0)) answer();
+    });
+    const client = testClient(server.url);
+    const list = async (): Promise<string[]> => {
+      const out: string[] = [];
+      for await (const f of client.listFiles('fs', { limit: 1000 })) out.push(f.id);
+      return out;
+    };
+    await expect(Promise.all([list(), list()])).resolves.toEqual([['a'], ['a']]);
+    const limits = server.requests.map((r) => new URL(r.url, 'http://x').searchParams.get('limit'));
+    expect(limits).toEqual(['1000', '1000', '100', '100']);
+    await client.close();
+  });
+
   it('does not retry a 400 to a page size of 100 or less', async () => {
     server = await scriptedServer((_req, res) => json(res, 400, { status: 400, message: 'bad filter' }));
     const client = testClient(server.url);

@@ -10,7 +10,8 @@ import { mkdtemp, rename, rm, symlink, truncate, unlink, writeFile } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SourceChangedError, ValidationError } from '../../client';
-import { startEmulator, type EmulatorHandle } from '../../emulator';
+import type { EmulatorHandle } from '../../emulator';
+import { startTestEmulator } from '../support/harness';
 import { TOKEN, catchErr, testClient } from './helpers/client';
 import { parseForm } from './helpers/multipart-parse';
 import { domoError, json, scriptedServer, type ScriptedServer } from './helpers/scripted-server';
@@ -27,7 +28,7 @@ describe('upload sources', () => {
   let emu: EmulatorHandle;
   let server: ScriptedServer | undefined;
   beforeAll(async () => {
-    emu = await startEmulator({ token: TOKEN });
+    emu = await startTestEmulator({ token: TOKEN });
   });
   afterAll(async () => {
     await emu.close();

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BIN, ROOT, assertBuilt, cleanEnv, runCli } from './harness';
+import { BIN, ROOT, assertBuilt, cleanEnv, runCli } from '../support/harness';
 
 beforeAll(assertBuilt);
 

@@ -2,7 +2,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN, assertBuilt, cleanEnv } from './harness';
+import { BIN, assertBuilt, cleanEnv } from '../support/harness';
 
 /** Starts `domo-filesets emulator` and resolves with the child and the first stdout line. */
 function startCommand(args: string[]): Promise<{ child: ChildProcessWithoutNullStreams; url: string; stderr: () => string; stdout: () => string }> {

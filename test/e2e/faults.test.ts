@@ -1,6 +1,5 @@
 import type { Report } from '../../loader/types';
-import { startFaultProxy } from './proxy';
-import { TOKEN, assertBuilt, fileSetId, localState, oneErrorLine, remoteState, runCli, startBackend, workspace, type Backend, type Workspace } from './harness';
+import { TOKEN, assertBuilt, startHeaderFaultProxy, fileSetId, localState, expectOneLineError, remoteState, runCli, startBackend, workspace, type Backend, type Workspace } from '../support/harness';
 import { join } from 'node:path';
 
 let ws: Workspace;
@@ -27,7 +26,7 @@ describe('faults mid-apply', () => {
       await ws.remove('src/old.md');
       for (let i = 0; i < 6; i += 1) await ws.write(`src/new${i}.md`, `new ${i}`);
       let uploads = 0;
-      const proxy = await startFaultProxy(be.emu.url, '500', (req) => req.method === 'POST' && UPLOAD.test(req.url ?? '') && ++uploads > 2);
+      const proxy = await startHeaderFaultProxy(be.emu.url, '500', (req) => req.method === 'POST' && UPLOAD.test(req.url ?? '') && ++uploads > 2);
       const logStart = be.emu.requestLog().length;
       try {
         const r = await runCli(['apply', '-f', file, '--format', 'json', '--concurrency', '1'], {
@@ -36,11 +35,11 @@ describe('faults mid-apply', () => {
           timeoutMs: 120_000,
         });
         expect(r.code).toBe(1);
-        expect(proxy.faulted).toBeGreaterThan(0);
+        expect(proxy.faulted()).toBeGreaterThan(0);
         const report = JSON.parse(r.stdout) as Report;
         expect(report.filesets[0].result?.failed).toBeGreaterThan(0);
         expect(report.filesets[0].result?.deleted).toBe(0);
-        expect(oneErrorLine(r.stderr)).toMatch(/apply failed: \d+ file operations? failed/);
+        expect(expectOneLineError(r.stderr)).toMatch(/apply failed: \d+ file operations? failed/);
         expect(r.stderr + r.stdout).not.toContain(TOKEN);
       } finally {
         await proxy.close();
@@ -73,7 +72,7 @@ describe('faults mid-apply', () => {
           const r = await runCli(['apply', '-f', file], { env: be.env, cwd: ws.dir, timeoutMs: 120_000 });
           expect([0, 1]).toContain(r.code);
           if (r.code === 1) {
-            expect(oneErrorLine(r.stderr)).toMatch(/^domo-filesets: error: /);
+            expect(expectOneLineError(r.stderr)).toMatch(/^domo-filesets: error: /);
             const deletes = be.emu.requestLog().slice(logStart).filter((e) => e.operationId.startsWith('deleteFile') && e.status < 300);
             expect(deletes).toEqual([]);
           } else {

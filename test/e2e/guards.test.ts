@@ -1,5 +1,5 @@
 import type { Report } from '../../loader/types';
-import { TOKEN, assertBuilt, fileSetId, mutatingSince, oneErrorLine, remoteState, runCli, startBackend, workspace, type Backend, type Workspace } from './harness';
+import { TOKEN, assertBuilt, fileSetId, mutatingSince, expectOneLineError, remoteState, runCli, startBackend, workspace, type Backend, type Workspace } from '../support/harness';
 
 let be: Backend;
 let ws: Workspace;
@@ -40,7 +40,7 @@ async function expectRefused(file: string, id: string, before: Record<string, st
   expect(r.code).toBe(3);
   const report = JSON.parse(r.stdout) as Report;
   expect(report.filesets[0].refused?.guard).toBe(guard);
-  expect(oneErrorLine(r.stderr)).toMatch(new RegExp(`refused by ${guard}`));
+  expect(expectOneLineError(r.stderr)).toMatch(new RegExp(`refused by ${guard}`));
   expect(mutatingSince(be.emu, m0)).toBe(0);
   expect(await remoteState(be.client, id)).toEqual(before);
   // plan reports the same refusal with the same exit code

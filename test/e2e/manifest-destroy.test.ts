@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Report } from '../../loader/types';
-import { TOKEN, assertBuilt, mutatingSince, oneErrorLine, runCli, startBackend, workspace, type Backend, type Workspace } from './harness';
+import { TOKEN, assertBuilt, mutatingSince, expectOneLineError, runCli, startBackend, workspace, type Backend, type Workspace } from '../support/harness';
 
 let be: Backend;
 let ws: Workspace;
@@ -39,7 +39,7 @@ describe('bad manifests: one line naming file and line, exit 1, nothing sent', (
       const r = await cli(cmd);
       expect(r.code).toBe(1);
       expect(r.stdout).toBe('');
-      expect(oneErrorLine(r.stderr)).toMatch(pattern);
+      expect(expectOneLineError(r.stderr)).toMatch(pattern);
       expect(r.stderr).not.toMatch(/\n\s+at /);
     }
     expect(be.emu.stats().total - m0).toBe(0);
@@ -48,7 +48,7 @@ describe('bad manifests: one line naming file and line, exit 1, nothing sent', (
   it('a missing manifest file names the file', async () => {
     const r = await cli(['plan', '-f', 'nope.yaml']);
     expect(r.code).toBe(1);
-    expect(oneErrorLine(r.stderr)).toMatch(/nope\.yaml/);
+    expect(expectOneLineError(r.stderr)).toMatch(/nope\.yaml/);
   });
 
   it('interpolates ${VAR:-default} from the environment', async () => {
@@ -70,7 +70,7 @@ describe('destroy', () => {
     const m0 = be.emu.stats().mutating;
     const refused = await cli(['destroy', '-f', file]);
     expect(refused.code).toBe(1);
-    expect(oneErrorLine(refused.stderr)).toMatch(/--yes/);
+    expect(expectOneLineError(refused.stderr)).toMatch(/--yes/);
     expect(mutatingSince(be.emu, m0)).toBe(0);
 
     const r = await cli(['destroy', '-f', file, '--yes', '--format', 'json']);

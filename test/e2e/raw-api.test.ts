@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { TOKEN, assertBuilt, oneErrorLine, runCli, sha256, startBackend, workspace, type Backend, type Workspace } from './harness';
+import { TOKEN, assertBuilt, expectOneLineError, runCli, sha256, startBackend, workspace, type Backend, type Workspace } from '../support/harness';
 
 let be: Backend;
 let ws: Workspace;
@@ -54,7 +54,7 @@ describe('raw API commands (JSON on stdout)', () => {
     expect(await json(['filesets', 'delete', created.id])).toEqual({ deleted: true, id: created.id });
     const after = await runCli(['filesets', 'get', created.id], { env: be.env });
     expect(after.code).toBe(1);
-    expect(oneErrorLine(after.stderr)).toMatch(/404/);
+    expect(expectOneLineError(after.stderr)).toMatch(/404/);
   });
 
   it('files upload → list → get (id and --path) → download → delete (id and --path)', async () => {
@@ -101,22 +101,22 @@ describe('raw API commands (JSON on stdout)', () => {
   it('API errors are one line with exit 1 and never echo the token', async () => {
     const wrong = await runCli(['filesets', 'list'], { env: { ...be.env, DOMO_DEVELOPER_TOKEN: 'wrong-token-abcdef' } });
     expect(wrong.code).toBe(1);
-    expect(oneErrorLine(wrong.stderr)).toMatch(/401/);
+    expect(expectOneLineError(wrong.stderr)).toMatch(/401/);
     expect(wrong.stderr + wrong.stdout).not.toContain('wrong-token-abcdef');
     expect(wrong.stderr).not.toMatch(/\n\s+at /);
 
     const missing = await runCli(['files', 'get', 'no-such-fileset', '--path', 'a.md'], { env: be.env });
     expect(missing.code).toBe(1);
-    expect(oneErrorLine(missing.stderr)).toMatch(/404/);
+    expect(expectOneLineError(missing.stderr)).toMatch(/404/);
 
     const noFile = await runCli(['files', 'upload', 'x', 'does-not-exist.md'], { env: be.env, cwd: ws.dir });
     expect(noFile.code).toBe(1);
-    expect(oneErrorLine(noFile.stderr)).toBe('domo-filesets: error: files upload: cannot read does-not-exist.md: ENOENT');
+    expect(expectOneLineError(noFile.stderr)).toBe('domo-filesets: error: files upload: cannot read does-not-exist.md: ENOENT');
   });
 
   it('names the missing variable when credentials are absent', async () => {
     const r = await runCli(['filesets', 'list'], { env: { DOMO_BASE_URL: be.emu.url } });
     expect(r.code).toBe(1);
-    expect(oneErrorLine(r.stderr)).toMatch(/DOMO_DEVELOPER_TOKEN/);
+    expect(expectOneLineError(r.stderr)).toMatch(/DOMO_DEVELOPER_TOKEN/);
   });
 });

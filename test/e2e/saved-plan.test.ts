@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Report } from '../../loader/types';
 import { runCli as runInProcess } from '../cli/helpers';
-import { TOKEN, type RunResult, assertBuilt, fileSetId, localState, mutatingSince, oneErrorLine, remoteState, runCli, sha256, startBackend, workspace, type Backend, type Workspace } from './harness';
+import { TOKEN, type RunResult, assertBuilt, fileSetId, localState, mutatingSince, expectOneLineError, remoteState, runCli, sha256, startBackend, workspace, type Backend, type Workspace } from '../support/harness';
 
 let be: Backend;
 let ws: Workspace;
@@ -58,8 +58,8 @@ async function expectStale(reason: RegExp, run = cli): Promise<void> {
   const m0 = be.emu.stats().mutating;
   const r = await run(['apply', join(ws.dir, 'plan.json')]);
   expect(r.code).toBe(1);
-  expect(oneErrorLine(r.stderr)).toMatch(/the plan .*plan\.json \(sha256 [0-9a-f]{12}\) is stale; nothing was changed: /);
-  expect(oneErrorLine(r.stderr)).toMatch(reason);
+  expect(expectOneLineError(r.stderr)).toMatch(/the plan .*plan\.json \(sha256 [0-9a-f]{12}\) is stale; nothing was changed: /);
+  expect(expectOneLineError(r.stderr)).toMatch(reason);
   expect(mutatingSince(be.emu, m0)).toBe(0);
   expect(await remoteState(be.client, id)).toEqual(before);
 }
@@ -107,7 +107,7 @@ test.each([
     const m0 = be.emu.stats().mutating;
     const r = await inProcess(['apply', join(ws.dir, 'plan.json')]);
     expect(r.code).toBe(1);
-    expect(oneErrorLine(r.stderr)).toMatch(reason);
+    expect(expectOneLineError(r.stderr)).toMatch(reason);
     expect(mutatingSince(be.emu, m0)).toBe(0);
     return;
   }
@@ -118,13 +118,13 @@ test('a file that is not a plan, and apply with both a plan and -f, are one-line
   await ws.write('junk.json', '{"format":"something-else"}');
   let r = await cli(['apply', 'junk.json']);
   expect(r.code).toBe(1);
-  expect(oneErrorLine(r.stderr)).toMatch(/junk\.json is not a usable domo-filesets plan: no 'format: domo-filesets-plan'/);
+  expect(expectOneLineError(r.stderr)).toMatch(/junk\.json is not a usable domo-filesets plan: no 'format: domo-filesets-plan'/);
   await savePlan();
   r = await cli(['apply', join(ws.dir, 'plan.json'), '-f', manifest]);
   expect(r.code).toBe(1);
-  expect(oneErrorLine(r.stderr)).toMatch(/either a saved plan FILE or -f MANIFEST, not both/);
+  expect(expectOneLineError(r.stderr)).toMatch(/either a saved plan FILE or -f MANIFEST, not both/);
   r = await cli(['apply']);
-  expect(oneErrorLine(r.stderr)).toMatch(/apply needs -f MANIFEST, or a plan FILE saved by plan --out/);
+  expect(expectOneLineError(r.stderr)).toMatch(/apply needs -f MANIFEST, or a plan FILE saved by plan --out/);
 });
 
 test('show renders a saved plan and a JSON report again, in any format, without a request', async () => {
@@ -143,5 +143,5 @@ test('show renders a saved plan and a JSON report again, in any format, without 
   await inProcess(['show', join(ws.dir, 'report.json'), '--format', 'json']);
   expect(be.emu.stats().total).toBe(before);
   const bad = await inProcess(['show', join(ws.dir, 'src', 'a.md')]);
-  expect(oneErrorLine(bad.stderr)).toMatch(/show: cannot read .*a\.md as JSON/);
+  expect(expectOneLineError(bad.stderr)).toMatch(/show: cannot read .*a\.md as JSON/);
 });

@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { fileActions } from '../../loader/actions';
 import type { Report } from '../../loader/types';
 import {
-  TOKEN, assertBuilt, fileSetId, localState, mutatingSince, oneErrorLine, remoteState, runCli, startBackend, workspace,
+  TOKEN, assertBuilt, fileSetId, localState, mutatingSince, expectOneLineError, remoteState, runCli, startBackend, workspace,
   type Backend, type Workspace,
-} from './harness';
+} from '../support/harness';
 
 let be: Backend;
 let ws: Workspace;
@@ -204,7 +204,7 @@ describe('plan / apply scenarios', () => {
     const before = be.emu.stats().mutating;
     const r = await cli(['apply', '-f', file]);
     expect(r.code).toBe(1);
-    expect(oneErrorLine(r.stderr)).toMatch(/twin.*\bid\b/);
+    expect(expectOneLineError(r.stderr)).toMatch(/twin.*\bid\b/);
     expect(r.stdout).toBe('');
     expect(mutatingSince(be.emu, before)).toBe(0);
   });

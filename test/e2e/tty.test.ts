@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { BIN, TOKEN, assertBuilt, cleanEnv, runCli, startBackend, workspace, type Backend, type Workspace } from './harness';
+import { BIN, TOKEN, assertBuilt, cleanEnv, runCli, startBackend, workspace, type Backend, type Workspace } from '../support/harness';
 
 /**
  * On a terminal the CLI draws a progress bar (files and bytes) on stderr and colours its report; NO_COLOR

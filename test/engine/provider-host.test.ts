@@ -7,9 +7,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DomoFilesClient } from '../../client';
-import { startEmulator, type EmulatorHandle } from '../../emulator';
+import type { EmulatorHandle } from '../../emulator';
 import { FileSet, FileSetAccess, FileSetFile, FileSetFolder } from '../../provider';
 import { buildPackage, captureInstalledProviders, captureProviders, engineUp, startHost, secret, urnOf, UNKNOWN, PULUMI_VERSION, HOST_READS_GET_INPUTS, hostAtLeast, type BuiltPackage, type Host, type RpcError } from './harness';
+import { startBackend, type Backend } from '../support/harness';
 
 const CANARY = `canary-${randomBytes(12).toString('hex')}`;
 const T = {
@@ -20,6 +21,7 @@ const T = {
 };
 
 let pkg: BuiltPackage;
+let be: Backend;
 let emu: EmulatorHandle;
 let client: DomoFilesClient;
 /** Serialized in a plain Node process from the installed package: what a user's `pulumi up` stores. */
@@ -31,8 +33,8 @@ const seenOutputs: unknown[] = [];
 
 beforeAll(async () => {
   pkg = buildPackage();
-  emu = await startEmulator({ token: CANARY });
-  client = new DomoFilesClient({ baseUrl: emu.url, token: CANARY, retry: { attempts: 1 } });
+  be = await startBackend({ token: CANARY }, { retry: { attempts: 1 } });
+  ({ emu, client } = be);
   const registered = await captureProviders(() => [
     new FileSet('docs', { name: 'engine-docs' }),
     new FileSetAccess('access', { fileSetId: 'x', grants: [] }),
@@ -48,8 +50,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const h of hosts) await h.stop();
-  await client?.close();
-  await emu?.close();
+  await be?.close();
   pkg?.remove();
 });
 
@@ -381,8 +382,7 @@ describe('the knowledge base: owner, access and indexing against an emulator wit
   }
 
   beforeAll(async () => {
-    kb = await startEmulator({ token: CANARY, users: [{ token: USER7, userId: 7, groups: [70] }] });
-    owner = new DomoFilesClient({ baseUrl: kb.url, token: CANARY, retry: { attempts: 1 } });
+    ({ emu: kb, client: owner } = await startBackend({ token: CANARY, users: [{ token: USER7, userId: 7, groups: [70] }] }, { retry: { attempts: 1 } }));
     h = await host();
     await h.configure({ 'domo:baseUrl': kb.url, 'domo:token': secret(CANARY) });
   });

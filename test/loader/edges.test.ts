@@ -6,10 +6,8 @@
  */
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { DomoFilesClient } from '../../client';
-import { startEmulator } from '../../emulator';
 import { applyManifest, applyPlan, createPlan, ManifestError, planManifest, type Manifest, type Report } from '../../loader';
-import { localState, remoteState, sha256 } from '../support/fs-state';
+import { deletedPaths, localState, remoteState, sha256, startBackend } from '../support/harness';
 import { manifestOf, startEnv, writeTree, type Env } from './helpers';
 
 let env: Env;
@@ -32,9 +30,7 @@ async function onlyId(name = 'docs'): Promise<string> {
 }
 /** Paths the emulator's request log says were deleted since `from`. */
 function deletedSince(from: number): string[] {
-  return env.emu.requestLog().slice(from)
-    .filter((e) => (e.operationId === 'deleteFile' || e.operationId === 'deleteFileByPath') && e.status >= 200 && e.status < 300)
-    .flatMap((e) => (e as { removed?: string[] }).removed ?? (e.path ? [e.path] : []));
+  return deletedPaths(env.emu.requestLog().slice(from));
 }
 function clean(r: Report): void {
   for (const fs of r.filesets) {
@@ -138,8 +134,8 @@ test('a file swapped for a symlink after the plan is not uploaded through the li
 });
 
 test('a cancelled run aborts a split upload in flight: no upload is left open on the server', async () => {
-  const slowEmu = await startEmulator({ host: '127.0.0.1', port: 0, token: 't0k3n', faults: { rate: 1, kinds: ['slow'], seed: 1 }, slowMs: 200 });
-  const client = new DomoFilesClient({ baseUrl: slowEmu.url, token: 't0k3n', splitUploadThreshold: 1024, splitPartSize: 256 });
+  const slow = await startBackend({ faults: { rate: 1, kinds: ['slow'], seed: 1 }, slowMs: 200 }, { splitUploadThreshold: 1024, splitPartSize: 256, retry: { attempts: 3 } });
+  const { emu: slowEmu, client } = slow;
   try {
     writeTree(src, { 'big.bin': Buffer.alloc(4096, 7) });
     const m = await manifest();
@@ -157,7 +153,6 @@ test('a cancelled run aborts a split upload in flight: no upload is left open on
     expect(count('initiateSplitFileUpload')).toBe(1);
     expect(count('finalizeSplitFileUpload') + count('abortSplitFileUpload')).toBe(1);
   } finally {
-    await client.close();
-    await slowEmu.close();
+    await slow.close();
   }
 });

@@ -74,7 +74,7 @@ describe('gc command', () => {
       const fs = await env.client.createFileSet({ name: n });
       await env.client.uploadFile(fs.id, { path: 'a.md', source: { content: n } });
     }
-    const cliEnv = { DOMO_BASE_URL: env.emu.url, DOMO_DEVELOPER_TOKEN: 't0k3n' };
+    const cliEnv = { DOMO_BASE_URL: env.emu.url, DOMO_DEVELOPER_TOKEN: env.token };
     const m0 = env.emu.stats().mutating;
     const list = await runCli(['gc', '--name', 'docs-pr-*', '--keep', 'docs-pr-keep', '--format', 'json'], cliEnv);
     expect(list.code).toBe(2);

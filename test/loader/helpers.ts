@@ -1,42 +1,20 @@
 /** Shared fixtures of the loader's integration tests: an emulator, a client, a temp tree and a manifest. */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { DomoFilesClient } from '../../client';
-import { startEmulator, type EmulatorHandle, type EmulatorOptions } from '../../emulator';
+import type { DomoFilesClient } from '../../client';
+import type { EmulatorHandle, EmulatorOptions } from '../../emulator';
 import { loadManifest, type Manifest } from '../../loader';
+import { startScratchBackend, type ScratchBackend } from '../support/harness';
 
 /** A running emulator with a client and a scratch directory. */
-export interface Env {
-  emu: EmulatorHandle;
-  client: DomoFilesClient;
-  dir: string;
-  close(): Promise<void>;
+export type Env = ScratchBackend;
+
+/** Starts an emulator with the run's profile and a client pointed at it (fast retries for fault tests). */
+export function startEnv(opts: EmulatorOptions = {}): Promise<Env> {
+  return startScratchBackend(opts, { retry: { attempts: 4, baseDelayMs: 5, maxDelayMs: 50 } });
 }
 
-/** Starts an emulator on 127.0.0.1:0 and a client pointed at it (fast retries for fault tests). */
-export async function startEnv(opts: EmulatorOptions = {}): Promise<Env> {
-  const emu = await startEmulator({ host: '127.0.0.1', port: 0, token: 't0k3n', ...opts });
-  const client = new DomoFilesClient({ baseUrl: emu.url, token: 't0k3n', retry: { attempts: 4, baseDelayMs: 5, maxDelayMs: 50 } });
-  const dir = mkdtempSync(path.join(tmpdir(), 'loader-it-'));
-  return {
-    emu, client, dir,
-    async close() {
-      await client.close();
-      await emu.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-/** Writes files (path → content) under `root`, creating directories. */
-export function writeTree(root: string, files: Record<string, string | Buffer>): void {
-  for (const [rel, content] of Object.entries(files)) {
-    const abs = path.join(root, rel);
-    mkdirSync(path.dirname(abs), { recursive: true });
-    writeFileSync(abs, content);
-  }
-}
+export { writeTree } from '../support/fs-state';
 
 /** Removes files under `root`. */
 export function removeFiles(root: string, rels: string[]): void {

@@ -4,14 +4,14 @@
  * exit 1 with its reason), status, reindex and query --expect.
  */
 import * as path from 'node:path';
-import { DomoFilesClient } from '../../client';
-import { startEmulator, type EmulatorHandle } from '../../emulator';
+import type { DomoFilesClient } from '../../client';
+import type { EmulatorHandle } from '../../emulator';
 import { applyManifest, fileActions, planManifest, type Manifest } from '../../loader';
 import { runCli } from '../cli/helpers';
+import { startScratchBackend, type ScratchBackend } from '../support/harness';
 import { manifestOf, writeTree } from './helpers';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 
+let be: ScratchBackend;
 let emu: EmulatorHandle;
 let owner: DomoFilesClient;
 let dir: string;
@@ -19,15 +19,12 @@ const TOKEN = 'owner-token-1';
 const READER = 'reader-token-9';
 
 beforeEach(async () => {
-  emu = await startEmulator({ host: '127.0.0.1', port: 0, users: [{ token: TOKEN, userId: 1 }, { token: READER, userId: 9 }], indexDelayMs: 20 });
-  owner = new DomoFilesClient({ baseUrl: emu.url, token: TOKEN });
-  dir = mkdtempSync(path.join(tmpdir(), 'kb-'));
+  be = await startScratchBackend({ token: TOKEN, users: [{ token: TOKEN, userId: 1 }, { token: READER, userId: 9 }], indexDelayMs: 20 });
+  ({ emu, client: owner, dir } = be);
   writeTree(path.join(dir, 'docs'), { 'pto.md': '# Paid time off\nEvery employee gets twenty days of paid time off.\n', 'travel.md': '# Travel\nBook trains.\n' });
 });
 afterEach(async () => {
-  await owner.close();
-  await emu.close();
-  rmSync(dir, { recursive: true, force: true });
+  await be.close();
 });
 
 const kb = (extra: string): Promise<Manifest> => manifestOf(dir, `version: 1\nfilesets:\n  - name: kb\n    source: ./docs\n    aiEnabled: true\n${extra}`);

@@ -47,6 +47,15 @@ describe('scanSource', () => {
     await expect(scanSource({ source: root })).rejects.toThrow(/same name after Unicode NFC normalization/);
   });
 
+  test('a name the remote path rule refuses is named on one line: a line break in it is shown escaped', async () => {
+    put('ok.md');
+    put('a\nb.md');
+    const err = await scanSource({ source: root }).catch((e: unknown) => e) as Error;
+    expect(err).toBeInstanceOf(LoaderError);
+    expect(err.message).not.toMatch(/[\r\n]/);
+    expect(err.message).toBe(`${path.join(root, 'a\\u000ab.md')}: file name contains a control character (U+000A), which does not survive an upload unchanged; rename it or exclude it`);
+  });
+
   test('dotfiles only with dot; include and exclude', async () => {
     put('.env', 's');
     put('a.md');

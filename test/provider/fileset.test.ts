@@ -1,9 +1,10 @@
 /** FileSet provider methods against the emulator: create/read/update/delete, drift, 404s, forceDestroy. */
 import { DomoFilesClient, ForbiddenError } from '../../client';
-import { startEmulator, type EmulatorHandle } from '../../emulator';
+import type { EmulatorHandle } from '../../emulator';
 import { fileSetProvider as p, type FileSetInputs, type FileSetOutputs } from '../../provider/fileset';
 import { UNKNOWN } from '../../provider/inputs';
 import { configOf, remotePaths, TOKEN, useEmulator } from './setup';
+import { startBackend } from '../support/harness';
 
 const fx = useEmulator();
 
@@ -162,8 +163,7 @@ describe('FileSet lifecycle', () => {
     let emu: EmulatorHandle;
     let client: DomoFilesClient;
     beforeAll(async () => {
-      emu = await startEmulator({ token: TOKEN, readings: { cascadeDelete: false } });
-      client = new DomoFilesClient({ baseUrl: emu.url, token: TOKEN, retry: { attempts: 1 } });
+      ({ emu, client } = await startBackend({ token: TOKEN, readings: { cascadeDelete: false } }, { retry: { attempts: 1 } }));
       await p.configure!({ config: configOf({ 'domo:baseUrl': emu.url, 'domo:token': TOKEN }) });
     });
     afterAll(async () => {

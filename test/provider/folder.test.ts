@@ -2,10 +2,11 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DomoFilesClient, ForbiddenError } from '../../client';
-import { startEmulator, type EmulatorHandle } from '../../emulator';
+import type { EmulatorHandle } from '../../emulator';
 import { fileSetFolderProvider as p, type FileSetFolderInputs, type FileSetFolderOutputs } from '../../provider/folder';
 import { UNKNOWN } from '../../provider/inputs';
 import { configOf, remotePaths, TOKEN, useEmulator } from './setup';
+import { startBackend } from '../support/harness';
 
 const fx = useEmulator();
 let fileSetId: string;
@@ -238,8 +239,7 @@ describe('FileSetFolder waitForIndex', () => {
     let emu: EmulatorHandle;
     let client: DomoFilesClient;
     beforeAll(async () => {
-      emu = await startEmulator({ token: TOKEN, indexDelayMs: 3_600_000 });
-      client = new DomoFilesClient({ baseUrl: emu.url, token: TOKEN, retry: { attempts: 1 } });
+      ({ emu, client } = await startBackend({ token: TOKEN, indexDelayMs: 3_600_000 }, { retry: { attempts: 1 } }));
       await p.configure!({ config: configOf({ 'domo:baseUrl': emu.url, 'domo:token': TOKEN }) });
     });
     afterAll(async () => {

@@ -2,9 +2,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DomoFilesClient } from '../../client';
-import { startEmulator, type EmulatorHandle, type EmulatorOptions } from '../../emulator';
+import type { DomoFilesClient } from '../../client';
+import type { EmulatorHandle, EmulatorOptions } from '../../emulator';
 import { clearCredentials } from '../../provider/runtime';
+import { startBackend, type Backend } from '../support/harness';
 
 // The provider requires `domo-filesets/client|loader` at call time; jest would resolve that name to the
 // built dist/, so point it at the sources under test (the same module instances the tests import).
@@ -36,19 +37,20 @@ export interface Fixture {
 /** Registers beforeAll/afterAll hooks and returns the live fixture object (`options`: more emulator options). */
 export function useEmulator(options: Omit<EmulatorOptions, 'token'> = {}): Fixture {
   const fx = {} as Fixture;
+  let be: Backend | undefined;
   const saved = { ...process.env };
   beforeAll(async () => {
     for (const k of ['DOMO_INSTANCE', 'DOMO_BASE_URL', 'DOMO_DEVELOPER_TOKEN', 'DOMO_ACCESS_TOKEN', 'DOMO_TOKEN']) delete process.env[k];
-    fx.emu = await startEmulator({ ...options, token: TOKEN });
-    fx.client = new DomoFilesClient({ baseUrl: fx.emu.url, token: TOKEN, retry: { attempts: 1 } });
+    be = await startBackend({ ...options, token: TOKEN }, { retry: { attempts: 1 } });
+    fx.emu = be.emu;
+    fx.client = be.client;
     fx.dir = mkdtempSync(join(tmpdir(), 'domo-filesets-provider-'));
     fx.config = configOf({ 'domo:baseUrl': fx.emu.url, 'domo:token': TOKEN });
   });
   afterAll(async () => {
     clearCredentials();
     process.env = saved;
-    await fx.client?.close();
-    await fx.emu?.close();
+    await be?.close();
     if (fx.dir) rmSync(fx.dir, { recursive: true, force: true });
   });
   return fx;

@@ -6,7 +6,7 @@
  */
 import { inspect } from 'node:util';
 import { DomoFilesClient } from '../../client';
-import { assertBuilt, canary, logFigures, runCli, startBackend, startScriptedProxy, workspace, type Backend, type RunResult, type Workspace } from '../chaos/support';
+import { assertBuilt, canary, logFigures, runCli, startBackend, startScriptedProxy, workspace, type Backend, type RunResult, type Workspace } from '../support/harness';
 
 beforeAll(assertBuilt);
 jest.setTimeout(180_000);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { FileSet, FileSetAccess, FileSetFile, FileSetFolder } from '../../provider';
 import { storeCredentials } from '../../provider/runtime';
 import { buildPackage, captureProviders, secret, startHost, urnOf, type BuiltPackage, type Host } from '../engine/harness';
-import { canary, logFigures, startBackend, type Backend } from '../chaos/support';
+import { canary, logFigures, startBackend, type Backend } from '../support/harness';
 
 jest.setTimeout(240_000);
 

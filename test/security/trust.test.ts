@@ -9,8 +9,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { DomoFilesClient } from '../../client';
-import { startEmulator } from '../../emulator';
-import { assertBuilt, canary, logFigures, runCli, startBackend, startScriptedProxy, workspace } from '../chaos/support';
+import { assertBuilt, canary, logFigures, runCli, startBackend, startScriptedProxy, startTestEmulator, workspace } from '../support/harness';
 
 beforeAll(assertBuilt);
 
@@ -150,7 +149,7 @@ describe('nothing the emulator writes lands outside its data directory', () => {
       '../escape', '../../escape', '/etc/escape', '..', '.', 'a/../../b', `${parent}/sibling`, '..\\..\\win', 'con', 'nul.txt',
       '\u2215etc\u2215lookalike', '%2e%2e%2fencoded', 'x'.repeat(300), 'ünïcödé/ﬁle', 'tab\tname', 'new\nline', ' spaces ', '~root',
     ];
-    const emu = await startEmulator({ token, dataDir });
+    const emu = await startTestEmulator({ token, dataDir });
     let accepted = 0;
     let refused = 0;
     try {
@@ -178,7 +177,7 @@ describe('nothing the emulator writes lands outside its data directory', () => {
       await emu.close();
     }
     // Restart on the same directory: the store reloads without reaching outside either.
-    const again = await startEmulator({ token, dataDir });
+    const again = await startTestEmulator({ token, dataDir });
     await again.close();
     try {
       const outside = walk(parent).filter((p) => p !== dataDir && !p.startsWith(`${dataDir}/`));

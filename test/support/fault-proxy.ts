@@ -9,12 +9,11 @@
  * - `endlessCursor`: a listing answer whose `pageContext.next` is a new cursor every time (a request that
  *   carries such a cursor is forwarded without it, so the target answers the first page again);
  * - `drip`: the target's answer, one byte every `dripMs` (default 2000 ms);
- * - `rewriteJson`: the target's JSON answer passed through the rule's `rewrite` (a server that answers
- *   differently from the emulator, e.g. one that changes the paths it stores);
- * - `reply`: the rule's `reply` (status and JSON body) instead of the target's answer (a refusal the emulator
- *   never gives).
+ * - `status`: `status` (default 400) with Domo's JSON error body, the target never reached (a gateway or the
+ *   server refusing one request every time);
+ * - `rewrite`: the target's JSON answer passed through `rewrite` (an answer in a shape the target never gives).
  *
- * By default html200, empty200 and reply do not reach the target (the server never saw the request); with
+ * By default html200 and empty200 do not reach the target (the server never saw the request); with
  * `forward: true` the target acts on the request and only its answer is replaced. The request header
  * `x-fault-proxy: <kind>` forces one fault on that request. Every request is logged with the fault applied.
  */
@@ -24,7 +23,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { request } from 'undici';
 
 /** The faults the proxy can inject. */
-export const PROXY_FAULTS = ['html200', 'truncatedJson', 'empty200', 'endlessCursor', 'drip', 'rewriteJson', 'reply'] as const;
+export const PROXY_FAULTS = ['html200', 'truncatedJson', 'empty200', 'endlessCursor', 'drip', 'status', 'rewrite'] as const;
 
 /** One fault kind. */
 export type ProxyFault = (typeof PROXY_FAULTS)[number];
@@ -36,19 +35,28 @@ export interface FaultMatch {
   path?: RegExp;
 }
 
+/** A request as a rule's match function sees it: the body is the whole request body (a multipart upload's too). */
+export interface ProxyRequest {
+  method: string;
+  url: string;
+  body: Buffer;
+}
+
 /** A rule: inject `fault` into requests that match, `times` times (default: every time). */
 export interface FaultRule {
   fault: ProxyFault;
-  match?: FaultMatch | ((req: { method: string; url: string }) => boolean);
+  match?: FaultMatch | ((req: ProxyRequest) => boolean);
   times?: number;
   /** Let the target act on the request; only the answer is replaced (html200, empty200). */
   forward?: boolean;
   /** drip: milliseconds between two bytes (default 2000). */
   dripMs?: number;
-  /** rewriteJson: the answer's parsed JSON in, the JSON to send instead out (a non-JSON answer passes as is). */
-  rewrite?: (body: unknown) => unknown;
-  /** reply: the status and JSON body to answer with (default 400 with Domo's error body). */
-  reply?: { status: number; body: unknown };
+  /** status: the status to answer (default 400). */
+  status?: number;
+  /** status: the JSON body to answer with (default Domo's error body for `status`). */
+  body?: unknown;
+  /** rewrite: the new JSON answer, from the target's parsed one (an answer that is not JSON passes unchanged). */
+  rewrite?: (json: unknown, req: ProxyRequest) => unknown;
 }
 
 /** One request as the proxy handled it. */
@@ -82,12 +90,21 @@ interface Answer {
   body: Buffer;
 }
 
-function matches(rule: FaultRule, req: { method: string; url: string }): boolean {
+function matches(rule: FaultRule, req: ProxyRequest): boolean {
   if (!rule.match) return true;
   if (typeof rule.match === 'function') return rule.match(req);
   if (rule.match.method && rule.match.method.toUpperCase() !== req.method) return false;
   if (rule.match.path && !rule.match.path.test(req.url)) return false;
   return true;
+}
+
+/** The body as JSON, or undefined when it is not JSON. */
+function parseJson(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString('utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -168,7 +185,7 @@ export async function startFaultProxy(target: string, rules: FaultRule[] = []): 
     if (typeof forced === 'string' && (PROXY_FAULTS as readonly string[]).includes(forced)) {
       rule = { fault: forced as ProxyFault };
     } else {
-      const hit = active.find((r) => r.left > 0 && matches(r, { method, url }));
+      const hit = active.find((r) => r.left > 0 && matches(r, { method, url, body }));
       if (hit) {
         hit.left--;
         rule = hit;
@@ -197,12 +214,7 @@ export async function startFaultProxy(target: string, rules: FaultRule[] = []): 
       }
       case 'endlessCursor': {
         const t = await target();
-        let parsed: { pageContext?: { next?: unknown } } | undefined;
-        try {
-          parsed = JSON.parse(t.body.toString('utf8')) as { pageContext?: { next?: unknown } };
-        } catch {
-          parsed = undefined;
-        }
+        const parsed = parseJson(t.body) as { pageContext?: { next?: unknown } } | undefined;
         if (parsed && typeof parsed === 'object') {
           const cursor = randomBytes(12).toString('base64');
           fakeCursors.add(cursor);
@@ -213,22 +225,16 @@ export async function startFaultProxy(target: string, rules: FaultRule[] = []): 
         }
         break;
       }
-      case 'reply': {
-        if (rule.forward) await target();
-        const r = rule.reply ?? { status: 400, body: { status: 400, statusReason: 'Bad Request', message: 'refused by the fault proxy', toe: 'PROXY' } };
-        a = { status: r.status, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(r.body)) };
+      case 'status': {
+        const status = rule.status ?? 400;
+        const text = JSON.stringify(rule.body ?? { status, statusReason: 'Bad Request', message: 'The request was refused', toe: 'FAULT-PROXY' });
+        a = { status, headers: { 'content-type': 'application/json' }, body: Buffer.from(text) };
         break;
       }
-      case 'rewriteJson': {
+      case 'rewrite': {
         const t = await target();
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(t.body.toString('utf8'));
-        } catch {
-          a = t;
-          break;
-        }
-        a = { ...t, body: Buffer.from(JSON.stringify((rule.rewrite ?? ((v: unknown) => v))(parsed))) };
+        const parsed = parseJson(t.body);
+        a = parsed === undefined || !rule.rewrite ? t : { ...t, body: Buffer.from(JSON.stringify(rule.rewrite(parsed, { method, url, body }))) };
         break;
       }
       case 'drip': {

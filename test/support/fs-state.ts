@@ -4,7 +4,7 @@
  * the suites compare.
  */
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
@@ -49,6 +49,15 @@ export async function workspace(label = 'e2e'): Promise<Workspace> {
     },
     cleanup: () => rm(dir, { recursive: true, force: true }),
   };
+}
+
+/** Writes files (path → content) under `root`, creating directories. */
+export function writeTree(root: string, files: Record<string, string | Buffer>): void {
+  for (const [rel, content] of Object.entries(files)) {
+    const abs = join(root, rel);
+    mkdirSync(dirname(abs), { recursive: true });
+    writeFileSync(abs, content);
+  }
 }
 
 /** SHA-256 hex. */
