@@ -16,15 +16,18 @@ export interface EmulatorStatsDoc {
   total: number;
   mutating: number;
   requests: Record<string, number>;
+  /** Requests answered 429 by the emulator's rate limit. */
+  limited: number;
 }
 
 /**
- * Starts `node dist/cli/bin.js emulator --port 0 --token T` and resolves with the URL from its first
- * stdout line. nodeArgs lets the profiler (--cpu-prof) ride along.
+ * Starts `node dist/cli/bin.js emulator --port 0 --token T [emulatorArgs…]` and resolves with the URL from
+ * its first stdout line. nodeArgs lets the profiler (--cpu-prof) ride along; emulatorArgs set the network
+ * conditions (--latency-ms, --rate-limit, --index-delay-ms).
  */
-export function startEmulatorProcess(cliBin: string, token: string, nodeArgs: string[] = []): Promise<EmulatorProc> {
+export function startEmulatorProcess(cliBin: string, token: string, nodeArgs: string[] = [], emulatorArgs: string[] = []): Promise<EmulatorProc> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeArgs, cliBin, 'emulator', '--port', '0', '--token', token], {
+    const child = spawn(process.execPath, [...nodeArgs, cliBin, 'emulator', '--port', '0', '--token', token, ...emulatorArgs], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let buf = '';
@@ -63,7 +66,7 @@ export function startEmulatorProcess(cliBin: string, token: string, nodeArgs: st
 
 /** Stops the emulator with SIGINT (so --cpu-prof can write its profile) and waits for it to exit. */
 export async function stopEmulatorProcess(emu: EmulatorProc): Promise<void> {
-  if (emu.child.exitCode !== null) return;
+  if (emu.child.exitCode !== null || emu.child.signalCode !== null) return;
   await new Promise<void>((resolve) => {
     const timer = setTimeout(() => {
       emu.child.kill('SIGKILL');
@@ -88,7 +91,7 @@ export async function emulatorStats(emu: EmulatorProc): Promise<EmulatorStatsDoc
   const res = await fetch(`${emu.url}/_emulator/stats`);
   if (!res.ok) throw new Error(`GET /_emulator/stats answered ${res.status}`);
   const doc = (await res.json()) as EmulatorStatsDoc;
-  return { total: doc.total ?? 0, mutating: doc.mutating ?? 0, requests: doc.requests ?? {} };
+  return { total: doc.total ?? 0, mutating: doc.mutating ?? 0, requests: doc.requests ?? {}, limited: doc.limited ?? 0 };
 }
 
 /** The requests made between two stats snapshots. */
@@ -98,7 +101,10 @@ export function statsDelta(before: EmulatorStatsDoc, after: EmulatorStatsDoc): R
     const d = n - (before.requests[op] ?? 0);
     if (d !== 0) byOperation[op] = d;
   }
-  return { total: after.total - before.total, mutating: after.mutating - before.mutating, byOperation };
+  const out: RequestCounts = { total: after.total - before.total, mutating: after.mutating - before.mutating, byOperation };
+  const limited = after.limited - before.limited;
+  if (limited !== 0) out.limited = limited;
+  return out;
 }
 
 /** Peak RSS (VmHWM) of a live process in MB, from /proc; null off Linux. */

@@ -20,8 +20,8 @@ export interface RunOptions {
   env?: NodeJS.ProcessEnv;
   /** Shell command line instead of argv (for pipelines such as xargs). */
   shell?: boolean;
-  /** Reject when the exit code is not one of these (default [0]). */
-  okCodes?: number[];
+  /** Reject when the exit code is not one of these (default [0]); 'any': any exit, not a signal. */
+  okCodes?: number[] | 'any';
   /** Keep at most this many characters of stdout (JSON reports can be large). */
   maxStdout?: number;
   /** Kill the child after this long (default 30 minutes) so one hung run cannot stall the benchmark. */
@@ -99,7 +99,7 @@ export async function runMeasured(argv: string[], opts: RunOptions = {}): Promis
     fs.rmSync(rssFile, { force: true });
   }
   const ok = opts.okCodes ?? [0];
-  if (result.code === null || !ok.includes(result.code)) {
+  if (result.code === null || (ok !== 'any' && !ok.includes(result.code))) {
     const tail = result.stderr.trim().split('\n').slice(-5).join(' | ');
     throw new Error(`${argv.slice(0, 3).join(' ')} … exited ${result.code}: ${tail.slice(0, 600)}`);
   }
