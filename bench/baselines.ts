@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { CorpusSpec, corpusFiles } from './corpus';
-import { EmulatorProc, createFileSet, emulatorStats, resetEmulator, statsDelta } from './emulator';
+import { EmulatorProc, againstEmulator, createFileSet, resetEmulator } from './emulator';
 import { repeat, skipped, summarize } from './measure';
 import { why } from './regime';
 import { runMeasured, which } from './proc';
@@ -51,17 +51,16 @@ export async function seedWay(ctx: BaselineContext, spec: CorpusSpec, corpus: Co
     const samples = await repeat(ctx.reps, SLOW_MS, async (rep) => {
       await resetEmulator(ctx.emu);
       const id = await createFileSet(ctx.emu, `seed-${spec.name}-${rep}`);
-      const before = await emulatorStats(ctx.emu);
-      const r = await runMeasured([process.execPath, path.join(ctx.distBench, 'baselines', 'seed-way.js'), ctx.emu.url, id, corpus.dir, list], {
-        env: { ...process.env, DOMO_DEVELOPER_TOKEN: ctx.emu.token },
-        okCodes: ctx.recordFailures ? 'any' : [0],
-      });
-      const after = await emulatorStats(ctx.emu);
-      const d = statsDelta(before, after);
+      const { result: r, requests: d, serverCpuMs } = await againstEmulator(ctx.emu, () =>
+        runMeasured([process.execPath, path.join(ctx.distBench, 'baselines', 'seed-way.js'), ctx.emu.url, id, corpus.dir, list], {
+          env: { ...process.env, DOMO_DEVELOPER_TOKEN: ctx.emu.token },
+          okCodes: ctx.recordFailures ? 'any' : [0],
+        }),
+      );
       const uploaded = r.code === 0 ? (JSON.parse(r.stdout) as { uploaded: number }).uploaded : uploadsAccepted(d);
       if (r.code === 0 && uploaded !== spec.files) throw new Error(`uploaded ${uploaded} of ${spec.files}`);
       ctx.log(`  baseline seed-way ${spec.name}: ${(r.wallMs / 1000).toFixed(2)} s, exit ${r.code}, ${uploaded} uploaded`);
-      return { wallMs: r.wallMs, peakRssMB: r.peakRssMB, requests: d, exitCode: r.code, counters: { uploaded } };
+      return { wallMs: r.wallMs, peakRssMB: r.peakRssMB, cpuMs: r.cpuMs, serverCpuMs, requests: d, exitCode: r.code, counters: { uploaded } };
     });
     const m = summarize(label, corpus.files, corpus.totalBytes, samples);
     const note = failureNote(samples, spec.files);
@@ -89,17 +88,16 @@ export async function curlParallel(ctx: BaselineContext, spec: CorpusSpec, corpu
         return `-F file=@${rel} -F 'createFileRequest={"directoryPath":"${dir}"}' ${url}`;
       });
       fs.writeFileSync(argsFile, lines.join('\n') + '\n');
-      const before = await emulatorStats(ctx.emu);
-      const r = await runMeasured(
-        [`xargs -P 8 -L 1 curl -sS -f -o /dev/null -H 'X-DOMO-Developer-Token: ${ctx.emu.token}' < '${argsFile}'`],
-        { shell: true, cwd: corpus.dir, okCodes: ctx.recordFailures ? 'any' : [0] },
+      const { result: r, requests: d, serverCpuMs } = await againstEmulator(ctx.emu, () =>
+        runMeasured(
+          [`xargs -P 8 -L 1 curl -sS -f -o /dev/null -H 'X-DOMO-Developer-Token: ${ctx.emu.token}' < '${argsFile}'`],
+          { shell: true, cwd: corpus.dir, okCodes: ctx.recordFailures ? 'any' : [0] },
+        ),
       );
-      const after = await emulatorStats(ctx.emu);
-      const d = statsDelta(before, after);
       if ((d.byOperation.createFile ?? 0) !== spec.files) throw new Error(`curl made ${d.byOperation.createFile ?? 0} uploads of ${spec.files}`);
       const uploaded = uploadsAccepted(d);
       ctx.log(`  baseline curl ${spec.name}: ${(r.wallMs / 1000).toFixed(2)} s, exit ${r.code}, ${uploaded} uploaded`);
-      return { wallMs: r.wallMs, peakRssMB: r.peakRssMB, requests: d, exitCode: r.code, counters: { uploaded } };
+      return { wallMs: r.wallMs, peakRssMB: r.peakRssMB, cpuMs: r.cpuMs, serverCpuMs, requests: d, exitCode: r.code, counters: { uploaded } };
     });
     const m = summarize(label, corpus.files, corpus.totalBytes, samples);
     m.note = [failureNote(samples, spec.files), 'peak RSS is the largest single curl process'].filter(Boolean).join('; ');

@@ -118,6 +118,34 @@ export function processPeakRssMB(pid: number): number | null {
   }
 }
 
+/**
+ * CPU time (user + system) a live process has used so far, in ms, from /proc (clock ticks of 10 ms, the
+ * USER_HZ of Linux); null off Linux or once the process is gone.
+ */
+export function processCpuMs(pid: number): number | null {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces) start at the state, field 3; utime, stime are 14, 15.
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Runs `run` (a measured child) against the emulator: what it returns, the API requests it made (from the
+ * emulator's counters) and the CPU time the emulator spent meanwhile.
+ */
+export async function againstEmulator<T>(emu: EmulatorProc, run: () => Promise<T>): Promise<{ result: T; requests: RequestCounts; serverCpuMs: number | null }> {
+  const before = await emulatorStats(emu);
+  const cpuBefore = processCpuMs(emu.pid);
+  const result = await run();
+  const cpuAfter = processCpuMs(emu.pid);
+  const after = await emulatorStats(emu);
+  return { result, requests: statsDelta(before, after), serverCpuMs: cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore };
+}
+
 /** Creates a FileSet through the API (not timed) for the baselines that upload into one. */
 export async function createFileSet(emu: EmulatorProc, name: string): Promise<string> {
   const res = await fetch(`${emu.url}/api/files/v1/filesets`, {

@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CorpusSpec, mutateOnePercent } from './corpus';
-import { EmulatorProc, emulatorStats, resetEmulator, statsDelta } from './emulator';
+import { EmulatorProc, againstEmulator, resetEmulator } from './emulator';
 import { skipped, summarize } from './measure';
 import { runMeasured } from './proc';
 import type { CorpusInfo, Measurement, Sample } from './types';
@@ -71,27 +71,27 @@ export async function runCli(
   args: string[],
   opts: CliRunOptions = {},
 ): Promise<{ sample: Sample; report: ReportDoc; stderr: string }> {
-  const before = await emulatorStats(ctx.emu);
-  const r = await runMeasured([process.execPath, ...(opts.extraNode ?? []), ctx.cliBin, ...args, '--format', 'json'], {
-    env: {
-      ...process.env,
-      DOMO_BASE_URL: ctx.emu.url,
-      DOMO_DEVELOPER_TOKEN: ctx.emu.token,
-      NO_COLOR: '1',
-      CI: '1',
-      ...opts.env,
-    },
-    okCodes: opts.okCodes ?? [0],
-    ...(opts.cwd ? { cwd: opts.cwd } : {}),
-  });
-  const after = await emulatorStats(ctx.emu);
+  const { result: r, requests, serverCpuMs } = await againstEmulator(ctx.emu, () =>
+    runMeasured([process.execPath, ...(opts.extraNode ?? []), ctx.cliBin, ...args, '--format', 'json'], {
+      env: {
+        ...process.env,
+        DOMO_BASE_URL: ctx.emu.url,
+        DOMO_DEVELOPER_TOKEN: ctx.emu.token,
+        NO_COLOR: '1',
+        CI: '1',
+        ...opts.env,
+      },
+      okCodes: opts.okCodes ?? [0],
+      ...(opts.cwd ? { cwd: opts.cwd } : {}),
+    }),
+  );
   let report: ReportDoc;
   try {
     report = JSON.parse(r.stdout) as ReportDoc;
   } catch {
     throw new Error(`${args[0]} exited ${r.code} and printed no JSON report: ${r.stdout.slice(0, 200)} ${r.stderr.slice(-300)}`);
   }
-  return { sample: { wallMs: r.wallMs, peakRssMB: r.peakRssMB, requests: statsDelta(before, after), exitCode: r.code }, report, stderr: r.stderr };
+  return { sample: { wallMs: r.wallMs, peakRssMB: r.peakRssMB, cpuMs: r.cpuMs, serverCpuMs, requests, exitCode: r.code }, report, stderr: r.stderr };
 }
 
 async function cli(ctx: LoaderContext, args: string[], extraNode: string[] = []): Promise<{ sample: Sample; report: ReportDoc }> {

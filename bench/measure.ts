@@ -40,6 +40,8 @@ export function summarize(label: string, files: number, bytes: number, samples: 
   };
   if (samples.some((s) => s.exitCode !== undefined)) m.exitCodes = samples.map((s) => s.exitCode ?? null);
   if (mid?.counters) m.counters = mid.counters;
+  if (mid?.cpuMs != null) m.cpuMs = mid.cpuMs;
+  if (mid?.serverCpuMs != null) m.serverCpuMs = mid.serverCpuMs;
   return m;
 }
 

@@ -188,14 +188,18 @@ function regimeTable(report: BenchReport, info: RegimeInfo): string {
     const m = res[key];
     if (!m) continue;
     if (m.skipped) {
-      rows.push([m.label, `skipped: ${m.skipped}`, '', '', '', '', '', '', '']);
+      rows.push([m.label, `skipped: ${m.skipped}`, '', '', '', '', '', '', '', '']);
       continue;
     }
     const req = m.requests ? `${m.requests.total} (${m.requests.mutating})` : '—';
     const exits = m.exitCodes ? [...new Set(m.exitCodes)].join(', ') : '—';
-    rows.push([m.label, fmt(m.wallMs / 1000), fmt(m.filesPerSec), req, m.requests ? String(m.requests.limited ?? 0) : '—', fmt(m.peakRssMB), String(m.reps), exits, details(m)]);
+    const cpu = m.cpuMs == null ? '—' : `${fmt(m.cpuMs / 1000)} / ${m.serverCpuMs == null ? '—' : fmt(m.serverCpuMs / 1000)}`;
+    rows.push([m.label, fmt(m.wallMs / 1000), fmt(m.filesPerSec), cpu, req, m.requests ? String(m.requests.limited ?? 0) : '—', fmt(m.peakRssMB), String(m.reps), exits, details(m)]);
   }
-  return markdownTable(['scenario', 'wall s', 'files/s', 'API requests (mutating)', 'answered 429', 'peak RSS MB', 'runs', 'exit', 'details'], rows);
+  return markdownTable(
+    ['scenario', 'wall s', 'files/s', 'CPU s (client / emulator)', 'API requests (mutating)', 'answered 429', 'peak RSS MB', 'runs', 'exit', 'details'],
+    rows,
+  );
 }
 
 /** One line of derived figures under a regime's table. */
@@ -232,7 +236,11 @@ export function regimesMarkdown(report: BenchReport): string {
   for (const info of report.regimes ?? []) {
     lines.push(`#### ${info.title}`, '');
     const corpora = info.corpora.map((c) => `${c.files.toLocaleString('en-US')} × ${fmt(c.fileBytes / 1024)} KiB`).join(' and ');
-    lines.push(`Emulator ${info.emulatorArgs.length ? `\`${info.emulatorArgs.join(' ')}\`` : 'with no network conditions'}; corpus ${corpora}.`, '');
+    lines.push(
+      `Emulator ${info.emulatorArgs.length ? `\`${info.emulatorArgs.join(' ')}\`` : 'with no network conditions'}; corpus ${corpora}. ` +
+        'CPU s is user + system time of the measured process (curl: all its curl processes) and of the emulator over the same run.',
+      '',
+    );
     lines.push(regimeTable(report, info), '');
     const fig = figuresLine(report, info);
     if (fig) lines.push(fig, '');

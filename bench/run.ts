@@ -233,6 +233,8 @@ async function main(): Promise<void> {
     );
   }
   report.durationSec = (Date.now() - started) / 1000;
+  // Again at the end: a baseline tool may have been installed during the run.
+  report.machine = machineInfo();
   report.targets = evaluateTargets(report);
   fs.mkdirSync(opts.out, { recursive: true });
   fs.writeFileSync(path.join(opts.out, 'latest.json'), JSON.stringify(report, null, 2) + '\n');

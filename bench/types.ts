@@ -17,6 +17,10 @@ export interface Sample {
   requests: RequestCounts | null;
   /** In-process time the child reported, when it measures itself (folder check). */
   innerMs?: number;
+  /** CPU time (user + system) of the measured process and its waited-for children, in ms. */
+  cpuMs?: number | null;
+  /** CPU time the emulator process used during the run, in ms. */
+  serverCpuMs?: number | null;
   /** The child's exit code, kept where a scenario records failures instead of rejecting them. */
   exitCode?: number | null;
   /** Scenario-specific figures (files hashed, milliseconds spent waiting, files uploaded, …). */
@@ -41,6 +45,9 @@ export interface Measurement {
   /** Correctness checks of the run, e.g. "uploaded 10000 of 10000". */
   checks?: string[];
   note?: string;
+  /** The median run's CPU time (user + system) of the measured process and of the emulator, in ms. */
+  cpuMs?: number | null;
+  serverCpuMs?: number | null;
   /** Exit codes of the runs, in order, where a scenario records them. */
   exitCodes?: (number | null)[];
   /** The median run's scenario-specific figures (see Sample.counters). */

@@ -4,6 +4,7 @@ import { evaluateTargets, renderMarkdown } from '../../bench/report';
 import { rateFigures } from '../../bench/regime-report';
 import { extrapolateSequential } from '../../bench/wan-runs';
 import { summarize } from '../../bench/measure';
+import { parseGnuTime } from '../../bench/proc';
 import type { BenchReport, Measurement, RegimeInfo } from '../../bench/types';
 
 describe('bench stats', () => {
@@ -31,6 +32,30 @@ describe('bench stats', () => {
     expect(fmtRatio(12.34)).toBe('12.3×');
     const t = markdownTable(['name', 'n'], [['a|b', '1.5'], ['c', '—']]);
     expect(t.split('\n')).toEqual(['| name | n |', '|---|---:|', '| a\\|b | 1.5 |', '| c | — |']);
+  });
+});
+
+describe('summarize', () => {
+  it('keeps the median run\'s requests, CPU and figures, every run\'s exit code, and the highest RSS', () => {
+    const s = (wallMs: number, exitCode: number, rss: number) => ({
+      wallMs, peakRssMB: rss, requests: { total: wallMs, mutating: 0, byOperation: {} }, cpuMs: wallMs / 2, serverCpuMs: 7, exitCode, counters: { uploaded: wallMs },
+    });
+    const m = summarize('x', 10, 100, [s(300, 0, 90), s(100, 1, 120), s(200, 0, 80)]);
+    expect(m.wallMs).toBe(200);
+    expect(m.requests?.total).toBe(200);
+    expect(m.cpuMs).toBe(100);
+    expect(m.serverCpuMs).toBe(7);
+    expect(m.counters).toEqual({ uploaded: 200 });
+    expect(m.exitCodes).toEqual([0, 1, 0]);
+    expect(m.peakRssMB).toBe(120);
+  });
+});
+
+describe('GNU time output', () => {
+  it('reads peak RSS and user + system CPU from the last line, after an exit-status line', () => {
+    expect(parseGnuTime('109412 2.05 0.27\n')).toEqual({ peakRssMB: (109412 * 1024) / 1e6, cpuMs: 2320 });
+    expect(parseGnuTime('Command exited with non-zero status 1\n93200 0.30 0.05\n')).toEqual({ peakRssMB: (93200 * 1024) / 1e6, cpuMs: 350 });
+    expect(parseGnuTime('Command terminated by signal 9\n')).toBeNull();
   });
 });
 
@@ -143,7 +168,7 @@ describe('regime targets', () => {
     regimes: regimes(),
     results: {
       WAN: {
-        cold: m('cold', 2000),
+        cold: m('cold', 2000, { cpuMs: 2500, serverCpuMs: 700 }),
         seedWay: m('seed', 42000),
         curl: m('curl', 6000),
         coldLarge: m('coldLarge', 20000),
@@ -251,6 +276,7 @@ describe('regime targets', () => {
     expect(md).toContain('`--rate-limit 50 --burst 20`');
     expect(md).toContain('10,000 corpus files read');
     expect(md).toContain('waited 3.00 s after the last upload; 12 polling requests (4 /stats + 8 listings)');
+    expect(md).toContain('| 2.50 / 0.700 |'); // CPU s of the loader / of the emulator
     expect(md).toMatch(/throughput 95\.\d% of the limit/);
     expect(md).not.toContain('| FAIL |');
     expect(md).not.toContain('is retired'); // no loopback corpora in this run
