@@ -11,9 +11,11 @@ export interface CorpusSpec {
   fileBytes: number;
   /** Files per leaf directory; leaves are nested two levels deep (dNN/dNN/…). 0 = all at the root. */
   perDir: number;
+  /** Markdown text (random base64 lines, `.md`) instead of random bytes (`.bin`): files AI search indexes. */
+  text?: boolean;
 }
 
-/** The corpora of issue 5, and the small ones of --quick. */
+/** The loopback corpora, and the small ones of --quick. */
 export function corpusSpecs(quick: boolean): CorpusSpec[] {
   const KiB = 1024;
   const MiB = 1024 * KiB;
@@ -35,7 +37,7 @@ export function corpusSpecs(quick: boolean): CorpusSpec[] {
  * second-level directories per top-level one (A: 10 × 10 leaves × 100 files, 110 directories).
  */
 export function corpusPath(spec: CorpusSpec, i: number): string {
-  const name = `f${String(i).padStart(5, '0')}.bin`;
+  const name = `f${String(i).padStart(5, '0')}.${spec.text ? 'md' : 'bin'}`;
   if (spec.perDir <= 0) return name;
   const leaf = Math.floor(i / spec.perDir);
   const top = Math.floor(leaf / 10);
@@ -55,7 +57,21 @@ export function corpusDirectoryCount(spec: CorpusSpec): number {
   return dirs.size;
 }
 
-function writeRandomFile(file: string, size: number): void {
+/** Random base64 in lines of 76 characters, exactly `size` bytes, ending in a newline. */
+function randomText(size: number): Buffer {
+  const raw = Buffer.allocUnsafe(Math.ceil((size * 3) / 4) + 3);
+  randomFillSync(raw);
+  const b64 = raw.toString('base64').slice(0, size);
+  const lines = b64.match(/.{1,76}/g) ?? [];
+  const text = Buffer.from(lines.join('\n'), 'latin1').subarray(0, Math.max(0, size - 1));
+  return Buffer.concat([text, Buffer.from('\n')]).subarray(0, size);
+}
+
+function writeRandomFile(file: string, size: number, text = false): void {
+  if (text) {
+    fs.writeFileSync(file, randomText(size));
+    return;
+  }
   const chunk = Buffer.allocUnsafe(Math.min(size, 8 * 1024 * 1024));
   const fd = fs.openSync(file, 'w');
   try {
@@ -82,7 +98,7 @@ export function generateCorpus(spec: CorpusSpec, dir: string): CorpusInfo {
       fs.mkdirSync(parent, { recursive: true });
       made.add(parent);
     }
-    writeRandomFile(path.join(dir, rel), spec.fileBytes);
+    writeRandomFile(path.join(dir, rel), spec.fileBytes, spec.text);
   }
   return { name: spec.name, files: spec.files, fileBytes: spec.fileBytes, totalBytes: spec.files * spec.fileBytes, dir };
 }
@@ -98,7 +114,7 @@ export function mutateOnePercent(spec: CorpusSpec, dir: string, round: number): 
   for (let k = 0; k < count; k++) {
     const i = (k * stride + round) % spec.files;
     const rel = corpusPath(spec, i);
-    writeRandomFile(path.join(dir, rel), spec.fileBytes);
+    writeRandomFile(path.join(dir, rel), spec.fileBytes, spec.text);
     changed.push(rel);
   }
   return changed;

@@ -16,15 +16,18 @@ export interface EmulatorStatsDoc {
   total: number;
   mutating: number;
   requests: Record<string, number>;
+  /** Requests answered 429 by the emulator's rate limit. */
+  limited: number;
 }
 
 /**
- * Starts `node dist/cli/bin.js emulator --port 0 --token T` and resolves with the URL from its first
- * stdout line. nodeArgs lets the profiler (--cpu-prof) ride along.
+ * Starts `node dist/cli/bin.js emulator --port 0 --token T [emulatorArgs…]` and resolves with the URL from
+ * its first stdout line. nodeArgs lets the profiler (--cpu-prof) ride along; emulatorArgs set the network
+ * conditions (--latency-ms, --rate-limit, --index-delay-ms).
  */
-export function startEmulatorProcess(cliBin: string, token: string, nodeArgs: string[] = []): Promise<EmulatorProc> {
+export function startEmulatorProcess(cliBin: string, token: string, nodeArgs: string[] = [], emulatorArgs: string[] = []): Promise<EmulatorProc> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeArgs, cliBin, 'emulator', '--port', '0', '--token', token], {
+    const child = spawn(process.execPath, [...nodeArgs, cliBin, 'emulator', '--port', '0', '--token', token, ...emulatorArgs], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let buf = '';
@@ -63,7 +66,7 @@ export function startEmulatorProcess(cliBin: string, token: string, nodeArgs: st
 
 /** Stops the emulator with SIGINT (so --cpu-prof can write its profile) and waits for it to exit. */
 export async function stopEmulatorProcess(emu: EmulatorProc): Promise<void> {
-  if (emu.child.exitCode !== null) return;
+  if (emu.child.exitCode !== null || emu.child.signalCode !== null) return;
   await new Promise<void>((resolve) => {
     const timer = setTimeout(() => {
       emu.child.kill('SIGKILL');
@@ -88,7 +91,7 @@ export async function emulatorStats(emu: EmulatorProc): Promise<EmulatorStatsDoc
   const res = await fetch(`${emu.url}/_emulator/stats`);
   if (!res.ok) throw new Error(`GET /_emulator/stats answered ${res.status}`);
   const doc = (await res.json()) as EmulatorStatsDoc;
-  return { total: doc.total ?? 0, mutating: doc.mutating ?? 0, requests: doc.requests ?? {} };
+  return { total: doc.total ?? 0, mutating: doc.mutating ?? 0, requests: doc.requests ?? {}, limited: doc.limited ?? 0 };
 }
 
 /** The requests made between two stats snapshots. */
@@ -98,7 +101,10 @@ export function statsDelta(before: EmulatorStatsDoc, after: EmulatorStatsDoc): R
     const d = n - (before.requests[op] ?? 0);
     if (d !== 0) byOperation[op] = d;
   }
-  return { total: after.total - before.total, mutating: after.mutating - before.mutating, byOperation };
+  const out: RequestCounts = { total: after.total - before.total, mutating: after.mutating - before.mutating, byOperation };
+  const limited = after.limited - before.limited;
+  if (limited !== 0) out.limited = limited;
+  return out;
 }
 
 /** Peak RSS (VmHWM) of a live process in MB, from /proc; null off Linux. */
@@ -110,6 +116,34 @@ export function processPeakRssMB(pid: number): number | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * CPU time (user + system) a live process has used so far, in ms, from /proc (clock ticks of 10 ms, the
+ * USER_HZ of Linux); null off Linux or once the process is gone.
+ */
+export function processCpuMs(pid: number): number | null {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces) start at the state, field 3; utime, stime are 14, 15.
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Runs `run` (a measured child) against the emulator: what it returns, the API requests it made (from the
+ * emulator's counters) and the CPU time the emulator spent meanwhile.
+ */
+export async function againstEmulator<T>(emu: EmulatorProc, run: () => Promise<T>): Promise<{ result: T; requests: RequestCounts; serverCpuMs: number | null }> {
+  const before = await emulatorStats(emu);
+  const cpuBefore = processCpuMs(emu.pid);
+  const result = await run();
+  const cpuAfter = processCpuMs(emu.pid);
+  const after = await emulatorStats(emu);
+  return { result, requests: statsDelta(before, after), serverCpuMs: cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore };
 }
 
 /** Creates a FileSet through the API (not timed) for the baselines that upload into one. */

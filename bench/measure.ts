@@ -26,7 +26,7 @@ export function summarize(label: string, files: number, bytes: number, samples: 
   const sorted = [...samples].sort((a, b) => a.wallMs - b.wallMs);
   const mid = sorted[(sorted.length - 1) >> 1];
   const rss = samples.map((s) => s.peakRssMB).filter((v): v is number => v != null);
-  return {
+  const m: Measurement = {
     label,
     files,
     bytes,
@@ -38,6 +38,11 @@ export function summarize(label: string, files: number, bytes: number, samples: 
     peakRssMB: rss.length ? Math.max(...rss) : null,
     requests: mid?.requests ?? null,
   };
+  if (samples.some((s) => s.exitCode !== undefined)) m.exitCodes = samples.map((s) => s.exitCode ?? null);
+  if (mid?.counters) m.counters = mid.counters;
+  if (mid?.cpuMs != null) m.cpuMs = mid.cpuMs;
+  if (mid?.serverCpuMs != null) m.serverCpuMs = mid.serverCpuMs;
+  return m;
 }
 
 /** A scenario that could not run, kept in the report with the reason. */

@@ -12,6 +12,8 @@ export interface ProcResult {
   wallMs: number;
   /** Max RSS of the child (or its largest descendant) in MB; null without GNU time. */
   peakRssMB: number | null;
+  /** CPU time (user + system) of the child and the descendants it waited for, in ms; null without GNU time. */
+  cpuMs: number | null;
 }
 
 /** Options of a measured run. */
@@ -20,8 +22,8 @@ export interface RunOptions {
   env?: NodeJS.ProcessEnv;
   /** Shell command line instead of argv (for pipelines such as xargs). */
   shell?: boolean;
-  /** Reject when the exit code is not one of these (default [0]). */
-  okCodes?: number[];
+  /** Reject when the exit code is not one of these (default [0]); 'any': any exit, not a signal. */
+  okCodes?: number[] | 'any';
   /** Keep at most this many characters of stdout (JSON reports can be large). */
   maxStdout?: number;
   /** Kill the child after this long (default 30 minutes) so one hung run cannot stall the benchmark. */
@@ -45,6 +47,15 @@ export function findGnuTime(): string | null {
   return gnuTime;
 }
 
+/**
+ * What GNU time wrote with `-f '%M %U %S'`: peak RSS (KB → MB) and user + system CPU (s → ms), from the
+ * last line (a line about a non-zero exit status may come before it); null when there is no such line.
+ */
+export function parseGnuTime(text: string): { peakRssMB: number; cpuMs: number } | null {
+  const m = /(\d+) (\d+(?:\.\d+)?) (\d+(?:\.\d+)?)\s*$/.exec(text);
+  return m ? { peakRssMB: (Number(m[1]) * 1024) / 1e6, cpuMs: Math.round((Number(m[2]) + Number(m[3])) * 1000) } : null;
+}
+
 /** True when `cmd` is found on PATH. */
 export function which(cmd: string): string | null {
   const r = spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' });
@@ -59,7 +70,7 @@ export async function runMeasured(argv: string[], opts: RunOptions = {}): Promis
   const time = findGnuTime();
   const rssFile = path.join(os.tmpdir(), `bench-rss-${process.pid}-${Math.random().toString(36).slice(2)}`);
   const base = opts.shell ? ['sh', '-c', argv.join(' ')] : argv;
-  const full = time ? [time, '-f', '%M', '-o', rssFile, ...base] : base;
+  const full = time ? [time, '-f', '%M %U %S', '-o', rssFile, ...base] : base;
   const started = process.hrtime.bigint();
   const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
     const child = spawn(full[0], full.slice(1), {
@@ -89,19 +100,20 @@ export async function runMeasured(argv: string[], opts: RunOptions = {}): Promis
   });
   const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
   let peakRssMB: number | null = null;
+  let cpuMs: number | null = null;
   if (time) {
     try {
-      const kb = Number(fs.readFileSync(rssFile, 'utf8').trim().split(/\s+/).pop());
-      if (Number.isFinite(kb)) peakRssMB = (kb * 1024) / 1e6;
+      const t = parseGnuTime(fs.readFileSync(rssFile, 'utf8'));
+      if (t) ({ peakRssMB, cpuMs } = t);
     } catch {
       // GNU time writes nothing when the child was killed by a signal; RSS stays unknown.
     }
     fs.rmSync(rssFile, { force: true });
   }
   const ok = opts.okCodes ?? [0];
-  if (result.code === null || !ok.includes(result.code)) {
+  if (result.code === null || (ok !== 'any' && !ok.includes(result.code))) {
     const tail = result.stderr.trim().split('\n').slice(-5).join(' | ');
     throw new Error(`${argv.slice(0, 3).join(' ')} … exited ${result.code}: ${tail.slice(0, 600)}`);
   }
-  return { ...result, wallMs, peakRssMB };
+  return { ...result, wallMs, peakRssMB, cpuMs };
 }

@@ -1,9 +1,11 @@
 /**
- * `npm run bench [-- --quick] [--reps N] [--only A,C] [--skip-rclone] [--profile] [--keep] [--out DIR] [--page-size N]`
+ * `npm run bench [-- --quick] [--reps N] [--only A,C,WAN] [--skip-rclone] [--profile] [--keep] [--out DIR] [--page-size N]`
  *
  * Generates the corpora in a temp directory, starts the emulator as a separate process, measures the
- * loader's CLI and the baselines side by side, evaluates the targets of issue 5, and writes
- * latest.json + latest.md (bench/results/ in full mode, dist/bench/results/ in quick mode).
+ * loader's CLI and the baselines side by side on loopback (corpora A, B, C), then in the regimes that run an
+ * emulator of their own (WAN latency, a rate limit, the hash cache in a fresh git clone, apply
+ * --wait-indexed), evaluates the targets, and writes latest.json + latest.md (bench/results/ in full mode,
+ * dist/bench/results/ in quick mode).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -13,10 +15,16 @@ import { corpusDirectoryCount, corpusSpecs, generateCorpus } from './corpus';
 import { EmulatorProc, processPeakRssMB, startEmulatorProcess, stopEmulatorProcess } from './emulator';
 import { runFolderCheck } from './folder-runs';
 import { runLoader } from './loader-runs';
+import { runGitCache } from './git-cache-runs';
+import { runIndexWait } from './index-wait-runs';
 import { gitCommit, machineInfo } from './machine';
 import { summarizeProfile } from './profile';
+import { runRateLimited } from './rate-runs';
+import { median } from './stats';
+import { why, type RegimeContext, type RegimeOutcome } from './regime';
 import { evaluateTargets, renderMarkdown } from './report';
-import type { BenchReport, CorpusInfo, Measurement } from './types';
+import { runWan } from './wan-runs';
+import type { BenchReport, CorpusInfo, Measurement, RegimeInfo } from './types';
 
 interface Options {
   quick: boolean;
@@ -32,6 +40,14 @@ interface Options {
 }
 
 const repoRoot = path.resolve(__dirname, '..', '..');
+
+/** The regimes, in the order they run; `--only` selects them by these names as it selects corpora. */
+const REGIMES: Record<string, (ctx: RegimeContext) => Promise<RegimeOutcome>> = {
+  WAN: runWan,
+  RATE: runRateLimited,
+  GIT: runGitCache,
+  INDEX: runIndexWait,
+};
 
 /** The loader's listing page size, read from the built loader when it exports one. */
 function detectPageSize(): number | null {
@@ -78,7 +94,7 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--render') o.render = path.resolve(val());
     else if (a === '--help' || a === '-h') {
       process.stdout.write(
-        'usage: npm run bench -- [--quick] [--reps N] [--only A,B,C] [--skip-rclone] [--profile] [--keep] [--out DIR] [--page-size N] [--render latest.json]\n',
+        `usage: npm run bench -- [--quick] [--reps N] [--only A,B,C,${Object.keys(REGIMES).join(',')}] [--skip-rclone] [--profile] [--keep] [--out DIR] [--page-size N] [--render latest.json]\n`,
       );
       process.exit(0);
     } else throw new Error(`unknown option ${a} (see --help)`);
@@ -103,6 +119,10 @@ async function main(): Promise<void> {
   }
   const started = Date.now();
   const startLoad = os.loadavg()[0];
+  // The machine is shared: the load over the whole run goes into the report.
+  const loads: number[] = [startLoad];
+  const loadTimer = setInterval(() => loads.push(os.loadavg()[0]), 10000);
+  loadTimer.unref();
   const log = (msg: string): void => {
     process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${msg}\n`);
   };
@@ -126,6 +146,7 @@ async function main(): Promise<void> {
     process.exit(130);
   });
 
+  const regimes: RegimeInfo[] = [];
   const report: BenchReport = {
     mode: opts.quick ? 'quick' : 'full',
     startedAt: new Date(started).toISOString(),
@@ -134,6 +155,7 @@ async function main(): Promise<void> {
     machine: machineInfo(),
     pageSize: opts.pageSize ?? detectPageSize() ?? 100,
     corpora: [],
+    regimes,
     results: {},
     targets: [],
     notes: [],
@@ -174,19 +196,45 @@ async function main(): Promise<void> {
       if (!opts.keep) fs.rmSync(path.join(dir, 'corpus'), { recursive: true, force: true });
     }
     const emuRss = processPeakRssMB(emu.pid);
-    if (emuRss != null) report.notes.push(`The emulator process (in-memory store) peaked at ${emuRss.toFixed(0)} MB RSS over the whole run.`);
+    if (emuRss != null && report.corpora.length) report.notes.push(`The loopback emulator process (in-memory store) peaked at ${emuRss.toFixed(0)} MB RSS over the loopback corpora.`);
+    await stopEmulatorProcess(emu);
+    for (const [name, runRegime] of Object.entries(REGIMES)) {
+      if (opts.only && !opts.only.includes(name)) continue;
+      const dir = path.join(work, `regime-${name}`);
+      fs.mkdirSync(dir, { recursive: true });
+      const load = os.loadavg()[0];
+      log(`regime ${name} (load average ${load.toFixed(1)})`);
+      try {
+        const o = await runRegime({ cliBin, distBench: __dirname, work: dir, reps: opts.reps, quick: opts.quick, log });
+        regimes.push(o.info);
+        report.results[name] = o.results;
+        report.notes.push(...o.notes, `${name}: load average (1 min) ${load.toFixed(1)} at its start, ${os.loadavg()[0].toFixed(1)} at its end.`);
+      } catch (e) {
+        log(`  regime ${name} failed: ${why(e)}`);
+        report.notes.push(`${name}: not measured: ${why(e)}`);
+      }
+      if (!opts.keep) fs.rmSync(dir, { recursive: true, force: true });
+    }
   } finally {
+    clearInterval(loadTimer);
     if (emu) await stopEmulatorProcess(emu);
     cleanup();
   }
 
+  loads.push(os.loadavg()[0]);
   report.notes.push(
-    `Load average (1 min) at the start ${startLoad.toFixed(1)}, at the end ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores: other processes on the machine share the CPU with the benchmark.`,
+    `Load average (1 min) sampled every 10 s over the run: min ${Math.min(...loads).toFixed(1)}, median ${median(loads).toFixed(1)}, max ${Math.max(...loads).toFixed(1)} on ${os.cpus().length} cores (start ${startLoad.toFixed(1)}, end ${os.loadavg()[0].toFixed(1)}): other processes on the machine share the CPU with the benchmark.`,
     'Every loader repetition starts from a reset emulator and no hash cache; the 1% change rewrites different files in each repetition.',
-    'Baseline 4 (rclone) uses --checksum --transfers 8 against `rclone serve webdav`; webdav offers no hash in common with the local side, so rclone compares sizes only.',
     'Baseline 2 runs one curl process per file; its peak RSS is the largest single curl process.',
   );
+  if (report.corpora.length) {
+    report.notes.push(
+      'Baseline 4 (rclone) uses --checksum --transfers 8 against `rclone serve webdav`; webdav offers no hash in common with the local side, so rclone compares sizes only.',
+    );
+  }
   report.durationSec = (Date.now() - started) / 1000;
+  // Again at the end: a baseline tool may have been installed during the run.
+  report.machine = machineInfo();
   report.targets = evaluateTargets(report);
   fs.mkdirSync(opts.out, { recursive: true });
   fs.writeFileSync(path.join(opts.out, 'latest.json'), JSON.stringify(report, null, 2) + '\n');

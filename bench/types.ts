@@ -5,6 +5,8 @@ export interface RequestCounts {
   total: number;
   mutating: number;
   byOperation: Record<string, number>;
+  /** Requests the emulator's rate limit answered 429 (counted in `total` too); absent from older results. */
+  limited?: number;
 }
 
 /** One child-process run. */
@@ -15,6 +17,14 @@ export interface Sample {
   requests: RequestCounts | null;
   /** In-process time the child reported, when it measures itself (folder check). */
   innerMs?: number;
+  /** CPU time (user + system) of the measured process and its waited-for children, in ms. */
+  cpuMs?: number | null;
+  /** CPU time the emulator process used during the run, in ms. */
+  serverCpuMs?: number | null;
+  /** The child's exit code, kept where a scenario records failures instead of rejecting them. */
+  exitCode?: number | null;
+  /** Scenario-specific figures (files hashed, milliseconds spent waiting, files uploaded, …). */
+  counters?: Record<string, number>;
 }
 
 /** The median over the repetitions of one scenario. */
@@ -35,6 +45,15 @@ export interface Measurement {
   /** Correctness checks of the run, e.g. "uploaded 10000 of 10000". */
   checks?: string[];
   note?: string;
+  /** The median run's CPU time (user + system) of the measured process and of the emulator, in ms. */
+  cpuMs?: number | null;
+  serverCpuMs?: number | null;
+  /** Exit codes of the runs, in order, where a scenario records them. */
+  exitCodes?: (number | null)[];
+  /** The median run's scenario-specific figures (see Sample.counters). */
+  counters?: Record<string, number>;
+  /** How a time that was not measured was derived (e.g. scaled from a smaller corpus). */
+  extrapolated?: string;
 }
 
 /** A corpus the benchmark generated. */
@@ -46,7 +65,7 @@ export interface CorpusInfo {
   dir: string;
 }
 
-/** One target of issue 5, evaluated. */
+/** One target, evaluated. */
 export interface TargetResult {
   id: string;
   description: string;
@@ -68,6 +87,25 @@ export interface MachineInfo {
   curl: string | null;
 }
 
+/**
+ * A regime: the emulator run with network conditions or a set-up of its own (latency, a rate limit, index
+ * delay, a fresh git clone), with its own corpora; its measurements sit in `results[name]`.
+ */
+export interface RegimeInfo {
+  name: string;
+  title: string;
+  /** The emulator's command-line switches for this regime. */
+  emulatorArgs: string[];
+  corpora: Omit<CorpusInfo, 'dir'>[];
+  /** Token-bucket parameters when the regime is rate-limited (for the throughput target). */
+  rateLimit?: { rate: number; burst: number };
+  /**
+   * What the no-op re-apply must list: entries (files and directories) under the FileSet's prefix and the
+   * FileSets it looks up by name (for the request-count target).
+   */
+  listing?: { entries: number; lookups: number };
+}
+
 /** The whole report. */
 export interface BenchReport {
   mode: 'full' | 'quick';
@@ -77,7 +115,9 @@ export interface BenchReport {
   machine: MachineInfo;
   pageSize: number | null;
   corpora: CorpusInfo[];
-  /** corpus name → scenario key → measurement. */
+  /** The regimes beyond the loopback corpora (absent from results written before they existed). */
+  regimes?: RegimeInfo[];
+  /** corpus or regime name → scenario key → measurement. */
   results: Record<string, Record<string, Measurement>>;
   targets: TargetResult[];
   notes: string[];
