@@ -1,6 +1,7 @@
 import { DEFAULTS, resolveClientConfig } from './config';
 import { download } from './download';
-import { ConflictError, isNotFound, ValidationError } from './errors';
+import { confirmGone } from './confirm';
+import { ConflictError, isNotFound, UnconfirmedDeleteError, ValidationError } from './errors';
 import { listFilePages, searchBody, type ListingLimits } from './listing';
 import { checkedRemotePath, splitRemotePath } from './remote-path';
 import { Requester } from './requester';
@@ -151,17 +152,33 @@ export class DomoFilesClient {
   /**
    * DELETE /filesets/{id}: 204, or 200 with a JSON or empty body, is success; 404 throws NotFoundError
    * (callers that treat gone as done catch it). A 409 (a server that does not delete a FileSet holding files)
-   * is ConflictError, unless `force`: then the FileSet is emptied entry by entry and deleted again.
+   * is ConflictError, unless `force`: then the FileSet is emptied entry by entry and deleted again. The
+   * delete is then confirmed: a FileSet still found after a few looks is UnconfirmedDeleteError.
    */
   async deleteFileSet(id: string, opts: DeleteFileSetOptions = {}): Promise<void> {
     const once = (): Promise<void> => this.req.call({ operation: 'deleteFileSet', idempotency: 'idempotent' }, 'DELETE', `/filesets/${enc(id)}`, 'json-or-empty', anyBody);
     for (let round = 0; ; round++) {
       try {
-        return await once();
+        await once();
+        break;
       } catch (e) {
         if (!(e instanceof ConflictError) || !opts.force || round >= FORCE_DELETE_ROUNDS) throw e;
       }
       await this.emptyFileSet(id);
+    }
+    const still = await confirmGone([id], async () => {
+      try {
+        await this.getFileSet(id);
+        return [id];
+      } catch (e) {
+        if (isNotFound(e)) return [];
+        throw e;
+      }
+    });
+    if (still.length > 0) {
+      throw new UnconfirmedDeleteError(`DELETE /filesets/${id} answered success, but the FileSet is still there when looked up again; it was not deleted`, {
+        operation: 'deleteFileSet', method: 'DELETE', path: `/filesets/${id}`,
+      });
     }
   }
 

@@ -179,6 +179,11 @@ export class SourceChangedError extends DomoError {
     this.filePath = init.filePath;
   }
 }
+/** A DELETE answered success, but the object is still there when looked at again (the delete was not done). */
+export class UnconfirmedDeleteError extends DomoError {
+  override readonly name = 'UnconfirmedDeleteError';
+  override readonly code = 'DELETE_NOT_DONE';
+}
 /** A file listing that does not end: a page cursor came back a second time, or pages stopped bringing new paths. */
 export class PaginationError extends DomoError {
   override readonly name = 'PaginationError';

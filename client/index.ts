@@ -2,6 +2,7 @@
 export * from './types';
 export { DomoFilesClient, type DownloadOptions, type DeleteFileSetOptions } from './client';
 export * from './errors';
+export { confirmGone, CONFIRM_DELAYS_MS } from './confirm';
 export { resolveClientConfig, isLoopbackHost, TOKEN_ENV_VARS, type ResolvedClientConfig } from './config';
 export {
   shouldRetry,

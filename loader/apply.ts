@@ -14,6 +14,7 @@ import * as path from 'node:path';
 import type { DomoFilesClient, FileSet } from '../client';
 import { readSmall, sha256Hex, SMALL_READ_BYTES } from './hash';
 import { Backup } from './backup';
+import { unconfirmedDeletes } from './confirm-deletes';
 import { describeChange } from './changes';
 import { waitForIndex } from './index-wait';
 import { forEachPooled } from './pool';
@@ -125,8 +126,19 @@ async function applyEntry(run: Run, fileSetId: string, entry: EntryPlan, outcome
   };
   const before = entry.deletes.filter((d) => d.phase === 'before');
   const after = entry.deletes.filter((d) => d.phase === 'after');
-  await runDeletes(run, fileSetId, entry, before, outcome, failed, false, backup);
-  if (failedHere > 0) {
+  const deleted: DeleteStep[] = [];
+  try {
+    await applyEntrySteps(run, fileSetId, entry, outcome, backup, before, after, deleted, failed, () => failedHere);
+  } finally {
+    if (deleted.length > 0 && !run.stopped) await confirmDeletes(run, fileSetId, entry, deleted, outcome, failed);
+  }
+}
+
+/** The entry's steps in order: 'before' deletes, uploads, then (only when nothing failed) 'after' deletes. */
+async function applyEntrySteps(run: Run, fileSetId: string, entry: EntryPlan, outcome: TargetOutcome, backup: Backup | undefined,
+  before: DeleteStep[], after: DeleteStep[], deleted: DeleteStep[], failed: (msg: string) => void, failures: () => number): Promise<void> {
+  await runDeletes(run, fileSetId, entry, before, outcome, failed, false, backup, deleted);
+  if (failures() > 0) {
     // An upload onto a path whose blocker is still there would fail too, and the blocker may be what failed.
     for (const u of entry.uploads) outcome.skipped.push({ op: u.op, path: u.path, reason: 'a delete it depends on failed' });
     for (const d of after) outcome.skipped.push({ op: 'delete', path: d.path, reason: 'an operation of this entry failed' });
@@ -158,11 +170,24 @@ async function applyEntry(run: Run, fileSetId: string, entry: EntryPlan, outcome
   }
   // Deletes only when nothing of this entry failed: a failed upload may be a renamed file's new path, and
   // deleting its old path would lose the only remote copy.
-  if (failedHere > 0) {
+  if (failures() > 0) {
     for (const d of after) outcome.skipped.push({ op: 'delete', path: d.path, reason: 'an operation of this entry failed, so nothing of it is pruned' });
     return;
   }
-  await runDeletes(run, fileSetId, entry, after, outcome, failed, entry.recheckDeletes, backup);
+  await runDeletes(run, fileSetId, entry, after, outcome, failed, entry.recheckDeletes, backup, deleted);
+}
+
+/** Looks again at what the entry deleted; a delete answered as done whose entry is still there fails. */
+async function confirmDeletes(run: Run, fileSetId: string, entry: EntryPlan, deleted: DeleteStep[], outcome: TargetOutcome, failed: (msg: string) => void): Promise<void> {
+  const scope = { client: run.client, fileSetId, directoryPath: entry.directoryPath, remaining: Math.max(0, entry.remoteCount - deleted.length), concurrency: run.concurrency, ...(run.signal ? { signal: run.signal } : {}) };
+  try {
+    for (const d of await unconfirmedDeletes(scope, deleted)) {
+      outcome.result.deleted -= 1;
+      failed(`delete ${d.path}: the server answered success, but it is still there when looked at again; it was not deleted`);
+    }
+  } catch (e) {
+    failed(`confirming the deletes under '${entry.directoryPath || '/'}': ${message(e)}`);
+  }
 }
 
 /**
@@ -170,7 +195,7 @@ async function applyEntry(run: Run, fileSetId: string, entry: EntryPlan, outcome
  * and selected by the entry is kept (it reappeared since the plan) and reported as skipped.
  */
 async function runDeletes(run: Run, fileSetId: string, entry: EntryPlan, steps: readonly DeleteStep[], outcome: TargetOutcome,
-  failed: (msg: string) => void, recheck: boolean, backup: Backup | undefined): Promise<void> {
+  failed: (msg: string) => void, recheck: boolean, backup: Backup | undefined, deleted: DeleteStep[]): Promise<void> {
   if (steps.length === 0) return;
   const selector = recheck ? selectorOf(entry.selection) : null;
   const filesFirst = steps.filter((d) => d.kind === 'file');
@@ -187,6 +212,7 @@ async function runDeletes(run: Run, fileSetId: string, entry: EntryPlan, steps: 
       if (backup && d.kind === 'file') await backup.save(d, 'delete');
       await run.client.deleteFile(fileSetId, d.id);
       outcome.result.deleted += 1;
+      deleted.push(d);
     } catch (e) {
       if (isNotFound(e)) outcome.result.deleted += 1; // already gone: the plan's intent holds
       else failed(`delete ${d.path}: ${message(e)}`);

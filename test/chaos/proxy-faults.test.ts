@@ -214,14 +214,13 @@ describe('answers to changes: what succeeded stays, nothing else changes, and th
     });
   }
 
-  // Known gap: the client takes a 200 with an empty body to a DELETE as done (both documents' answers are
-  // accepted: 204 without a body, 200 with one — and 200 without one), and the loader does not look again,
-  // so a delete swallowed on the way exits 0 with the file still there. test.failing keeps the gap in view:
-  // this test starts passing (and must become a plain test) the day deletes are verified.
-  test.failing('an empty 200 for a delete the server never saw is not read as done', async () => {
+  // Both documents' delete answers are accepted (204 without a body, 200 with one — and 200 without one), so
+  // an answer alone cannot tell a delete done: the loader looks again, and a path still there fails the run.
+  test('an empty 200 for a delete the server never saw is not read as done', async () => {
     const s = await scene();
     const r = await applyThrough(s, [{ fault: 'empty200', match: DELETE }]);
     expect(r.code).toBe(1);
+    expect(expectOneLineError(r.stderr)).toMatch(/the server answered success, but it is still there when looked at again; it was not deleted/);
   });
 });
 
@@ -274,6 +273,17 @@ describe('destroy never calls a FileSet that exists "absent"', () => {
       expect(r.stdout).not.toMatch(/absent|deleted/);
     });
   }
+
+  test('an empty 200 for a FileSet delete the server never saw: the FileSet is still there, so destroy exits 1 and does not say deleted', async () => {
+    const s = await scene();
+    proxy.addRule({ fault: 'empty200', match: { method: 'DELETE', path: GET_FILESET.path } });
+    const r = await cli(['destroy', '-f', s.manifest, '--yes']);
+    proxy.clearRules();
+    expect(await fileSetsNamed(be.client, s.name)).toEqual([s.id]);
+    expect(r.code).toBe(1);
+    expect(expectOneLineError(r.stderr)).toMatch(/answered success, but the FileSet is still there when looked up again; it was not deleted/);
+    expect(r.stdout).not.toMatch(/- deleted FileSet/);
+  });
 
   test('an HTML page with 200 for a FileSet delete the server did make: the retry finds it gone, and it is reported deleted, not "absent"', async () => {
     const s = await scene();
