@@ -1,7 +1,7 @@
 import { DEFAULTS, resolveClientConfig } from './config';
 import { download } from './download';
 import { confirmGone } from './confirm';
-import { ConflictError, isNotFound, UnconfirmedDeleteError, ValidationError } from './errors';
+import { ConflictError, ForbiddenError, isNotFound, UnconfirmedDeleteError, ValidationError } from './errors';
 import { listFilePages, searchBody, type ListingLimits } from './listing';
 import { checkedRemotePath, splitRemotePath } from './remote-path';
 import { Requester } from './requester';
@@ -57,6 +57,11 @@ export interface DeleteFileSetOptions {
    * and try again. Without it, that 409 is a ConflictError.
    */
   force?: boolean;
+  /**
+   * The FileSet's name, when known: on a server that answers 403 for a FileSet that does not exist, the
+   * delete is confirmed by a search for this name instead of for every FileSet.
+   */
+  name?: string;
 }
 
 const enc = encodeURIComponent;
@@ -172,8 +177,13 @@ export class DomoFilesClient {
         return [id];
       } catch (e) {
         if (isNotFound(e)) return [];
-        throw e;
+        // A server that answers 403 for what does not exist: look for it in the search instead.
+        if (!(e instanceof ForbiddenError)) throw e;
       }
+      for await (const fs of this.searchFileSets(opts.name !== undefined ? { filters: [{ field: 'name', value: [opts.name], operator: 'EQUALS', not: false }] } : {})) {
+        if (fs.id === id) return [id];
+      }
+      return [];
     });
     if (still.length > 0) {
       throw new UnconfirmedDeleteError(`DELETE /filesets/${id} answered success, but the FileSet is still there when looked up again; it was not deleted`, {

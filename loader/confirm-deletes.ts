@@ -5,7 +5,7 @@
  * listing pages, else by listing the entry's prefix once; what is still there (same path, same id) is a
  * delete that was not done.
  */
-import { confirmGone, type DomoFilesClient } from '../client';
+import { confirmGone, isDomoError, type DomoFilesClient } from '../client';
 import { forEachPooled } from './pool';
 import { isNotFound, listRemote } from './remote';
 import type { DeleteStep } from './types';
@@ -33,18 +33,25 @@ export async function unconfirmedDeletes(scope: ConfirmScope, deleted: readonly 
 
 async function stillThereById(scope: ConfirmScope, pending: readonly DeleteStep[]): Promise<DeleteStep[]> {
   const still: DeleteStep[] = [];
+  let forbidden = false;
   await forEachPooled(pending, scope.concurrency, async (d) => {
     try {
       const f = await scope.client.getFile(scope.fileSetId, d.id);
       if (f.path === d.path) still.push(d);
     } catch (e) {
-      if (!isNotFound(e)) throw e;
+      // A server that answers 403 for what does not exist cannot say "gone" by id: the listing can.
+      if (isForbidden(e)) forbidden = true;
+      else if (!isNotFound(e)) throw e;
     }
   }, scope.signal);
-  return still;
+  return forbidden ? stillListed(scope, pending) : still;
 }
 
 async function stillListed(scope: ConfirmScope, pending: readonly DeleteStep[]): Promise<DeleteStep[]> {
   const listed = new Map((await listRemote(scope.client, scope.fileSetId, scope.directoryPath, scope.signal)).map((r) => [r.path, r.id]));
   return pending.filter((d) => listed.get(d.path) === d.id);
+}
+
+function isForbidden(e: unknown): boolean {
+  return isDomoError(e) && e.code === 'FORBIDDEN';
 }

@@ -116,7 +116,7 @@ export async function deleteGarbage(client: DomoFilesClient, candidates: readonl
   const failed: { candidate: GcCandidate; message: string }[] = [];
   for (const c of candidates) {
     try {
-      await client.deleteFileSet(c.id, { force: true });
+      await client.deleteFileSet(c.id, { force: true, name: c.name });
       deleted.push(c);
     } catch (e) {
       if (isNotFound(e)) deleted.push(c);

@@ -174,7 +174,7 @@ export async function destroyManifest(manifest: Manifest, opts: { client: DomoFi
       if (backup.count > 0) item.backup = { dir: backup.dir, files: backup.count };
     }
     try {
-      await opts.client.deleteFileSet(fs.id, { force: true });
+      await opts.client.deleteFileSet(fs.id, { force: true, name: fs.name });
     } catch (e) {
       // It was there a moment ago: a 404 now means a retry found an earlier attempt's delete done.
       if (!isNotFound(e)) throw e;

@@ -263,7 +263,7 @@ export const fileSetProvider: pulumi.dynamic.ResourceProvider<FileSetInputs, Fil
         if (props.forceDestroy !== true) held = await firstFilePath(client, id);
         // A FileSet without files (or with forceDestroy) goes with whatever entries it holds: on a server
         // that answers 409 for a FileSet holding entries, the client deletes them one by one and tries again.
-        if (held === undefined) await client.deleteFileSet(id, { force: true });
+        if (held === undefined) await client.deleteFileSet(id, { force: true, name: props.name });
       } catch (e) {
         if (kit.isNotFound(e)) return;
         throw kit.failure(`deleting FileSet ${id}`, e, 'OWNER');

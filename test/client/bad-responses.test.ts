@@ -4,9 +4,9 @@
  * — retried where the request is idempotent, never read as "empty".
  */
 import type { ServerResponse } from 'node:http';
-import { UnexpectedResponseError, type DomoFilesClient } from '../../client';
+import { CONFIRM_DELAYS_MS, UnconfirmedDeleteError, UnexpectedResponseError, type DomoFilesClient } from '../../client';
 import { catchErr, testClient } from './helpers/client';
-import { scriptedServer, type ScriptedServer } from './helpers/scripted-server';
+import { domoError, scriptedServer, type ScriptedServer } from './helpers/scripted-server';
 
 async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
@@ -97,13 +97,28 @@ describe('answers that are not what the operation needs', () => {
     ['a 204', 204, ''],
     ['a status object', 200, '{"status":"success","message":"deleted"}'],
   ])('accepts %s as a done delete', async (_label, status, body) => {
-    server = await scriptedServer((_req, res) => {
+    server = await scriptedServer((req, res) => {
+      // The look after a FileSet delete finds it gone.
+      if (req.method === 'GET') return domoError(res, 404, 'gone');
       res.writeHead(status, body ? { 'content-type': 'application/json' } : {});
       res.end(body);
     });
     const client = testClient(server.url);
     await expect(client.deleteFile('fs', 'f')).resolves.toBeUndefined();
     await expect(client.deleteFileSet('fs')).resolves.toBeUndefined();
+    await client.close();
+  });
+
+  it('a FileSet delete answered as done whose FileSet is still there is UnconfirmedDeleteError (looked up again, then given up)', async () => {
+    server = await scriptedServer((req, res) => {
+      if (req.method === 'DELETE') return void res.writeHead(200).end();
+      answer(res, 200, 'application/json', '{"id":"fs","name":"still here"}');
+    });
+    const client = testClient(server.url);
+    const err = await client.deleteFileSet('fs').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UnconfirmedDeleteError);
+    expect(err).toMatchObject({ code: 'DELETE_NOT_DONE', message: 'DELETE /filesets/fs answered success, but the FileSet is still there when looked up again; it was not deleted' });
+    expect(server.requests.map((r) => r.method)).toEqual(['DELETE', ...CONFIRM_DELAYS_MS.map(() => 'GET')]);
     await client.close();
   });
 

@@ -103,6 +103,7 @@ describe('deleteFileSet on a server that does not delete a FileSet holding files
         deleted = true;
         return void res.writeHead(204).end();
       }
+      if (req.method === 'GET' && u.pathname === '/api/files/v1/filesets/fs') return deleted ? domoError(res, 404, 'gone') : json(res, 200, { id: 'fs', name: 'fs' });
       if (req.method === 'DELETE') {
         const id = decodeURIComponent(u.pathname.split('/').pop() as string);
         const e = [...entries.values()].find((x) => x.id === id);

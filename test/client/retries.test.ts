@@ -205,6 +205,7 @@ describe('retries against a scripted server', () => {
     server = await scriptedServer((req, res, n) => {
       if (n % 2 === 1) return domoError(res, 502, 'gateway');
       if (req.method === 'DELETE') return void res.writeHead(204).end();
+      if (req.method === 'GET' && req.url.endsWith('/filesets/fs1')) return domoError(res, 404, 'gone');
       if (req.url.includes('/files/search')) return json(res, 200, { files: [], pageContext: { next: null } });
       if (req.url.includes('/query')) return json(res, 200, { matches: [] });
       return json(res, 200, { fileSets: [], pageContext: { count: 0, totalCount: 0, offset: 0 } });
@@ -216,7 +217,7 @@ describe('retries against a scripted server', () => {
     for await (const _ of client.listFiles('fs1')) void _;
     for await (const _ of client.searchFileSets()) void _;
     await client.query('fs1', { query: 'x' });
-    expect(server.requests).toHaveLength(12);
+    expect(server.requests).toHaveLength(14);
     await client.close();
   });
 });

@@ -58,7 +58,8 @@ describe('response shapes', () => {
   });
 
   it('treats 204 and 200 with a status body or an empty body as a done delete', async () => {
-    server = await scriptedServer((_req, res, n) => {
+    server = await scriptedServer((req, res, n) => {
+      if (req.method === 'GET') return json(res, 404, { status: 404, message: 'gone' });
       if (n === 1) return void res.writeHead(204).end();
       if (n === 2) return json(res, 200, { status: 'success', message: 'File deleted successfully.' });
       res.writeHead(200, { 'content-length': '0' });
@@ -68,7 +69,7 @@ describe('response shapes', () => {
     await expect(client.deleteFile('fs', 'f')).resolves.toBeUndefined();
     await expect(client.deleteFileByPath('fs', 'a')).resolves.toBeUndefined();
     await expect(client.deleteFileSet('fs')).resolves.toBeUndefined();
-    expect(server.requests.map((r) => r.method)).toEqual(['DELETE', 'DELETE', 'DELETE']);
+    expect(server.requests.map((r) => r.method)).toEqual(['DELETE', 'DELETE', 'DELETE', 'GET']);
     await client.close();
   });
 

@@ -69,3 +69,32 @@ it('confirms a delete that was made with one look', async () => {
   expect(await unconfirmedDeletes({ client: be.client, fileSetId, directoryPath: 'docs', remaining: 1, concurrency: 4 }, [step])).toEqual([]);
   expect(be.emu.requestLog().slice(from).map((e) => e.operationId)).toEqual(['getFile']);
 });
+
+describe('on a server that answers 403 for what does not exist', () => {
+  let forbidding: Backend;
+  beforeAll(async () => {
+    forbidding = await startBackend({ readings: { missingStatus: 403 } });
+  });
+  afterAll(() => forbidding.close());
+
+  it('a file delete is confirmed by the listing (a 403 by id says nothing)', async () => {
+    const id = (await forbidding.client.createFileSet({ name: 'forbidding' })).id;
+    const f = await forbidding.client.uploadFile(id, { path: 'd/x.md', source: { content: 'x' } });
+    await forbidding.client.deleteFile(id, f.id);
+    const step: DeleteStep = { op: 'delete', path: f.path, rel: 'x.md', id: f.id, kind: 'file', size: 1, hash: null, phase: 'after' };
+    const from = forbidding.emu.requestLog().length;
+    expect(await unconfirmedDeletes({ client: forbidding.client, fileSetId: id, directoryPath: 'd', remaining: 0, concurrency: 2 }, [step])).toEqual([]);
+    const ops = forbidding.emu.requestLog().slice(from).map((e) => [e.operationId, e.status]);
+    expect(ops[0]).toEqual(['getFile', 403]);
+    expect(ops.slice(1).map(([op]) => op)).toContain('listFilesForFileset');
+  });
+
+  it('a FileSet delete is confirmed by a search for its name', async () => {
+    const { id } = await forbidding.client.createFileSet({ name: 'forbidding-gone' });
+    const from = forbidding.emu.requestLog().length;
+    await forbidding.client.deleteFileSet(id, { name: 'forbidding-gone' });
+    const log = forbidding.emu.requestLog().slice(from);
+    expect(log.map((e) => e.operationId)).toEqual(['deleteFileSet', 'getFileSet', 'listFileSets']);
+    expect(log[1].status).toBe(403);
+  });
+});
