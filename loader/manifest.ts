@@ -19,6 +19,8 @@ const ENTRY_KEYS = [
   'allowOwnerTransfer', 'contentTypes',
 ] as const;
 const GRANT_KEYS = ['user', 'group', 'permission'] as const;
+/** Every key the manifest accepts, by where it may appear (docs/manifest.md is checked against it). */
+export const MANIFEST_KEYS = { root: ROOT_KEYS, entry: ENTRY_KEYS, grant: GRANT_KEYS } as const;
 const GRANT_PERMISSIONS = ['READ', 'EDIT', 'OWNER'] as const;
 /** A content type as `type/subtype` with optional parameters (what an HTTP header may carry). */
 const CONTENT_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*(\s*;\s*[a-z0-9!#$&^_.+-]+=("[^"\r\n]*"|[a-z0-9!#$&^_.+-]+))*$/i;
