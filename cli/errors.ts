@@ -3,7 +3,7 @@
  * for stderr. Commands never call process.exit: they throw, and bin.ts maps what they threw.
  */
 
-/** Exit codes of the user contract (README "Exit codes"). */
+/** Exit codes of the user contract (docs/gitops.md "Exit codes"). */
 export const EXIT = {
   OK: 0,
   ERROR: 1,

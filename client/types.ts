@@ -273,7 +273,7 @@ export interface DownloadResult {
   sha256: string;
 }
 
-/** Retry policy knobs (see README "Retries"). */
+/** Retry policy knobs (see docs/client.md "Retries"). */
 export interface RetryOptions {
   /** Total attempts including the first (default 5). 1 disables retries. 429s with Retry-After do not count. */
   attempts: number;

@@ -265,7 +265,7 @@ export interface FileSetReport {
   refused?: GuardRefusal;
   /** Problems that block this FileSet (nothing of it is changed; exit 1). */
   problems?: string[];
-  /** Files compared without a server SHA-256 (by the hash recorded at upload); see README "API readings". */
+  /** Files compared without a server SHA-256 (by the hash recorded at upload); see docs/api-readings.md. */
   unverified?: number;
   /** apply only. */
   result?: ApplyResult;

@@ -162,7 +162,7 @@ describe('two applies of the same manifest at once', () => {
       runCli(['apply', '-f', file, '--format', 'json'], { env: be.env, cwd: ws.dir }),
       runCli(['apply', '-f', file, '--format', 'json'], { env: be.env, cwd: ws.dir }),
     ]);
-    // Observed behaviour (documented in the README): there is no lock; both runs plan against the same listing,
+    // Observed behaviour (documented in docs/safety.md): there is no lock; both runs plan against the same listing,
     // upload the same bytes to the same paths (an overwrite with identical content) and both prune the stale
     // paths; the loser of each delete gets 404, which the loader counts as deleted.
     expect(a.stderr + b.stderr).not.toMatch(/error/i);
