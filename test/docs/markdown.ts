@@ -4,7 +4,7 @@
  */
 
 /** The text with fenced code blocks blanked out (line count kept, so line numbers still match). */
-export function withoutFences(text: string): string {
+function withoutFences(text: string): string {
   let inFence = false;
   return text
     .split('\n')
@@ -19,7 +19,7 @@ export function withoutFences(text: string): string {
 }
 
 /** Prose only: no fenced blocks, inline code spans replaced by a placeholder (a link's text may be code). */
-export function prose(text: string): string {
+function prose(text: string): string {
   return withoutFences(text).replace(/`[^`\n]*`/g, 'code');
 }
 
@@ -50,7 +50,7 @@ export function relativeLinks(text: string): RelativeLink[] {
  * GitHub's anchor for a heading: lower case, every character that is not a letter, digit, mark, space, `-` or
  * `_` dropped, each space turned into `-`.
  */
-export function slug(heading: string): string {
+function slug(heading: string): string {
   return heading
     .toLowerCase()
     .replace(/[^\p{L}\p{N}\p{M} _-]/gu, '')
