@@ -41,7 +41,7 @@ export interface MultipartBody {
  * Escapes a quoted header parameter as browsers do (WHATWG / RFC 7578 §4.2): the value stays UTF-8 (no
  * `filename*`), and only `"`, CR and LF are percent-escaped because they would end the parameter or header.
  */
-export function escapeQuotedParam(value: string): string {
+function escapeQuotedParam(value: string): string {
   return value.replace(/"/g, '%22').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 }
 
