@@ -125,7 +125,7 @@ export async function opensslHash(ctx: BaselineContext, corpus: CorpusInfo): Pro
 }
 
 /** rclone on PATH, installing Debian's package when running as root and it is missing. */
-export function ensureRclone(log: (m: string) => void): string | null {
+function ensureRclone(log: (m: string) => void): string | null {
   const found = which('rclone');
   if (found) return found;
   if (process.getuid?.() !== 0 || !which('apt-get')) return null;

@@ -21,12 +21,12 @@ import { resetEmulator, type EmulatorProc } from './emulator';
 import type { CorpusInfo, Measurement, Sample } from './types';
 
 /** The corpus committed to the repository. */
-export function gitSpec(quick: boolean): CorpusSpec {
+function gitSpec(quick: boolean): CorpusSpec {
   return { name: 'git', files: quick ? 1000 : 10000, fileBytes: 4096, perDir: 100 };
 }
 
 /** The three ways a fresh clone's plan can start (see the header). */
-export const GIT_CASES = {
+const GIT_CASES = {
   noCache: 'plan in a fresh clone, no hash cache',
   statOnly: 'plan in a fresh clone, cache restored, stat keys only (git hidden)',
   restored: 'plan in a fresh clone, cache restored (blob ids from git)',

@@ -10,10 +10,10 @@ import { corpusRecord, makeCorpus, withEmulator, type RegimeContext, type Regime
 import type { Measurement } from './types';
 
 /** The emulator's token bucket in this regime. */
-export const RATE_LIMIT = { rate: 50, burst: 20 } as const;
+const RATE_LIMIT = { rate: 50, burst: 20 } as const;
 
 /** The rate-limited corpus. */
-export function rateSpec(quick: boolean): CorpusSpec {
+function rateSpec(quick: boolean): CorpusSpec {
   return { name: 'rate', files: quick ? 200 : 1000, fileBytes: 1024, perDir: 100 };
 }
 

@@ -7,7 +7,7 @@ import type { BenchReport, TargetResult } from './types';
 type Results = BenchReport['results'];
 
 /** Loader-to-baseline ratios of one corpus (speedups are baseline time ÷ loader time). */
-export function ratios(results: Results, corpus: string): Record<string, number | null> {
+function ratios(results: Results, corpus: string): Record<string, number | null> {
   const t = (k: string) => measured(results, corpus, k)?.wallMs ?? null;
   const mbps = (k: string) => measured(results, corpus, k)?.mbPerSec ?? null;
   return {
@@ -71,7 +71,7 @@ export function evaluateTargets(report: Pick<BenchReport, 'results' | 'corpora' 
 }
 
 /** Why the loopback corpus A target of 10× the seed loop is no longer evaluated (the report prints it). */
-export const RETIRED_SEED_TARGET =
+const RETIRED_SEED_TARGET =
   'The loopback target "corpus A cold apply ≥ 10× the seed loop" is retired: on loopback the emulator, one Node process on the ' +
   'same 2 cores as the loader, spends about 0.5 ms of CPU per 4 KiB upload, so its own CPU sets the pace and no client can be ' +
   '10× a loop that waits for it; users meet latency and rate limits instead, which the WAN and rate-limited regimes measure. ' +

@@ -12,10 +12,10 @@ import { corpusRecord, makeCorpus, withEmulator, type RegimeContext, type Regime
 import type { Measurement } from './types';
 
 /** One-way delay the emulator adds before handling and again before answering (≈ 2× per round trip). */
-export const WAN_LATENCY_MS = 20;
+const WAN_LATENCY_MS = 20;
 
 /** The WAN corpora: A′ for the comparison with the baselines, and the large one for the no-op. */
-export function wanSpecs(quick: boolean): { small: CorpusSpec; large: CorpusSpec } {
+function wanSpecs(quick: boolean): { small: CorpusSpec; large: CorpusSpec } {
   const KiB = 1024;
   return quick
     ? { small: { name: 'wan-small', files: 200, fileBytes: 4 * KiB, perDir: 100 }, large: { name: 'wan-large', files: 1000, fileBytes: 4 * KiB, perDir: 100 } }
