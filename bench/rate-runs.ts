@@ -1,7 +1,8 @@
 /**
  * The rate-limited regime: a token bucket of 50 requests/s with a burst of 20 per token, answering 429 with
  * Retry-After (whole seconds) before doing any work. The loader's cold apply of 1,000 × 1 KiB must finish in
- * one run; the seed loop and curl ×8 meet the same limit, and what they do with a 429 is recorded.
+ * one run; baseline 1 (the documentation's example loop) and curl ×8 meet the same limit, and what they do
+ * with a 429 is recorded.
  */
 import { curlParallel, seedWay } from './baselines';
 import type { CorpusSpec } from './corpus';

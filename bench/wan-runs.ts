@@ -1,8 +1,9 @@
 /**
  * The WAN regime: every API request crosses a link of about 40 ms round trip (the emulator waits 20 ms
  * before handling a request and 20 ms before answering it). The loader's cold apply of A′ (1,000 × 4 KiB)
- * runs against the seed's sequential loop and curl ×8 through the same emulator; a 10,000-file corpus gives
- * the loader's cold and no-op applies, and the seed loop's time for it is scaled from its 1,000-file run.
+ * runs against baseline 1 (the Domo documentation's upload example in a sequential loop) and curl ×8 through
+ * the same emulator; a 10,000-file corpus gives the loader's cold and no-op applies, and baseline 1's time
+ * for it is scaled from its 1,000-file run.
  */
 import { curlParallel, seedWay } from './baselines';
 import { corpusDirectoryCount, type CorpusSpec } from './corpus';
@@ -23,7 +24,7 @@ function wanSpecs(quick: boolean): { small: CorpusSpec; large: CorpusSpec } {
 }
 
 /**
- * The seed loop's time for `files` files from its run over `measured.files`: it uploads one file after
+ * Baseline 1's time for `files` files from its run over `measured.files`: it uploads one file after
  * another, so its time is proportional to the number of files (the same latency and file size).
  */
 export function extrapolateSequential(measured: Measurement, files: number, bytes: number, label: string): Measurement {

@@ -60,7 +60,7 @@ function dataSize(d: PartData): number | undefined {
   return d.size;
 }
 
-/** Bodies up to this size are sent as one Buffer (copying a few KiB is cheaper than a stream). */
+/** Bodies up to this size are sent as one Buffer: one copy of up to 1 MiB costs less than a stream per upload. */
 const MAX_COPIED_BODY = 1024 * 1024;
 
 /** Builds a multipart body from parts; nothing is read until render() is iterated. */
