@@ -53,6 +53,7 @@ export type {
   DownloadTarget,
   DownloadResult,
   RetryOptions,
+  RetryInfo,
   UploadedFile,
   EntryKind,
   IndexStatus,

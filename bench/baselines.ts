@@ -42,7 +42,7 @@ function failureNote(samples: Sample[], files: number): string | undefined {
   return `${failed.length} of ${samples.length} runs exited non-zero (${[...new Set(failed.map((s) => s.exitCode))].join(', ')}); they uploaded ${Math.min(...up)}–${Math.max(...up)} of ${files} files`;
 }
 
-/** Baseline 1: the seed's example code in a loop, one awaited fetch + FormData upload per file. */
+/** Baseline 1: the Domo documentation's upload example in a loop, one awaited fetch + FormData upload per file. */
 export async function seedWay(ctx: BaselineContext, spec: CorpusSpec, corpus: CorpusInfo, work: string): Promise<Measurement> {
   const label = "baseline 1: seed's way (sequential fetch + FormData)";
   const list = path.join(work, 'files.txt');
@@ -125,7 +125,7 @@ export async function opensslHash(ctx: BaselineContext, corpus: CorpusInfo): Pro
 }
 
 /** rclone on PATH, installing Debian's package when running as root and it is missing. */
-export function ensureRclone(log: (m: string) => void): string | null {
+function ensureRclone(log: (m: string) => void): string | null {
   const found = which('rclone');
   if (found) return found;
   if (process.getuid?.() !== 0 || !which('apt-get')) return null;

@@ -95,7 +95,7 @@ export async function emulatorStats(emu: EmulatorProc): Promise<EmulatorStatsDoc
 }
 
 /** The requests made between two stats snapshots. */
-export function statsDelta(before: EmulatorStatsDoc, after: EmulatorStatsDoc): RequestCounts {
+function statsDelta(before: EmulatorStatsDoc, after: EmulatorStatsDoc): RequestCounts {
   const byOperation: Record<string, number> = {};
   for (const [op, n] of Object.entries(after.requests)) {
     const d = n - (before.requests[op] ?? 0);
@@ -122,7 +122,7 @@ export function processPeakRssMB(pid: number): number | null {
  * CPU time (user + system) a live process has used so far, in ms, from /proc (clock ticks of 10 ms, the
  * USER_HZ of Linux); null off Linux or once the process is gone.
  */
-export function processCpuMs(pid: number): number | null {
+function processCpuMs(pid: number): number | null {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after the command name (which may hold spaces) start at the state, field 3; utime, stime are 14, 15.

@@ -21,12 +21,12 @@ import { resetEmulator, type EmulatorProc } from './emulator';
 import type { CorpusInfo, Measurement, Sample } from './types';
 
 /** The corpus committed to the repository. */
-export function gitSpec(quick: boolean): CorpusSpec {
+function gitSpec(quick: boolean): CorpusSpec {
   return { name: 'git', files: quick ? 1000 : 10000, fileBytes: 4096, perDir: 100 };
 }
 
 /** The three ways a fresh clone's plan can start (see the header). */
-export const GIT_CASES = {
+const GIT_CASES = {
   noCache: 'plan in a fresh clone, no hash cache',
   statOnly: 'plan in a fresh clone, cache restored, stat keys only (git hidden)',
   restored: 'plan in a fresh clone, cache restored (blob ids from git)',
@@ -78,7 +78,7 @@ export async function runGitCache(ctx: RegimeContext): Promise<RegimeOutcome> {
   const spec = gitSpec(ctx.quick);
   const info = { name: 'GIT', title: 'Hash cache in CI: plan in a fresh git clone', emulatorArgs: [] as string[], corpora: [] as Omit<CorpusInfo, 'dir'>[] };
   const notes = [
-    'Git cache: each plan runs in a fresh `git clone` of a local repository holding the manifest and the corpus, at the same path (as a CI checkout); the restored cache is the hash-cache.json a plan in an earlier clone wrote. "Stat keys only" hides git from the loader (GIT_DIR points nowhere), which leaves the cache keyed by path, size, mtime and inode, as it was before blob ids.',
+    'Git cache: each plan runs in a fresh `git clone` of a local repository holding the manifest and the corpus, at the same path (as a CI checkout); the restored cache is the hash-cache.json a plan in an earlier clone wrote. "Stat keys only" hides git from the loader (GIT_DIR points nowhere), which leaves the cache keyed by path, size, mtime and inode only (no git blob ids).',
     'Git cache: files read = corpus files the loader opened (counted by a preloaded hook); read MB = the process\'s rchar, git children, modules and pipes included.',
   ];
   const results: Record<string, Measurement> = {};

@@ -12,12 +12,12 @@ import { corpusRecord, makeCorpus, withEmulator, type RegimeContext, type Regime
 import type { Measurement } from './types';
 
 /** How long the emulator takes to index a file after its upload. */
-export const INDEX_DELAY_MS = 2000;
+const INDEX_DELAY_MS = 2000;
 /** How often the watcher samples the emulator's counters (the resolution of the waiting time). */
 const WATCH_EVERY_MS = 20;
 
 /** The indexed corpus: markdown, which the emulator indexes (random bytes would be SKIPPED). */
-export function indexSpec(quick: boolean): CorpusSpec {
+function indexSpec(quick: boolean): CorpusSpec {
   return { name: 'index', files: quick ? 200 : 1000, fileBytes: 4096, perDir: 100, text: true };
 }
 

@@ -33,7 +33,7 @@ export interface RunOptions {
 let gnuTime: string | null | undefined;
 
 /** /usr/bin/time when it is GNU time (supports -f %M); cached. */
-export function findGnuTime(): string | null {
+function findGnuTime(): string | null {
   if (gnuTime !== undefined) return gnuTime;
   gnuTime = null;
   for (const candidate of ['/usr/bin/time', '/bin/time']) {

@@ -17,7 +17,7 @@ interface CpuProfile {
 }
 
 /** Self time (ms) per function key "name url:line", from a parsed profile. */
-export function selfTimes(profile: CpuProfile): Map<string, number> {
+function selfTimes(profile: CpuProfile): Map<string, number> {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const out = new Map<string, number>();
   for (let i = 0; i < profile.samples.length; i++) {
@@ -60,7 +60,7 @@ if (require.main === module) {
 }
 
 /** Callers (two frames up) of the functions named `name`, with the self time spent under each. */
-export function callersOf(profile: CpuProfile, name: string, depth = 3): Map<string, number> {
+function callersOf(profile: CpuProfile, name: string, depth = 3): Map<string, number> {
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));

@@ -1,7 +1,8 @@
 /**
  * The rate-limited regime: a token bucket of 50 requests/s with a burst of 20 per token, answering 429 with
  * Retry-After (whole seconds) before doing any work. The loader's cold apply of 1,000 × 1 KiB must finish in
- * one run; the seed loop and curl ×8 meet the same limit, and what they do with a 429 is recorded.
+ * one run; baseline 1 (the documentation's example loop) and curl ×8 meet the same limit, and what they do
+ * with a 429 is recorded.
  */
 import { curlParallel, seedWay } from './baselines';
 import type { CorpusSpec } from './corpus';
@@ -10,10 +11,10 @@ import { corpusRecord, makeCorpus, withEmulator, type RegimeContext, type Regime
 import type { Measurement } from './types';
 
 /** The emulator's token bucket in this regime. */
-export const RATE_LIMIT = { rate: 50, burst: 20 } as const;
+const RATE_LIMIT = { rate: 50, burst: 20 } as const;
 
 /** The rate-limited corpus. */
-export function rateSpec(quick: boolean): CorpusSpec {
+function rateSpec(quick: boolean): CorpusSpec {
   return { name: 'rate', files: quick ? 200 : 1000, fileBytes: 1024, perDir: 100 };
 }
 

@@ -9,10 +9,10 @@ import type { BenchReport, Measurement, RegimeInfo, TargetResult } from './types
 type Results = BenchReport['results'];
 
 /** Peak RSS ceiling of every loader scenario, in MB. */
-export const RSS_LIMIT_MB = 150;
+const RSS_LIMIT_MB = 150;
 
 /** The loader's scenarios of each regime (the baselines' RSS is not the loader's). */
-export const LOADER_SCENARIOS: Record<string, string[]> = {
+const LOADER_SCENARIOS: Record<string, string[]> = {
   WAN: ['cold', 'coldLarge', 'noopLarge'],
   RATE: ['cold'],
   GIT: ['noCache', 'statOnly', 'restored'],
@@ -28,7 +28,7 @@ const ROWS: Record<string, string[]> = {
 };
 
 /** WAN figures: speedups over the baselines (baseline time ÷ loader time), and the no-op's cost. */
-export function wanFigures(results: Results, info: RegimeInfo, pageSize: number | null): {
+function wanFigures(results: Results, info: RegimeInfo, pageSize: number | null): {
   coldVsSeed: number | null;
   coldVsCurl: number | null;
   noopShare: number | null;
@@ -167,7 +167,7 @@ export function evaluateRegimeTargets(report: Pick<BenchReport, 'results' | 'pag
 }
 
 /** A measurement's scenario-specific figures, in words. */
-export function details(m: Measurement): string {
+function details(m: Measurement): string {
   const c = m.counters ?? {};
   const parts: string[] = [];
   if (m.extrapolated) parts.push(`extrapolated: ${m.extrapolated}`);

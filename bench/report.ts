@@ -7,7 +7,7 @@ import type { BenchReport, TargetResult } from './types';
 type Results = BenchReport['results'];
 
 /** Loader-to-baseline ratios of one corpus (speedups are baseline time ÷ loader time). */
-export function ratios(results: Results, corpus: string): Record<string, number | null> {
+function ratios(results: Results, corpus: string): Record<string, number | null> {
   const t = (k: string) => measured(results, corpus, k)?.wallMs ?? null;
   const mbps = (k: string) => measured(results, corpus, k)?.mbPerSec ?? null;
   return {
@@ -40,7 +40,7 @@ export function evaluateTargets(report: Pick<BenchReport, 'results' | 'corpora' 
       else rssMissing = true;
     }
   }
-  // No loopback target against the seed loop: there the emulator's own CPU sets the pace (RETIRED_SEED_TARGET).
+  // No loopback target against baseline 1: there the emulator's own CPU sets the pace (RETIRED_SEED_TARGET).
   const loopback: TargetResult[] = [
     target('A-cold-vs-curl', 'Corpus A cold apply ≥ 1.5× faster than baseline 2 (curl -P 8)', a.coldVsCurl, fmtRatio, '≥ 1.5×', (v) => v >= 1.5, 'loader or baseline 2 not measured'),
     target('A-noop-share', 'Corpus A no-op re-apply ≤ 5% of the cold apply\'s time', a.noopShareOfCold, (v) => `${fmt(v * 100)}%`, '≤ 5%', (v) => v <= 0.05, 'loader not measured'),
@@ -70,8 +70,8 @@ export function evaluateTargets(report: Pick<BenchReport, 'results' | 'corpora' 
   return [...(report.corpora.length ? loopback : []), ...evaluateRegimeTargets(report)];
 }
 
-/** Why the loopback corpus A target of 10× the seed loop is no longer evaluated (the report prints it). */
-export const RETIRED_SEED_TARGET =
+/** Why the report has no loopback target of corpus A ≥ 10× baseline 1 (the report prints it). */
+const RETIRED_SEED_TARGET =
   'The loopback target "corpus A cold apply ≥ 10× the seed loop" is retired: on loopback the emulator, one Node process on the ' +
   'same 2 cores as the loader, spends about 0.5 ms of CPU per 4 KiB upload, so its own CPU sets the pace and no client can be ' +
   '10× a loop that waits for it; users meet latency and rate limits instead, which the WAN and rate-limited regimes measure. ' +

@@ -49,19 +49,14 @@ const REGIMES: Record<string, (ctx: RegimeContext) => Promise<RegimeOutcome>> = 
   INDEX: runIndexWait,
 };
 
-/** The loader's listing page size, read from the built loader when it exports one. */
+/** The loader's listing page size, read by name from the built loader (null when it is not built). */
 function detectPageSize(): number | null {
-  for (const mod of ['dist/loader/index.js', 'dist/loader/remote.js', 'dist/client/index.js']) {
-    try {
-      const m = require(path.join(repoRoot, mod)) as Record<string, unknown>;
-      for (const k of ['LIST_PAGE_SIZE', 'PAGE_SIZE', 'DEFAULT_PAGE_SIZE', 'FILES_PAGE_SIZE']) {
-        if (typeof m[k] === 'number') return m[k] as number;
-      }
-    } catch {
-      // Not built yet: fall through to the client's documented default.
-    }
+  try {
+    const m = require(path.join(repoRoot, 'dist', 'loader', 'remote.js')) as Record<string, unknown>;
+    return typeof m.LIST_PAGE_SIZE === 'number' ? m.LIST_PAGE_SIZE : null;
+  } catch {
+    return null;
   }
-  return null;
 }
 
 function parseArgs(argv: string[]): Options {

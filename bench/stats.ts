@@ -44,7 +44,7 @@ export function fmtRatio(value: number | null | undefined): string {
 }
 
 /** Escapes the characters that would break a markdown table cell. */
-export function cell(text: string): string {
+function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
 

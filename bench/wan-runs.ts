@@ -1,8 +1,9 @@
 /**
  * The WAN regime: every API request crosses a link of about 40 ms round trip (the emulator waits 20 ms
  * before handling a request and 20 ms before answering it). The loader's cold apply of A′ (1,000 × 4 KiB)
- * runs against the seed's sequential loop and curl ×8 through the same emulator; a 10,000-file corpus gives
- * the loader's cold and no-op applies, and the seed loop's time for it is scaled from its 1,000-file run.
+ * runs against baseline 1 (the Domo documentation's upload example in a sequential loop) and curl ×8 through
+ * the same emulator; a 10,000-file corpus gives the loader's cold and no-op applies, and baseline 1's time
+ * for it is scaled from its 1,000-file run.
  */
 import { curlParallel, seedWay } from './baselines';
 import { corpusDirectoryCount, type CorpusSpec } from './corpus';
@@ -12,10 +13,10 @@ import { corpusRecord, makeCorpus, withEmulator, type RegimeContext, type Regime
 import type { Measurement } from './types';
 
 /** One-way delay the emulator adds before handling and again before answering (≈ 2× per round trip). */
-export const WAN_LATENCY_MS = 20;
+const WAN_LATENCY_MS = 20;
 
 /** The WAN corpora: A′ for the comparison with the baselines, and the large one for the no-op. */
-export function wanSpecs(quick: boolean): { small: CorpusSpec; large: CorpusSpec } {
+function wanSpecs(quick: boolean): { small: CorpusSpec; large: CorpusSpec } {
   const KiB = 1024;
   return quick
     ? { small: { name: 'wan-small', files: 200, fileBytes: 4 * KiB, perDir: 100 }, large: { name: 'wan-large', files: 1000, fileBytes: 4 * KiB, perDir: 100 } }
@@ -23,7 +24,7 @@ export function wanSpecs(quick: boolean): { small: CorpusSpec; large: CorpusSpec
 }
 
 /**
- * The seed loop's time for `files` files from its run over `measured.files`: it uploads one file after
+ * Baseline 1's time for `files` files from its run over `measured.files`: it uploads one file after
  * another, so its time is proportional to the number of files (the same latency and file size).
  */
 export function extrapolateSequential(measured: Measurement, files: number, bytes: number, label: string): Measurement {

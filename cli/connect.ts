@@ -33,7 +33,7 @@ export function connectFromEnv(io: Io, opts: ConnectOptions = {}): Connection {
  * token known only to this run; the client talks to it over real HTTP like any Domo instance.
  */
 export async function connectEmbedded(io: Io, manifestDir: string, opts: ConnectOptions = {}): Promise<Connection> {
-  const { startEmulator } = require('../emulator') as typeof import('../emulator');
+  const { startEmulator }: typeof import('../emulator') = require('../emulator');
   const dataDir = join(manifestDir, '.domo-filesets', 'emulator');
   const token = randomBytes(24).toString('hex');
   io.secrets.add(token);

@@ -17,7 +17,7 @@ export interface Interrupt {
 }
 
 /** Seconds running requests get after the first signal. */
-export const GRACE_MS = 10_000;
+const GRACE_MS = 10_000;
 
 const EXIT_CODE: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
 

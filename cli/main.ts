@@ -16,7 +16,7 @@ export function printOutcome(io: Io, raw: Outcome): void {
   switch (outcome.kind) {
     case 'report': {
       // Loaded only when there is a report to print: --help and --version load no loader code.
-      const { renderReport } = require('./render') as typeof import('./render');
+      const { renderReport }: typeof import('./render') = require('./render');
       io.out(renderReport(outcome.report, outcome.format, outcome.reportKind, io.color));
       break;
     }

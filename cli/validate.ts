@@ -43,7 +43,7 @@ export function probability(value: string): number {
 /** `--faults 500,429,reset,slow`: a non-empty list of known kinds. */
 export function faultKinds(value: string): FaultKind[] {
   // The emulator's own list, required only when the flag is parsed: `--help` loads no emulator code.
-  const { FAULT_KINDS } = require('../emulator/types') as typeof import('../emulator/types');
+  const { FAULT_KINDS }: typeof import('../emulator/types') = require('../emulator/types');
   const kinds = value.split(',').map((k) => k.trim()).filter((k) => k.length > 0);
   if (kinds.length === 0) throw new InvalidArgumentError(`must list one or more of ${FAULT_KINDS.join(', ')}`);
   for (const k of kinds) {

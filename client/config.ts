@@ -38,7 +38,7 @@ function instanceToUrl(instance: string): string {
 }
 
 /** Validates and normalizes a base URL; refuses plain http:// to a host that is not loopback. */
-export function normalizeBaseUrl(raw: string): string {
+function normalizeBaseUrl(raw: string): string {
   let url: URL;
   try {
     url = new URL(raw);

@@ -8,7 +8,7 @@
 import { lookup } from 'mime-types';
 
 /** The declared type of text without a more specific type. */
-export const TEXT_PLAIN = 'text/plain; charset=utf-8';
+const TEXT_PLAIN = 'text/plain; charset=utf-8';
 
 /** Declared for bytes that are neither a known type nor text. */
 export const OCTET_STREAM = 'application/octet-stream';

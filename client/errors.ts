@@ -26,7 +26,10 @@ export interface DomoErrorInit {
  */
 const DOMO_ERROR_MARK = Symbol.for('domo-filesets.DomoError');
 
-/** Base class of every error thrown by the client. */
+/**
+ * Base class of the errors the client raises itself. Two kinds pass through as they are: what a caller's
+ * AbortSignal aborts with, and Node's own file-system errors (opening a file to upload, writing a download).
+ */
 export class DomoError extends Error {
   override readonly name: string = 'DomoError';
   readonly code: string = 'DOMO_ERROR';
@@ -191,8 +194,9 @@ export class PaginationError extends DomoError {
 }
 
 /**
- * True for any error thrown by the client, also when it comes from another copy of this module (where
- * `instanceof` is false): the instance carries a process-wide symbol, a string `code` and a string `name`.
+ * True for a DomoError, also one from another copy of this module (where `instanceof` is false): the
+ * instance carries a process-wide symbol, a string `code` and a string `name`. False for the errors the
+ * client passes through (see DomoError).
  */
 export function isDomoError(e: unknown): e is DomoError {
   if (e instanceof DomoError) return true;

@@ -41,7 +41,7 @@ export interface MultipartBody {
  * Escapes a quoted header parameter as browsers do (WHATWG / RFC 7578 §4.2): the value stays UTF-8 (no
  * `filename*`), and only `"`, CR and LF are percent-escaped because they would end the parameter or header.
  */
-export function escapeQuotedParam(value: string): string {
+function escapeQuotedParam(value: string): string {
   return value.replace(/"/g, '%22').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 }
 
@@ -60,7 +60,7 @@ function dataSize(d: PartData): number | undefined {
   return d.size;
 }
 
-/** Bodies up to this size are sent as one Buffer (copying a few KiB is cheaper than a stream). */
+/** Bodies up to this size are sent as one Buffer: one copy of up to 1 MiB costs less than a stream per upload. */
 const MAX_COPIED_BODY = 1024 * 1024;
 
 /** Builds a multipart body from parts; nothing is read until render() is iterated. */

@@ -81,7 +81,7 @@ export interface PacingConfig {
 }
 
 /** Defaults for the tunables; `concurrency`, `adaptive` and `maxGateMs` come from the client's options. */
-export const PACING_DEFAULTS = {
+const PACING_DEFAULTS = {
   windowStep: 4,
   windowDecrease: 0.5,
   minGain: 0.02,

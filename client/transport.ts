@@ -12,19 +12,10 @@ import { Limiter } from './limiter';
 import { pacingConfig } from './pacing';
 import { computeDelay, errorCodeOf, isRateLimitWait, parseRetryAfter, shouldRetry, type Idempotency } from './retry-policy';
 import { MAX_JSON_BODY, parseBody, ShapeFailure, type BodyRule } from './shapes';
-import type { ClientStats, RetryOptions } from './types';
+import type { ClientStats, RetryInfo, RetryOptions } from './types';
 
 /** The path prefix of every Files API endpoint. */
 export const API_PREFIX = '/api/files/v1';
-
-/** What onRetry receives (never the token). */
-export interface RetryInfo {
-  method: string;
-  path: string;
-  attempt: number;
-  delayMs: number;
-  reason: string;
-}
 
 /** Settings of the transport, already merged with defaults. */
 export interface TransportSettings {
@@ -70,7 +61,7 @@ export interface CallMeta {
 }
 
 /** A non-2xx answer, thrown inside the retry loop so the policy can see the status. */
-export class StatusFailure extends Error {
+class StatusFailure extends Error {
   constructor(
     readonly status: number,
     readonly method: string,
@@ -83,7 +74,7 @@ export class StatusFailure extends Error {
 }
 
 /** A 2xx whose body the operation cannot use, thrown inside the retry loop. */
-export class BadResponse extends Error {
+class BadResponse extends Error {
   readonly code = 'BAD_RESPONSE';
   constructor(
     readonly why: string,
@@ -95,7 +86,7 @@ export class BadResponse extends Error {
 }
 
 /** The per-attempt deadline passed: the abort reason of the attempt's signal. */
-export class DeadlineExceeded extends Error {
+class DeadlineExceeded extends Error {
   readonly code = 'DEADLINE';
   constructor(ms: number) {
     super(`no complete response within the ${ms} ms deadline (requestTimeoutMs)`);
@@ -117,7 +108,7 @@ export function encodeQuery(query: Query | undefined): string {
 }
 
 /** Reads at most `limit` bytes of an error body as text, then discards the rest. */
-export async function readCapped(body: Dispatcher.ResponseData['body'], limit = 64 * 1024): Promise<string> {
+async function readCapped(body: Dispatcher.ResponseData['body'], limit = 64 * 1024): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   try {
@@ -146,7 +137,7 @@ async function readAll(res: Dispatcher.ResponseData, limit: number): Promise<str
 }
 
 /** One header's value (the first, when repeated). */
-export function headerOf(res: Dispatcher.ResponseData, name: string): string | undefined {
+function headerOf(res: Dispatcher.ResponseData, name: string): string | undefined {
   const v = res.headers[name];
   return Array.isArray(v) ? v[0] : v;
 }

@@ -304,6 +304,15 @@ export interface ClientStats {
   rate: number | null;
 }
 
+/** What `onRetry` receives about a retry (never the token). */
+export interface RetryInfo {
+  method: string;
+  path: string;
+  attempt: number;
+  delayMs: number;
+  reason: string;
+}
+
 /** Options of DomoFilesClient; anything absent comes from the environment, then from defaults. */
 export interface ClientOptions {
   /** Full base URL, e.g. https://acme.domo.com or the emulator's http://127.0.0.1:PORT. */
@@ -343,6 +352,6 @@ export interface ClientOptions {
   /** Part size of split uploads (default 32 MiB). */
   splitPartSize?: number;
   /** Called for each retry (for logs and counters); never receives the token. */
-  onRetry?: (info: { method: string; path: string; attempt: number; delayMs: number; reason: string }) => void;
+  onRetry?: (info: RetryInfo) => void;
   userAgent?: string;
 }

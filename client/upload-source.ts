@@ -84,43 +84,10 @@ export interface DescribedSource {
 }
 
 /**
- * Files up to this size are read into memory in one go: one open/read/close instead of a stat plus a read
- * stream (three thread-pool round trips and a stream per file), which dominated many-small-file applies.
+ * Files up to this size are read whole by one synchronous read right after the open, and closed at once: a
+ * read stream per file (thread-pool round trips and a stream each) dominated many-small-file applies.
  */
-export const SMALL_FILE_BYTES = 256 * 1024;
-
-/**
- * Reads a small regular file whole with synchronous calls (a few microseconds for a few KiB, cheaper than
- * the thread-pool round trips of the async API). Returns null when the file is not a regular file or is
- * larger than SMALL_FILE_BYTES, so the caller takes the general path (and its error messages).
- */
-export function readSmallFile(filePath: string): Buffer | null {
-  let fd: number;
-  try {
-    // Non-blocking open: a FIFO put where a file was must not block the process (fstat then refuses it).
-    fd = openSync(filePath, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-  } catch {
-    return null;
-  }
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile() || st.size > SMALL_FILE_BYTES) return null;
-    // One byte more than the stat size tells a file that grew since stat.
-    const buf = Buffer.allocUnsafe(st.size + 1);
-    let n = 0;
-    while (n < buf.length) {
-      const r = readSync(fd, buf, n, buf.length - n, n);
-      if (r === 0) break;
-      n += r;
-    }
-    if (n > st.size) return null;
-    return buf.subarray(0, n);
-  } catch {
-    return null;
-  } finally {
-    closeSync(fd);
-  }
-}
+const SMALL_FILE_BYTES = 256 * 1024;
 
 function changed(filePath: string, what: string): SourceChangedError {
   return new SourceChangedError(`Source file ${filePath} changed since it was approved for upload: ${what}`, { filePath });
@@ -131,7 +98,7 @@ function changed(filePath: string, what: string): SourceChangedError {
  * anything but a regular file, or another device/inode is SourceChangedError. Without: the path may be a
  * symlink; anything but a regular file is ValidationError; other failures are Node's own errors.
  */
-export function openSource(filePath: string, expect?: { dev: number; ino: number }): OpenedFile {
+function openSource(filePath: string, expect?: { dev: number; ino: number }): OpenedFile {
   const flags = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (expect ? (constants.O_NOFOLLOW ?? 0) : 0);
   let fd: number;
   try {

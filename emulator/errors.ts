@@ -25,7 +25,7 @@ export class ApiError extends Error {
 const TOE_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 
 /** A trace id in the style of Domo's `toe` (upper-case alphanumerics). */
-export function newToe(): string {
+function newToe(): string {
   const bytes = randomBytes(20);
   let out = '';
   for (const b of bytes) out += TOE_ALPHABET[b % TOE_ALPHABET.length];

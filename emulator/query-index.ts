@@ -13,7 +13,7 @@ const SNIPPET_CHARS = 600;
 const STOP = new Set(['the', 'a', 'an', 'and', 'or', 'of', 'to', 'in', 'on', 'for', 'is', 'are', 'be', 'by', 'with', 'it', 'as', 'at', 'this', 'that']);
 
 /** Lower-case word tokens with a light plural fold, shared by documents and queries. */
-export function tokenize(text: string): string[] {
+function tokenize(text: string): string[] {
   const out: string[] = [];
   for (const m of text.toLowerCase().matchAll(/[\p{L}\p{N}]+/gu)) {
     let t = m[0];

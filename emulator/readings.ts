@@ -1,7 +1,7 @@
 /**
- * The points where Domo's documents disagree, each a switch. The `seed` profile answers as the API
- * reference this project was created from (and as the emulator always has); the `spec` profile answers as
- * the current OpenAPI spec "Documents" reads. `readings` options override single switches of a profile.
+ * The points where Domo's documents disagree, each a switch. The `seed` profile (the default) answers as
+ * the older API reference this project was created from; the `spec` profile answers as the current OpenAPI
+ * spec "Documents" reads. `readings` options override single switches of a profile.
  */
 
 /** Every reading the emulator can take. */

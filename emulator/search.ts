@@ -6,7 +6,7 @@ import { errors } from './errors';
 import { likeMatch, MAX_LIKE_PATTERN } from './like';
 
 /** One filter as the API takes it. */
-export interface Filter {
+interface Filter {
   field: string;
   value?: unknown[];
   operator: string;
@@ -14,7 +14,7 @@ export interface Filter {
 }
 
 /** One date filter; start/end inclusive ISO strings. */
-export interface DateFilter {
+interface DateFilter {
   field: string;
   start?: string | null;
   end?: string | null;
@@ -82,7 +82,7 @@ function toTime(v: unknown): number {
 }
 
 /** Orders two field values: numbers numerically, ISO dates by time, else strings; null sorts last. */
-export function compareValues(a: unknown, b: unknown): number {
+function compareValues(a: unknown, b: unknown): number {
   const an = a === null || a === undefined;
   const bn = b === null || b === undefined;
   if (an || bn) return an === bn ? 0 : an ? 1 : -1;

@@ -2,7 +2,7 @@
 import type { EmulatorStats, RequestLogEntry } from './types';
 
 /** Operations that change data; searches, queries and stats are not counted, though some are POSTs. */
-export const MUTATING_OPS = new Set([
+const MUTATING_OPS = new Set([
   'createFileSet',
   'updateFileSet',
   'deleteFileSet',

@@ -39,13 +39,13 @@ export interface BackupIndex {
 }
 
 /** A directory name for a FileSet name: characters outside [A-Za-z0-9._ -] become "_", never "." or "..". */
-export function safeDirName(name: string): string {
+function safeDirName(name: string): string {
   const s = name.replace(/[^A-Za-z0-9._ -]/g, '_').slice(0, 120);
   return s === '' || s === '.' || s === '..' ? `_${s}` : s;
 }
 
 /** A timestamp usable in a path on every platform: 2026-12-03T11-40-05.123Z. */
-export function pathStamp(d = new Date()): string {
+function pathStamp(d = new Date()): string {
   return d.toISOString().replace(/:/g, '-');
 }
 

@@ -49,12 +49,12 @@ export async function planEntryFrom(run: Run, fileSetId: string | null, opts: En
   return planEntry(local, known, run.maxDeletes !== undefined ? { ...opts, maxDeletes: run.maxDeletes } : opts);
 }
 
-/** Scans and lists side by side, then plans (the folder resource's path). */
-export async function planEntryOf(run: Run, fileSetId: string | null, opts: EntryOptions, deferHash = false): Promise<EntryPlan> {
+/** Scans and lists side by side, then plans; returns the scan too (the folder resource digests it). */
+export async function planEntryOf(run: Run, fileSetId: string | null, opts: EntryOptions): Promise<{ local: LocalFile[]; plan: EntryPlan }> {
   const listing = listEntry(run, fileSetId, opts);
   listing.catch(() => undefined); // a scan failure must not leave an unobserved rejection behind
-  const scanned = await scanEntry(run, opts, deferHash);
-  return planEntryFrom(run, fileSetId, opts, scanned, await listing);
+  const local = await scanEntry(run, opts);
+  return { local, plan: await planEntryFrom(run, fileSetId, opts, local, await listing) };
 }
 
 /**

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import type { DomoFilesClient } from '../client';
 import { applyTarget } from './apply';
-import { planEntryFrom, listEntry, scanEntry, type EntryOptions } from './entry';
+import { planEntryFrom, planEntryOf, listEntry, scanEntry, type EntryOptions } from './entry';
 import { GuardError, LoaderError } from './errors';
 import { joinRemote, normalizeDirectoryPath } from './prefix';
 import { cleanBlobsUnder } from './git-index';
@@ -101,10 +101,7 @@ function digestOf(local: readonly LocalFile[], prefix: string): FolderDigest {
 export async function planFolder(client: DomoFilesClient, opts: FolderOptions): Promise<{ plan: FileSetPlan } & FolderDigest> {
   const entry = entryOf(opts);
   return withFolderRun(client, opts, async (run) => {
-    const listing = listEntry(run, opts.fileSetId, entry);
-    listing.catch(() => undefined);
-    const local = await scanEntry(run, entry);
-    const plan = await planEntryFrom(run, opts.fileSetId, entry, local, await listing);
+    const { local, plan } = await planEntryOf(run, opts.fileSetId, entry);
     const fsPlan: FileSetPlan = { name: opts.fileSetId, id: opts.fileSetId, changes: [], entries: [plan] };
     if (plan.refused) fsPlan.refused = plan.refused;
     return { plan: fsPlan, ...digestOf(local, entry.directoryPath) };

@@ -25,7 +25,7 @@ const VERSION = 2;
 /** A cache file larger than this is ignored (and replaced by the next save). */
 export const MAX_CACHE_BYTES = 64 * 1024 * 1024;
 /** Most entries kept; the least recently seen beyond it are dropped on save. */
-export const MAX_ENTRIES = 200_000;
+const MAX_ENTRIES = 200_000;
 /** Entries not seen by any run for this long are dropped on save. */
 export const MAX_AGE_DAYS = 30;
 

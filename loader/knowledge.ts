@@ -11,7 +11,7 @@ import { groupEntries } from './targets';
 import type { Manifest } from './types';
 
 /** Index states counted per FileSet. */
-export interface IndexCounts {
+interface IndexCounts {
   completed: number;
   pending: number;
   failed: number;
@@ -39,7 +39,7 @@ export interface FileSetStatus {
 }
 
 /** What reindex did for one FileSet. */
-export interface ReindexResult {
+interface ReindexResult {
   name: string;
   id: string | null;
   /** Files asked to be indexed again. */

@@ -17,7 +17,7 @@ function setting<K extends keyof FileSetSpec>(specs: readonly FileSetSpec[], key
 }
 
 /** What planning needs to know about a manifest entry. */
-export function entryOptions(spec: FileSetSpec): EntryOptions {
+function entryOptions(spec: FileSetSpec): EntryOptions {
   return {
     line: spec.line, source: spec.source, directoryPath: spec.directoryPath,
     selection: { include: spec.include, exclude: spec.exclude, dot: spec.dot },
@@ -31,7 +31,7 @@ export function entryOptions(spec: FileSetSpec): EntryOptions {
  * then access (while the token's user still owns it), then an ownership transfer. Returns the problems that
  * block the FileSet too (a transfer away from the token's own user without allowOwnerTransfer).
  */
-export async function fileSetChanges(run: Run, target: Target): Promise<{ changes: FileSetChange[]; problems: string[] }> {
+async function fileSetChanges(run: Run, target: Target): Promise<{ changes: FileSetChange[]; problems: string[] }> {
   const fs = target.fileSet;
   const changes: FileSetChange[] = [];
   const problems: string[] = [];

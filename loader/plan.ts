@@ -195,7 +195,7 @@ function lowerBound(sorted: readonly PlanRemote[], key: string): number {
 }
 
 /** The first guard the plan trips, or undefined. Guards only ever concern file deletes. */
-export function evaluateGuards(
+function evaluateGuards(
   plan: Pick<EntryPlan, 'deletes' | 'remoteCount' | 'localCount' | 'directoryPath'>,
   opts: Pick<PlanOptions, 'maxDeletes' | 'maxDeletePercent' | 'allowEmpty'>,
 ): GuardRefusal | undefined {
@@ -245,14 +245,14 @@ export function actionsOf(plans: readonly EntryPlan[], hashes?: ReadonlyMap<stri
 }
 
 /** SHA-256 over the sorted "rel\0hash\n" lines of a local listing (null hashes as "-"). */
-export function localDigest(local: readonly Pick<LocalFile, 'path' | 'hash'>[]): string {
+function localDigest(local: readonly Pick<LocalFile, 'path' | 'hash'>[]): string {
   const h = createHash('sha256');
   for (const f of [...local].sort((a, b) => compareUtf16(a.path, b.path))) h.update(`${f.path}\0${f.hash ?? '-'}\n`);
   return h.digest('hex');
 }
 
 /** SHA-256 over the sorted "path\0kind\0id\0hash\n" lines of a remote listing. */
-export function remoteDigest(remote: readonly RemoteEntry[]): string {
+function remoteDigest(remote: readonly RemoteEntry[]): string {
   const h = createHash('sha256');
   for (const r of [...remote].sort((a, b) => compareUtf16(a.path, b.path))) h.update(`${r.path}\0${r.kind}\0${r.id}\0${r.hash ?? '-'}\n`);
   return h.digest('hex');

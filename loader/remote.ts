@@ -21,7 +21,11 @@ export interface RemoteEntry {
   shape?: string;
 }
 
-/** Page size the loader asks for: fewer round trips on big FileSets (the client falls back to 100 on a 400). */
+/**
+ * Page size the loader asks for: fewer round trips on big FileSets (the client falls back to 100 on a 400).
+ * bench/run.ts reads it by name from the built module for its request-count target.
+ * @public
+ */
 export const LIST_PAGE_SIZE = 1000;
 
 /** Finds a FileSet by id (404 → null) or by exact name (none → null; several → LoaderError asking for an id). */

@@ -7,7 +7,7 @@ import { actionsOf, summarize } from './plan';
 import type { FileSetPlan, FileSetReport, Report } from './types';
 
 /** One FileSet's report; with `outcome` it is an apply report (adds result, error, skipped). */
-export function fileSetReport(plan: FileSetPlan, outcome?: TargetOutcome): FileSetReport {
+function fileSetReport(plan: FileSetPlan, outcome?: TargetOutcome): FileSetReport {
   const entries = plan.entries;
   const r: FileSetReport = {
     name: plan.name,

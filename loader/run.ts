@@ -35,7 +35,7 @@ export interface RunOptions {
 }
 
 /** Checks option values before any I/O. */
-export function validateRunOptions(opts: { concurrency?: number; maxDeletes?: number }): void {
+function validateRunOptions(opts: { concurrency?: number; maxDeletes?: number }): void {
   if (opts.concurrency !== undefined && (!Number.isInteger(opts.concurrency) || opts.concurrency < 1 || opts.concurrency > 256)) {
     throw new LoaderError(`--concurrency must be a whole number from 1 to 256 (got ${String(opts.concurrency)})`);
   }

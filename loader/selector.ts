@@ -15,7 +15,7 @@ export interface Selection {
 }
 
 /** Returns why a glob pattern is unsafe or malformed, or null when it is fine. */
-export function patternProblem(pattern: string): string | null {
+function patternProblem(pattern: string): string | null {
   if (pattern.length === 0) return 'empty pattern';
   if (pattern.includes('\0')) return 'pattern contains a NUL character';
   if (pattern.startsWith('/') || /^[A-Za-z]:[\\/]/.test(pattern) || pattern.startsWith('\\\\')) {

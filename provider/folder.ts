@@ -36,7 +36,7 @@ export interface FileSetFolderInputs {
 }
 
 /** Index counts of the files the last sync uploaded, from its wait (null when it did not wait). */
-export interface FolderIndexCounts {
+interface FolderIndexCounts {
   indexCompleted: number | null;
   indexPending: number | null;
   indexFailed: number | null;

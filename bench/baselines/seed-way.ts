@@ -1,5 +1,5 @@
 /**
- * Baseline 1, "the seed's way": what the Domo documentation's example does, in a loop — one fetch with
+ * Baseline 1 ("seed's way" in the report): what the Domo documentation's upload example does, in a loop — one fetch with
  * a FormData body per file (header X-DOMO-Developer-Token, part `file` and part `createFileRequest`),
  * each awaited before the next, every file uploaded every time. Run as a child process:
  *   node dist/bench/baselines/seed-way.js BASE_URL FILESET_ID CORPUS_DIR LIST_FILE   (token in DOMO_DEVELOPER_TOKEN)

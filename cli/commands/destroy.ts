@@ -40,7 +40,7 @@ export async function run(ctx: Ctx, input: Input<DestroyFlags>): Promise<Outcome
   if (!flags.yes && !(await confirm(ctx, manifest.filesets.map((f) => f.name)))) {
     throw new CliError('destroy cancelled: nothing was deleted');
   }
-  const { destroyManifest } = require('../../loader') as typeof import('../../loader');
+  const { destroyManifest }: typeof import('../../loader') = require('../../loader');
   const result = await withConnection(connect(ctx, flags, manifest), async (conn) => {
     const interrupt = onInterrupt(ctx.io);
     try {

@@ -132,7 +132,7 @@ export async function run(ctx: Ctx, input: Input<EmulatorFlags>): Promise<Outcom
   for (const spec of flags.user ?? []) if (spec.includes('=')) ctx.io.secrets.add(spec.slice(0, spec.lastIndexOf('=')));
   const opts = emulatorOptions(flags, ctx.cwd);
   if (opts.token) ctx.io.secrets.add(opts.token);
-  const { startEmulator } = require('../../emulator') as typeof import('../../emulator');
+  const { startEmulator }: typeof import('../../emulator') = require('../../emulator');
   // Listen for signals before starting, so a signal right after the URL line is not lost.
   const stopped = untilSignal();
   const handle = await startEmulator(opts);

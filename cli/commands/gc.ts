@@ -19,7 +19,7 @@ export interface GcFlags {
 /** Runs gc. */
 export async function run(ctx: Ctx, input: Input<GcFlags>): Promise<Outcome> {
   const flags = input.opts;
-  const { deleteGarbage, findGarbage, parseDuration, gcCandidates } = require('../../loader') as typeof import('../../loader');
+  const { deleteGarbage, findGarbage, parseDuration, gcCandidates }: typeof import('../../loader') = require('../../loader');
   gcCandidates([], { pattern: flags.name }); // refuse a bad pattern before any request
   const olderThanMs = flags.olderThan !== undefined ? parseDuration(flags.olderThan) : undefined;
   return withConnection(connectFromEnv(ctx.io), async ({ client }) => {

@@ -15,7 +15,7 @@ export interface PlanFlags extends ManifestFlags {
 export async function run(ctx: Ctx, input: Input<PlanFlags>): Promise<Outcome> {
   const flags = input.opts;
   if (!flags.file) throw new UsageError("plan needs -f MANIFEST");
-  const { buildReport, createPlan, writePlanFile } = require('../../loader') as typeof import('../../loader');
+  const { buildReport, createPlan, writePlanFile }: typeof import('../../loader') = require('../../loader');
   const manifest = await readManifest(ctx, flags.file);
   const report = await runWithProgress(ctx, flags, manifest, false, async (opts, conn) => {
     // The target recorded is the connection's identity (an embedded emulator's data directory, not its port).

@@ -20,11 +20,11 @@ export interface ProbeFlags {
 /** Runs probe. */
 export async function run(ctx: Ctx, input: Input<ProbeFlags>): Promise<Outcome> {
   const flags = input.opts;
-  const { parseDuration } = require('../../loader/gc') as typeof import('../../loader/gc');
+  const { parseDuration }: typeof import('../../loader/gc') = require('../../loader/gc');
   const indexWaitMs = parseDuration(flags.indexWait, '--index-wait');
-  const { runProbe } = require('../probe/run') as typeof import('../probe/run');
-  const { probeDocument, probeStatus } = require('../probe/summary') as typeof import('../probe/summary');
-  const { renderProbeMarkdown, renderProbeText } = require('../probe/render') as typeof import('../probe/render');
+  const { runProbe }: typeof import('../probe/run') = require('../probe/run');
+  const { probeDocument, probeStatus }: typeof import('../probe/summary') = require('../probe/summary');
+  const { renderProbeMarkdown, renderProbeText }: typeof import('../probe/render') = require('../probe/render');
   const conn = connectFromEnv(ctx.io);
   // The same resolution the client just made (it registered the token as a secret): the probe's raw requests
   // need the base URL and token themselves.

@@ -15,7 +15,7 @@ export interface ReindexFlags {
 export async function run(ctx: Ctx, input: Input<ReindexFlags>): Promise<Outcome> {
   const flags = input.opts;
   const manifest = await readManifest(ctx, flags.file);
-  const { reindexManifest } = require('../../loader/knowledge') as typeof import('../../loader/knowledge');
+  const { reindexManifest }: typeof import('../../loader/knowledge') = require('../../loader/knowledge');
   const result = await withConnection(connect(ctx, flags, manifest), ({ client }) => reindexManifest(client, manifest, { failedOnly: flags.failedOnly === true }));
   if (flags.format === 'json') return { kind: 'json', value: { filesets: result } };
   const c = ctx.io.color;

@@ -15,7 +15,7 @@ export interface RestoreFlags {
 export async function run(ctx: Ctx, input: Input<RestoreFlags>): Promise<Outcome> {
   const flags = input.opts;
   const dir = resolve(ctx.cwd, input.args[0]);
-  const { readBackup, restoreBackup } = require('../../loader') as typeof import('../../loader');
+  const { readBackup, restoreBackup }: typeof import('../../loader') = require('../../loader');
   await readBackup(dir); // a directory that is not a backup fails before any request
   const result = await withConnection(connectFromEnv(ctx.io), async ({ client }) => {
     const interrupt = onInterrupt(ctx.io);

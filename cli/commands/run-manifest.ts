@@ -23,7 +23,7 @@ export interface ManifestFlags {
 
 /** Loads the manifest named by -f, relative to the working directory. */
 export async function readManifest(ctx: Ctx, file: string): Promise<Manifest> {
-  const { loadManifest } = require('../../loader') as typeof import('../../loader');
+  const { loadManifest }: typeof import('../../loader') = require('../../loader');
   return loadManifest(resolve(ctx.cwd, file), ctx.io.env);
 }
 

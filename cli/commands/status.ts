@@ -59,7 +59,7 @@ function renderMarkdown(list: FileSetStatus[]): string {
 export async function run(ctx: Ctx, input: Input<StatusFlags>): Promise<Outcome> {
   const flags = input.opts;
   const manifest = await readManifest(ctx, flags.file);
-  const { manifestStatus } = require('../../loader/knowledge') as typeof import('../../loader/knowledge');
+  const { manifestStatus }: typeof import('../../loader/knowledge') = require('../../loader/knowledge');
   const list = await withConnection(connect(ctx, flags, manifest), ({ client }) => manifestStatus(client, manifest));
   const failed = list.filter((s) => s.index.failed > 0);
   const status = failed.length > 0 ? new CliError(`status: ${failed.reduce((n, s) => n + s.index.failed, 0)} file(s) failed indexing (FileSet "${failed[0].name}"); see reindex`) : undefined;

@@ -20,7 +20,7 @@ import {
 import { jsonOf } from './raw';
 
 /** Page sizes tried, largest first; 1000 is what the loader asks for. */
-export const LIMITS = [1000, 500, 200, 100] as const;
+const LIMITS = [1000, 500, 200, 100] as const;
 
 /** One listing page of the scratch FileSet. */
 function listPage(ctx: GatherCtx, limit: number, next: string | null = null) {

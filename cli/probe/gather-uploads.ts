@@ -18,7 +18,7 @@ export async function gatherUploadField(ctx: GatherCtx): Promise<UploadFieldObs>
 }
 
 /** The names a server may change: case, NFC and NFD forms, spaces, and characters with a URL meaning. */
-export const PATH_CASES: readonly { label: string; dir: string; name: string }[] = [
+const PATH_CASES: readonly { label: string; dir: string; name: string }[] = [
   { label: 'case', dir: 'paths/Mixed Case', name: 'ReadMe.TXT' },
   { label: 'NFC', dir: 'paths', name: 'caf\u00e9-nfc.txt' },
   { label: 'NFD', dir: 'paths', name: 'cafe\u0301-nfd.txt' },
@@ -61,7 +61,7 @@ export async function gatherSha256(ctx: GatherCtx): Promise<Sha256Obs> {
 }
 
 /** The type the content-type check declares: more specific than what a server derives from ".txt". */
-export const DECLARED_TYPE = 'text/markdown';
+const DECLARED_TYPE = 'text/markdown';
 
 /** Uploads a .txt name declared as text/markdown. */
 export async function gatherContentType(ctx: GatherCtx): Promise<ContentTypeObs> {

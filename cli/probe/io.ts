@@ -33,7 +33,7 @@ export interface GatherCtx {
 export const enc = encodeURIComponent;
 
 /** The multipart form of an upload of `content` named `name` into `dir`, the directory sent as `how` says. */
-export function uploadParts(dir: string, name: string, content: string | Buffer, how: DirectoryForm, contentType?: string): FormPart[] {
+function uploadParts(dir: string, name: string, content: string | Buffer, how: DirectoryForm, contentType?: string): FormPart[] {
   const file: FormPart = {
     name: 'file',
     filename: name,

@@ -28,7 +28,7 @@ export interface CheckResult extends Verdict {
 }
 
 /** The scratch FileSet and what became of it. */
-export interface ScratchState {
+interface ScratchState {
   name: string;
   /** null when it could not be created. */
   id: string | null;

@@ -7,7 +7,7 @@ import { renderMarkdown } from './markdown';
 import type { ReportKind } from './summary';
 import { renderText } from './text';
 
-export { hasChanges, totals, type ReportKind } from './summary';
+export type { ReportKind } from './summary';
 
 /** Renders a plan/apply report in the requested format. */
 export function renderReport(report: Report, format: Format, kind: ReportKind, color: Colors): string {

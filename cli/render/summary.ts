@@ -56,7 +56,7 @@ export function fileSetActions(fs: FileSetReport): FileSetAction[] {
 }
 
 /** Number of file actions of a FileSet. */
-export function fileChanges(fs: FileSetReport): number {
+function fileChanges(fs: FileSetReport): number {
   return fs.summary.upload + fs.summary.replace + fs.summary.delete;
 }
 

@@ -12,7 +12,7 @@ import { queryFileSet } from './query';
 import * as split from './split';
 
 /** A route handler: returns a value, never writes the response itself. */
-export type Handler = (app: App, ctx: Ctx) => Promise<Result>;
+type Handler = (app: App, ctx: Ctx) => Promise<Result>;
 
 /** Every API operation the emulator serves, by OpenAPI operation id. */
 const HANDLERS: Record<string, Handler> = {

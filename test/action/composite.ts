@@ -62,7 +62,7 @@ export interface ActionRun {
 }
 
 /** Parses GITHUB_OUTPUT: `name=value` lines and `name<<DELIM` heredocs. */
-export function parseOutputFile(text: string): Record<string, string> {
+function parseOutputFile(text: string): Record<string, string> {
   const out: Record<string, string> = {};
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {

@@ -51,7 +51,7 @@ export interface Comment {
 }
 
 /** A pull_request event for PR 42 of acme/handbook. */
-export function pullRequestEvent(number = 42): { name: string; payload: unknown } {
+function pullRequestEvent(number = 42): { name: string; payload: unknown } {
   return {
     name: 'pull_request',
     payload: { action: 'synchronize', number, pull_request: { number, head: { repo: { full_name: 'acme/handbook' } } }, repository: { full_name: 'acme/handbook' } },

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { ROOT } from '../support/fs-state';
 import { liftAction, lintWorkflows, type Finding } from './actionlint';
+import { ACTION_DIR } from './composite';
 
-const ACTION_DIR = join(ROOT, 'github-action');
 const ACTION = join(ACTION_DIR, 'action.yml');
 const WORKFLOW = join(ROOT, 'examples', 'github-actions', 'pr-environment.yml');
 

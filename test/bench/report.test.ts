@@ -206,7 +206,7 @@ describe('regime targets', () => {
 
   it('fails each WAN target on its own threshold', () => {
     const r = good();
-    r.results.WAN.cold = m('cold', 2500); // 16.8× the seed loop, 2.4× curl
+    r.results.WAN.cold = m('cold', 2500); // 16.8× baseline 1 (seedWay), 2.4× curl
     r.results.WAN.noopLarge = m('noopLarge', 1100, { requests: counts(15) }); // 5.5% of the cold apply; 15 > 14
     const t = byId(r);
     expect(t['WAN-cold-vs-seed'].pass).toBe(false);

@@ -1,9 +1,10 @@
 /**
- * Conformance: replays the seed's own examples (the API reference the project was created from) with the
- * seed's headers and FormData exactly as it writes them, and checks the fields its responses document.
+ * Conformance: replays the examples of the older API reference the project was created from (the document
+ * the `seed` profile follows) with its headers and FormData exactly as it writes them, and checks the
+ * fields its responses document.
  * `{instance}.domo.com` becomes the emulator's URL; `<your-token-here>` the emulator's token.
  */
-/* eslint-disable @typescript-eslint/no-explicit-any -- the seed's examples read untyped JSON */
+/* eslint-disable @typescript-eslint/no-explicit-any -- the reference's examples read untyped JSON */
 import { startEmulator, type EmulatorHandle } from '../../emulator';
 
 let e: EmulatorHandle;
@@ -23,8 +24,8 @@ function hasFields(obj: any, fields: string[]): void {
   for (const f of fields) expect(obj).toHaveProperty(f);
 }
 
-/** Upload File, as the seed writes it (fileInput.files[0] is a File). */
-async function uploadAsSeed(filesetId: string, content: string, name: string, directoryPath: string): Promise<any> {
+/** Upload File, as the reference writes it (fileInput.files[0] is a File). */
+async function uploadAsReference(filesetId: string, content: string, name: string, directoryPath: string): Promise<any> {
   const formdata = new FormData();
   formdata.append('file', new File([content], name), name);
   formdata.append('createFileRequest', JSON.stringify({ directoryPath }));
@@ -42,7 +43,7 @@ async function uploadAsSeed(filesetId: string, content: string, name: string, di
 
 const jsonHeaders = () => ({ 'X-DOMO-Developer-Token': token, 'Content-Type': 'application/json' });
 
-describe('the seed’s examples against the emulator', () => {
+describe('the API reference’s examples against the emulator', () => {
   let filesetId: string;
   let rules: any;
 
@@ -73,7 +74,7 @@ describe('the seed’s examples against the emulator', () => {
   });
 
   it('Upload File', async () => {
-    rules = await uploadAsSeed(filesetId, 'Rule 1: be kind.\n', 'rules.txt', '');
+    rules = await uploadAsReference(filesetId, 'Rule 1: be kind.\n', 'rules.txt', '');
     expect(rules).toMatchObject({ path: 'rules.txt', name: 'rules.txt', fileType: 'TEXT', contentType: 'text/plain', size: 17, createdBy: expect.any(Number) });
     expect(typeof rules.id).toBe('string');
     expect(Date.parse(rules.created)).not.toBeNaN();
@@ -94,9 +95,9 @@ describe('the seed’s examples against the emulator', () => {
   });
 
   it('Search Files in FileSet (Example 1 and Example 2)', async () => {
-    await uploadAsSeed(filesetId, '%PDF-1.4 quarterly', 'quarterly-report.pdf', 'reports');
-    await uploadAsSeed(filesetId, '%PDF-1.4 annual', 'annual-report.pdf', 'reports');
-    await uploadAsSeed(filesetId, 'notes', 'notes.txt', 'reports');
+    await uploadAsReference(filesetId, '%PDF-1.4 quarterly', 'quarterly-report.pdf', 'reports');
+    await uploadAsReference(filesetId, '%PDF-1.4 annual', 'annual-report.pdf', 'reports');
+    await uploadAsReference(filesetId, 'notes', 'notes.txt', 'reports');
     const ex1 = (await fetch(`${base}/api/files/v1/filesets/${filesetId}/files/search`, { method: 'POST', headers: jsonHeaders(), body: JSON.stringify({}) }).then((r) => r.json())) as any;
     expect(ex1.files.map((f: any) => f.path)).toEqual(['reports', 'reports/annual-report.pdf', 'reports/notes.txt', 'reports/quarterly-report.pdf', 'rules.txt']);
     const ex2 = (await fetch(`${base}/api/files/v1/filesets/${filesetId}/files/search?directoryPath=reports&limit=20`, {
@@ -119,9 +120,9 @@ describe('the seed’s examples against the emulator', () => {
   it('Query Files (directoryPath, topK; match.node.name and match.score)', async () => {
     // Query answers from indexed files only, and only a FileSet with AI enabled is indexed.
     await fetch(`${base}/api/files/v1/filesets/${filesetId}`, { method: 'POST', headers: jsonHeaders(), body: JSON.stringify({ aiEnabled: true }) });
-    await uploadAsSeed(filesetId, 'Q2 2024 quarterly sales data: west 100, east 200.', 'Q2-2024-sales.txt', 'reports/quarterly');
-    await uploadAsSeed(filesetId, 'Q1 2024 quarterly sales data: west 90.', 'Q1-2024-sales.txt', 'reports/quarterly');
-    await uploadAsSeed(filesetId, 'quarterly sales data outside the directory', 'other.txt', 'elsewhere');
+    await uploadAsReference(filesetId, 'Q2 2024 quarterly sales data: west 100, east 200.', 'Q2-2024-sales.txt', 'reports/quarterly');
+    await uploadAsReference(filesetId, 'Q1 2024 quarterly sales data: west 90.', 'Q1-2024-sales.txt', 'reports/quarterly');
+    await uploadAsReference(filesetId, 'quarterly sales data outside the directory', 'other.txt', 'elsewhere');
     const result = (await fetch(`${base}/api/files/v1/filesets/${filesetId}/query`, {
       method: 'POST',
       headers: jsonHeaders(),

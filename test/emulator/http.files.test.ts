@@ -124,8 +124,11 @@ describe('upload', () => {
 
 describe('get, download and delete', () => {
   it('gets a file or directory by id and by path; 404 when missing', async () => {
-    const f = (await emu.upload(fsId, 'a', 'f.txt', 'x')).body;
-    expect((await emu.req('GET', `${API}/filesets/${fsId}/files/${f.id}`)).body).toEqual(f);
+    const up = (await emu.upload(fsId, 'a', 'f.txt', 'x')).body;
+    // The index status moves on after the upload's answer: compare reads once it has settled.
+    await emu.indexed(fsId);
+    const f = (await emu.req('GET', `${API}/filesets/${fsId}/files/${up.id}`)).body;
+    expect(f).toEqual({ ...up, indexStatus: f.indexStatus, indexReason: f.indexReason });
     expect((await emu.req('GET', `${API}/filesets/${fsId}/path?path=a/f.txt`)).body).toEqual(f);
     const dir = await emu.req('GET', `${API}/filesets/${fsId}/path?path=a`);
     expect(dir.body).toMatchObject({ fileType: 'DIRECTORY', size: null, path: 'a' });

@@ -14,18 +14,16 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as pulumi from '@pulumi/pulumi';
-
-/** The repository root. */
-export const REPO = join(__dirname, '..', '..');
+import { ROOT } from '../support/fs-state';
 
 /**
  * The @pulumi/pulumi the simulated user project runs (host and serialization): this repository's, or the one
  * in ENGINE_PULUMI_NODE_MODULES (a node_modules directory holding another version, e.g. the peer minimum).
  */
-const PROJECT_PULUMI_MODULES = process.env.ENGINE_PULUMI_NODE_MODULES || join(REPO, 'node_modules');
+const PROJECT_PULUMI_MODULES = process.env.ENGINE_PULUMI_NODE_MODULES || join(ROOT, 'node_modules');
 const PROJECT_PULUMI_DIR = join(PROJECT_PULUMI_MODULES, '@pulumi', 'pulumi');
 /** The host script the engine starts as the `pulumi-resource-pulumi-nodejs` plugin. */
-export const HOST_SCRIPT = join(PROJECT_PULUMI_DIR, 'cmd', 'dynamic-provider', 'index.js');
+const HOST_SCRIPT = join(PROJECT_PULUMI_DIR, 'cmd', 'dynamic-provider', 'index.js');
 /** Version of @pulumi/pulumi the host comes from. */
 export const PULUMI_VERSION: string = JSON.parse(readFileSync(join(PROJECT_PULUMI_DIR, 'package.json'), 'utf8')).version;
 /** True when the host's version is at least `v` (features differ across the supported range). */
@@ -50,8 +48,8 @@ const structPb = require(require.resolve('google-protobuf/google/protobuf/struct
 
 /** The engine's special wire values. */
 export const UNKNOWN = '04da6b54-80e4-46f7-96ec-b56ff0331ba9';
-export const SIG_KEY = '4dabf18193072939515e22adb298388d';
-export const SECRET_SIG = '1b47061264138c4ac30d75fd1eb44270';
+const SIG_KEY = '4dabf18193072939515e22adb298388d';
+const SECRET_SIG = '1b47061264138c4ac30d75fd1eb44270';
 
 /** A secret-wrapped wire value (as the engine sends secrets to a provider that accepts them). */
 export function secret(value: unknown): Record<string, unknown> {
@@ -73,17 +71,17 @@ export function buildPackage(): BuiltPackage {
   const projectDir = mkdtempSync(join(tmpdir(), 'domo-filesets-engine-'));
   const pkgDir = join(projectDir, 'node_modules', 'domo-filesets');
   mkdirSync(pkgDir, { recursive: true });
-  copyFileSync(join(REPO, 'package.json'), join(pkgDir, 'package.json'));
+  copyFileSync(join(ROOT, 'package.json'), join(pkgDir, 'package.json'));
   // The project's node_modules looks like a user's: the package's dependencies (undici, p-limit, ...) from the
   // repository, and one @pulumi/pulumi that both the package and the program resolve.
-  for (const dep of readdirSync(join(REPO, 'node_modules'))) {
+  for (const dep of readdirSync(join(ROOT, 'node_modules'))) {
     if (dep === '@pulumi' || dep.startsWith('.')) continue;
-    symlinkSync(join(REPO, 'node_modules', dep), join(projectDir, 'node_modules', dep), 'dir');
+    symlinkSync(join(ROOT, 'node_modules', dep), join(projectDir, 'node_modules', dep), 'dir');
   }
   symlinkSync(join(PROJECT_PULUMI_MODULES, '@pulumi'), join(projectDir, 'node_modules', '@pulumi'), 'dir');
   writeFileSync(join(projectDir, 'Pulumi.yaml'), 'name: domo-filesets-example\nruntime: nodejs\n');
-  const tsc = join(REPO, 'node_modules', 'typescript', 'bin', 'tsc');
-  const r = spawnSync(process.execPath, [tsc, '-p', join(REPO, 'tsconfig.build.json'), '--outDir', join(pkgDir, 'dist'), '--declaration', 'false', '--sourceMap', 'false'], { encoding: 'utf8' });
+  const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+  const r = spawnSync(process.execPath, [tsc, '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', join(pkgDir, 'dist'), '--declaration', 'false', '--sourceMap', 'false'], { encoding: 'utf8' });
   for (const entry of ['client/index.js', 'loader/index.js', 'provider/index.js']) {
     if (!existsSync(join(pkgDir, 'dist', entry))) {
       throw new Error(`build did not produce dist/${entry}:\n${r.stdout}\n${r.stderr}`);
@@ -157,13 +155,13 @@ export function captureInstalledProviders(projectDir: string): Record<string, st
 }
 
 /** Result of Check. */
-export interface CheckReply {
+interface CheckReply {
   inputs: Record<string, unknown>;
   failures: { property: string; reason: string }[];
 }
 
 /** Result of Diff. */
-export interface DiffReply {
+interface DiffReply {
   changes: 'none' | 'some' | 'unknown';
   replaces: string[];
   deleteBeforeReplace: boolean;

@@ -12,8 +12,9 @@ let env: Env;
 afterEach(async () => env.close());
 
 test('faults mid-apply: failures reported, no deletes in that run, a re-run converges', async () => {
-  // The seeded faults land on the uploads for the seed reading's request sequence; a server with a listing
-  // maximum of 100 (the spec's) adds a 400 and a second listing request, and shifts them onto the listing.
+  // The seeded faults land on the uploads for the request sequence under the `seed` profile's readings; a
+  // server with a listing maximum of 100 (the spec's) adds a 400 and a second listing request, and shifts
+  // them onto the listing.
   env = await startEnv({ profile: 'seed', faults: { rate: 0.15, kinds: ['500', 'reset'], seed: 42 } });
   const src = path.join(env.dir, 'docs');
   const steady = testClient(env.emu.url, env.token, { retry: { attempts: 10, baseDelayMs: 1, maxDelayMs: 5 } });

@@ -238,7 +238,7 @@ describe('FileSet lifecycle', () => {
   });
 
   it('without configuration or environment it fails with a hint and no token', async () => {
-    const { clearCredentials } = require('../../provider/runtime') as typeof import('../../provider/runtime');
+    const { clearCredentials }: typeof import('../../provider/runtime') = require('../../provider/runtime');
     clearCredentials();
     try {
       await expect(p.read!('x', {} as FileSetOutputs)).rejects.toThrow(/pulumi config set --secret domo:token/);

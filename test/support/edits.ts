@@ -105,7 +105,7 @@ export interface SessionTarget {
  * The remote content of a FileSet as path → SHA-256: the listing's hash where the server gives one, else the
  * downloaded bytes' (a server without hashes must still hold exactly the local content).
  */
-export async function remoteContent(client: DomoFilesClient, fileSetId: string): Promise<Record<string, string>> {
+async function remoteContent(client: DomoFilesClient, fileSetId: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for await (const f of client.listFiles(fileSetId, { filesOnly: true })) {
     if (f.path in out) throw new Error(`duplicate remote file ${JSON.stringify(f.path)}`);

@@ -23,20 +23,20 @@ import type { AddressInfo, Socket } from 'node:net';
 import { request } from 'undici';
 
 /** The faults the proxy can inject. */
-export const PROXY_FAULTS = ['html200', 'truncatedJson', 'empty200', 'endlessCursor', 'drip', 'status', 'rewrite'] as const;
+const PROXY_FAULTS = ['html200', 'truncatedJson', 'empty200', 'endlessCursor', 'drip', 'status', 'rewrite'] as const;
 
 /** One fault kind. */
-export type ProxyFault = (typeof PROXY_FAULTS)[number];
+type ProxyFault = (typeof PROXY_FAULTS)[number];
 
 /** Which requests a rule applies to. */
-export interface FaultMatch {
+interface FaultMatch {
   method?: string;
   /** Matched against the request's path and query (e.g. /files\/search/). */
   path?: RegExp;
 }
 
 /** A request as a rule's match function sees it: the body is the whole request body (a multipart upload's too). */
-export interface ProxyRequest {
+interface ProxyRequest {
   method: string;
   url: string;
   body: Buffer;
@@ -60,7 +60,7 @@ export interface FaultRule {
 }
 
 /** One request as the proxy handled it. */
-export interface ProxyLogEntry {
+interface ProxyLogEntry {
   method: string;
   url: string;
   fault: ProxyFault | null;

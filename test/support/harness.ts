@@ -20,7 +20,7 @@ export * from './request-log';
 export * from './proxies';
 
 /** The variable that selects the emulator profile of a test run. */
-export const PROFILE_VAR = 'DOMO_FILESETS_TEST_PROFILE';
+const PROFILE_VAR = 'DOMO_FILESETS_TEST_PROFILE';
 
 /** The profile `DOMO_FILESETS_TEST_PROFILE` names (default seed); any other value stops the run with one line. */
 export function profileFrom(env: Record<string, string | undefined>): Profile {
