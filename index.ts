@@ -64,4 +64,15 @@ export type {
 } from './client';
 export * from './loader';
 export { startEmulator, MemoryStore, DiskStore, FAULT_KINDS, PROFILES } from './emulator';
-export type { EmulatorHandle, EmulatorOptions, EmulatorStats, EmulatorUser, FaultKind, FaultOptions, Profile, RateLimitOptions, Readings, RequestLogEntry } from './emulator';
+export type {
+  EmulatorHandle,
+  EmulatorOptions,
+  EmulatorStats,
+  EmulatorUser,
+  FaultKind,
+  FaultOptions,
+  Profile,
+  RateLimitOptions,
+  Readings,
+  RequestLogEntry,
+} from './emulator';

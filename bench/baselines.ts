@@ -28,7 +28,6 @@ export interface BaselineContext {
 /** A run slower than this is not repeated. */
 const SLOW_MS = 60000;
 
-
 /** Uploads that succeeded in a window where only uploads were sent: every createFile the rate limit did not refuse. */
 function uploadsAccepted(d: RequestCounts): number {
   return (d.byOperation.createFile ?? 0) - (d.limited ?? 0);
@@ -51,7 +50,11 @@ export async function seedWay(ctx: BaselineContext, spec: CorpusSpec, corpus: Co
     const samples = await repeat(ctx.reps, SLOW_MS, async (rep) => {
       await resetEmulator(ctx.emu);
       const id = await createFileSet(ctx.emu, `seed-${spec.name}-${rep}`);
-      const { result: r, requests: d, serverCpuMs } = await againstEmulator(ctx.emu, () =>
+      const {
+        result: r,
+        requests: d,
+        serverCpuMs,
+      } = await againstEmulator(ctx.emu, () =>
         runMeasured([process.execPath, path.join(ctx.distBench, 'baselines', 'seed-way.js'), ctx.emu.url, id, corpus.dir, list], {
           env: { ...process.env, DOMO_DEVELOPER_TOKEN: ctx.emu.token },
           okCodes: ctx.recordFailures ? 'any' : [0],
@@ -88,11 +91,16 @@ export async function curlParallel(ctx: BaselineContext, spec: CorpusSpec, corpu
         return `-F file=@${rel} -F 'createFileRequest={"directoryPath":"${dir}"}' ${url}`;
       });
       fs.writeFileSync(argsFile, lines.join('\n') + '\n');
-      const { result: r, requests: d, serverCpuMs } = await againstEmulator(ctx.emu, () =>
-        runMeasured(
-          [`xargs -P 8 -L 1 curl -sS -f -o /dev/null -H 'X-DOMO-Developer-Token: ${ctx.emu.token}' < '${argsFile}'`],
-          { shell: true, cwd: corpus.dir, okCodes: ctx.recordFailures ? 'any' : [0] },
-        ),
+      const {
+        result: r,
+        requests: d,
+        serverCpuMs,
+      } = await againstEmulator(ctx.emu, () =>
+        runMeasured([`xargs -P 8 -L 1 curl -sS -f -o /dev/null -H 'X-DOMO-Developer-Token: ${ctx.emu.token}' < '${argsFile}'`], {
+          shell: true,
+          cwd: corpus.dir,
+          okCodes: ctx.recordFailures ? 'any' : [0],
+        }),
       );
       if ((d.byOperation.createFile ?? 0) !== spec.files) throw new Error(`curl made ${d.byOperation.createFile ?? 0} uploads of ${spec.files}`);
       const uploaded = uploadsAccepted(d);
@@ -169,11 +177,7 @@ async function waitForHttp(url: string, ms: number): Promise<void> {
  * target) and no-op (second sync). In --quick mode the cold sync is skipped and the target is filled
  * by copying the corpus, which leaves the no-op sync the same work.
  */
-export async function rcloneSync(
-  ctx: BaselineContext,
-  corpus: CorpusInfo,
-  work: string,
-): Promise<{ cold: Measurement; noop: Measurement }> {
+export async function rcloneSync(ctx: BaselineContext, corpus: CorpusInfo, work: string): Promise<{ cold: Measurement; noop: Measurement }> {
   const coldLabel = 'baseline 4: rclone sync to webdav, cold';
   const noopLabel = 'baseline 4: rclone sync to webdav, no-op (--checksum)';
   const skip = (w: string): { cold: Measurement; noop: Measurement } => ({

@@ -56,7 +56,9 @@ async function main() {
   try {
     const expected = makeFile(src, bytes);
     const client = new DomoFilesClient({
-      baseUrl: url, token: 't', env: {},
+      baseUrl: url,
+      token: 't',
+      env: {},
       ...(single ? { splitUploadThreshold: Number.MAX_SAFE_INTEGER } : {}),
     });
     const baseline = peakKb();

@@ -137,7 +137,10 @@ function processCpuMs(pid: number): number | null {
  * Runs `run` (a measured child) against the emulator: what it returns, the API requests it made (from the
  * emulator's counters) and the CPU time the emulator spent meanwhile.
  */
-export async function againstEmulator<T>(emu: EmulatorProc, run: () => Promise<T>): Promise<{ result: T; requests: RequestCounts; serverCpuMs: number | null }> {
+export async function againstEmulator<T>(
+  emu: EmulatorProc,
+  run: () => Promise<T>,
+): Promise<{ result: T; requests: RequestCounts; serverCpuMs: number | null }> {
   const before = await emulatorStats(emu);
   const cpuBefore = processCpuMs(emu.pid);
   const result = await run();

@@ -79,7 +79,7 @@ export async function runGitCache(ctx: RegimeContext): Promise<RegimeOutcome> {
   const info = { name: 'GIT', title: 'Hash cache in CI: plan in a fresh git clone', emulatorArgs: [] as string[], corpora: [] as Omit<CorpusInfo, 'dir'>[] };
   const notes = [
     'Git cache: each plan runs in a fresh `git clone` of a local repository holding the manifest and the corpus, at the same path (as a CI checkout); the restored cache is the hash-cache.json a plan in an earlier clone wrote. "Stat keys only" hides git from the loader (GIT_DIR points nowhere), which leaves the cache keyed by path, size, mtime and inode only (no git blob ids).',
-    'Git cache: files read = corpus files the loader opened (counted by a preloaded hook); read MB = the process\'s rchar, git children, modules and pipes included.',
+    "Git cache: files read = corpus files the loader opened (counted by a preloaded hook); read MB = the process's rchar, git children, modules and pipes included.",
   ];
   const results: Record<string, Measurement> = {};
   const fail = (w: string): RegimeOutcome => {
@@ -128,7 +128,7 @@ export async function runGitCache(ctx: RegimeContext): Promise<RegimeOutcome> {
       results[k] = summarize(label, spec.files, corpus.totalBytes, samples[k]);
     }
     results.clone = summarize('git clone of the repository (for scale)', spec.files, corpus.totalBytes, cloneSamples);
-    results.clone.note = 'not part of any plan\'s time';
+    results.clone.note = "not part of any plan's time";
     return { info, results, notes };
   } catch (e) {
     return fail(why(e));

@@ -61,7 +61,12 @@ export async function runIndexWait(ctx: RegimeContext): Promise<RegimeOutcome> {
   const m = results.waitIndexed;
   if (!m.skipped && m.requests) {
     const ops = m.requests.byOperation;
-    m.counters = { ...m.counters, pollRequests: (ops.getFileSetStats ?? 0) + (ops.listFilesForFileset ?? 0), statsRequests: ops.getFileSetStats ?? 0, listRequests: ops.listFilesForFileset ?? 0 };
+    m.counters = {
+      ...m.counters,
+      pollRequests: (ops.getFileSetStats ?? 0) + (ops.listFilesForFileset ?? 0),
+      statsRequests: ops.getFileSetStats ?? 0,
+      listRequests: ops.listFilesForFileset ?? 0,
+    };
   }
   return {
     info: { name: 'INDEX', title: `apply --wait-indexed: index delay ${INDEX_DELAY_MS} ms per file`, emulatorArgs: args, corpora: [corpusRecord(corpus)] },

@@ -71,7 +71,11 @@ export async function runCli(
   args: string[],
   opts: CliRunOptions = {},
 ): Promise<{ sample: Sample; report: ReportDoc; stderr: string }> {
-  const { result: r, requests, serverCpuMs } = await againstEmulator(ctx.emu, () =>
+  const {
+    result: r,
+    requests,
+    serverCpuMs,
+  } = await againstEmulator(ctx.emu, () =>
     runMeasured([process.execPath, ...(opts.extraNode ?? []), ctx.cliBin, ...args, '--format', 'json'], {
       env: {
         ...process.env,
@@ -114,12 +118,7 @@ function expect(cond: boolean, what: string): void {
  * Each repetition starts from an empty emulator and no hash cache: cold apply, no-op re-apply,
  * re-apply after rewriting 1% of the files, plan alone (warm cache), plan with the cache removed.
  */
-export async function runLoader(
-  ctx: LoaderContext,
-  spec: CorpusSpec,
-  corpus: CorpusInfo,
-  work: string,
-): Promise<Record<string, Measurement>> {
+export async function runLoader(ctx: LoaderContext, spec: CorpusSpec, corpus: CorpusInfo, work: string): Promise<Record<string, Measurement>> {
   const manifest = writeManifest(work, corpus);
   const cacheDir = path.join(work, '.domo-filesets');
   const changedCount = Math.max(1, Math.ceil(spec.files / 100));
@@ -190,12 +189,7 @@ export async function runLoader(
 }
 
 /** Labels, and throughput figures over the files each scenario had to consider. */
-function fillLabels(
-  out: Record<string, Measurement>,
-  spec: CorpusSpec,
-  changedCount: number,
-  changedBytes: number,
-): Record<string, Measurement> {
+function fillLabels(out: Record<string, Measurement>, spec: CorpusSpec, changedCount: number, changedBytes: number): Record<string, Measurement> {
   const total = spec.files * spec.fileBytes;
   const meta: Record<string, [string, number, number]> = {
     cold: ['loader: cold apply', spec.files, total],
@@ -280,11 +274,16 @@ export async function runColdApplies(
       }
       if (c.sample.exitCode === 0 || !opts.recordFailures) {
         const n = counts(c.report);
-        expect(n.upload === spec.files && n.failed === 0 && uploaded === spec.files, `cold apply uploads ${spec.files} (planned ${n.upload}, uploaded ${uploaded}, failed ${n.failed})`);
+        expect(
+          n.upload === spec.files && n.failed === 0 && uploaded === spec.files,
+          `cold apply uploads ${spec.files} (planned ${n.upload}, uploaded ${uploaded}, failed ${n.failed})`,
+        );
       }
       checks.add(`cold apply: exit ${c.sample.exitCode}, uploaded ${uploaded}/${spec.files}`);
       cold.push(c.sample);
-      ctx.log(`  loader ${spec.name} cold ${(c.sample.wallMs / 1000).toFixed(2)} s, exit ${c.sample.exitCode}, ${c.sample.requests?.total} requests${c.sample.requests?.limited ? ` (${c.sample.requests.limited} answered 429)` : ''}`);
+      ctx.log(
+        `  loader ${spec.name} cold ${(c.sample.wallMs / 1000).toFixed(2)} s, exit ${c.sample.exitCode}, ${c.sample.requests?.total} requests${c.sample.requests?.limited ? ` (${c.sample.requests.limited} answered 429)` : ''}`,
+      );
       if (opts.noop) {
         const n = await runCli(ctx, ['apply', '-f', manifest]);
         const k = counts(n.report);

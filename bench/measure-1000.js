@@ -26,10 +26,15 @@ async function main() {
   // files written just now are "racily clean" for the hash cache; age them like a checked-out tree
   const old = new Date(Date.now() - 10_000);
   const { utimesSync } = require('node:fs');
-  const walk = (d) => require('node:fs').readdirSync(d, { withFileTypes: true }).forEach((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : utimesSync(path.join(d, e.name), old, old)));
+  const walk = (d) =>
+    require('node:fs')
+      .readdirSync(d, { withFileTypes: true })
+      .forEach((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : utimesSync(path.join(d, e.name), old, old)));
   walk(path.join(dir, 'src'));
 
-  const emu = spawn(process.execPath, [path.join(root, 'dist/cli/bin.js'), 'emulator', '--port', '0', '--token', 't'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const emu = spawn(process.execPath, [path.join(root, 'dist/cli/bin.js'), 'emulator', '--port', '0', '--token', 't'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const url = await new Promise((resolve, reject) => {
     let buf = '';
     emu.stdout.on('data', (c) => {
@@ -51,7 +56,9 @@ async function main() {
       const after = await stats();
       const requests = {};
       for (const [k, v] of Object.entries(after.requests)) if (v - (before.requests[k] ?? 0) > 0) requests[k] = v - (before.requests[k] ?? 0);
-      console.log(`${label.padEnd(6)} ${n} files: ${ms.toFixed(0)} ms, ${after.total - before.total} requests (${after.mutating - before.mutating} mutating) ${JSON.stringify(requests)} result ${JSON.stringify(report.filesets[0].result)}`);
+      console.log(
+        `${label.padEnd(6)} ${n} files: ${ms.toFixed(0)} ms, ${after.total - before.total} requests (${after.mutating - before.mutating} mutating) ${JSON.stringify(requests)} result ${JSON.stringify(report.filesets[0].result)}`,
+      );
     }
   } finally {
     await client.close();

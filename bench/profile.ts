@@ -24,7 +24,12 @@ function selfTimes(profile: CpuProfile): Map<string, number> {
     const n = byId.get(profile.samples[i]);
     if (!n) continue;
     const f = n.callFrame;
-    const where = f.url ? `${f.url.replace(/^file:\/\//, '').split('/node_modules/').pop()}:${f.lineNumber + 1}` : '';
+    const where = f.url
+      ? `${f.url
+          .replace(/^file:\/\//, '')
+          .split('/node_modules/')
+          .pop()}:${f.lineNumber + 1}`
+      : '';
     const key = `${f.functionName || '(anonymous)'} ${where}`.trim();
     out.set(key, (out.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
   }

@@ -28,7 +28,11 @@ const ROWS: Record<string, string[]> = {
 };
 
 /** WAN figures: speedups over the baselines (baseline time ÷ loader time), and the no-op's cost. */
-function wanFigures(results: Results, info: RegimeInfo, pageSize: number | null): {
+function wanFigures(
+  results: Results,
+  info: RegimeInfo,
+  pageSize: number | null,
+): {
   coldVsSeed: number | null;
   coldVsCurl: number | null;
   noopShare: number | null;
@@ -54,7 +58,10 @@ function wanFigures(results: Results, info: RegimeInfo, pageSize: number | null)
  * server accepted, (accepted − burst) ÷ rate; the throughput share is floor ÷ wall time; the 429 share is
  * 429 answers ÷ all requests.
  */
-export function rateFigures(m: Measurement | null, limit: { rate: number; burst: number } | undefined): {
+export function rateFigures(
+  m: Measurement | null,
+  limit: { rate: number; burst: number } | undefined,
+): {
   throughputShare: number | null;
   limitedShare: number | null;
   floorMs: number | null;
@@ -93,9 +100,25 @@ function wanTargets(report: Pick<BenchReport, 'results' | 'pageSize'>, info: Reg
   const f = wanFigures(report.results, info, report.pageSize);
   const large = info.corpora[1]?.files;
   return [
-    target('WAN-cold-vs-seed', 'WAN: cold apply of A′ ≥ 20× faster than the seed\'s sequential loop', f.coldVsSeed, fmtRatio, '≥ 20×', (v) => v >= 20, 'loader or seed loop not measured'),
+    target(
+      'WAN-cold-vs-seed',
+      "WAN: cold apply of A′ ≥ 20× faster than the seed's sequential loop",
+      f.coldVsSeed,
+      fmtRatio,
+      '≥ 20×',
+      (v) => v >= 20,
+      'loader or seed loop not measured',
+    ),
     target('WAN-cold-vs-curl', 'WAN: cold apply of A′ ≥ 2× faster than curl ×8', f.coldVsCurl, fmtRatio, '≥ 2×', (v) => v >= 2, 'loader or curl not measured'),
-    target('WAN-noop-share', `WAN: no-op re-apply of ${large ?? '?'} files ≤ 5% of their cold apply`, f.noopShare, pct, '≤ 5%', (v) => v <= 0.05, 'loader not measured'),
+    target(
+      'WAN-noop-share',
+      `WAN: no-op re-apply of ${large ?? '?'} files ≤ 5% of their cold apply`,
+      f.noopShare,
+      pct,
+      '≤ 5%',
+      (v) => v <= 0.05,
+      'loader not measured',
+    ),
     target(
       'WAN-noop-requests',
       `WAN: no-op re-apply requests ≤ pages (${f.pages ?? '?'}) + lookups (${info.listing?.lookups ?? '?'}) + 2`,
@@ -132,7 +155,15 @@ function rateTargets(results: Results, info: RegimeInfo): TargetResult[] {
 function gitTargets(results: Results, info: RegimeInfo): TargetResult[] {
   const read = measured(results, info.name, 'restored')?.counters?.filesRead ?? null;
   return [
-    target('GIT-cache-hit', 'Git cache: a plan in a fresh clone with the cache restored reads no unchanged file', read, (v) => `${v} files read`, '0 files read', (v) => v === 0, 'not measured'),
+    target(
+      'GIT-cache-hit',
+      'Git cache: a plan in a fresh clone with the cache restored reads no unchanged file',
+      read,
+      (v) => `${v} files read`,
+      '0 files read',
+      (v) => v === 0,
+      'not measured',
+    ),
     rssTarget(results, info),
   ];
 }
@@ -194,7 +225,18 @@ function regimeTable(report: BenchReport, info: RegimeInfo): string {
     const req = m.requests ? `${m.requests.total} (${m.requests.mutating})` : '—';
     const exits = m.exitCodes ? [...new Set(m.exitCodes)].join(', ') : '—';
     const cpu = m.cpuMs == null ? '—' : `${fmt(m.cpuMs / 1000)} / ${m.serverCpuMs == null ? '—' : fmt(m.serverCpuMs / 1000)}`;
-    rows.push([m.label, fmt(m.wallMs / 1000), fmt(m.filesPerSec), cpu, req, m.requests ? String(m.requests.limited ?? 0) : '—', fmt(m.peakRssMB), String(m.reps), exits, details(m)]);
+    rows.push([
+      m.label,
+      fmt(m.wallMs / 1000),
+      fmt(m.filesPerSec),
+      cpu,
+      req,
+      m.requests ? String(m.requests.limited ?? 0) : '—',
+      fmt(m.peakRssMB),
+      String(m.reps),
+      exits,
+      details(m),
+    ]);
   }
   return markdownTable(
     ['scenario', 'wall s', 'files/s', 'CPU s (client / emulator)', 'API requests (mutating)', 'answered 429', 'peak RSS MB', 'runs', 'exit', 'details'],

@@ -42,8 +42,24 @@ export function evaluateTargets(report: Pick<BenchReport, 'results' | 'corpora' 
   }
   // No loopback target against baseline 1: there the emulator's own CPU sets the pace (RETIRED_SEED_TARGET).
   const loopback: TargetResult[] = [
-    target('A-cold-vs-curl', 'Corpus A cold apply ≥ 1.5× faster than baseline 2 (curl -P 8)', a.coldVsCurl, fmtRatio, '≥ 1.5×', (v) => v >= 1.5, 'loader or baseline 2 not measured'),
-    target('A-noop-share', 'Corpus A no-op re-apply ≤ 5% of the cold apply\'s time', a.noopShareOfCold, (v) => `${fmt(v * 100)}%`, '≤ 5%', (v) => v <= 0.05, 'loader not measured'),
+    target(
+      'A-cold-vs-curl',
+      'Corpus A cold apply ≥ 1.5× faster than baseline 2 (curl -P 8)',
+      a.coldVsCurl,
+      fmtRatio,
+      '≥ 1.5×',
+      (v) => v >= 1.5,
+      'loader or baseline 2 not measured',
+    ),
+    target(
+      'A-noop-share',
+      "Corpus A no-op re-apply ≤ 5% of the cold apply's time",
+      a.noopShareOfCold,
+      (v) => `${fmt(v * 100)}%`,
+      '≤ 5%',
+      (v) => v <= 0.05,
+      'loader not measured',
+    ),
     target(
       'A-noop-requests',
       `Corpus A no-op re-apply API requests ≤ ceil(${filesA} / page size ${pageSize ?? '?'}) + 5`,
@@ -53,8 +69,24 @@ export function evaluateTargets(report: Pick<BenchReport, 'results' | 'corpora' 
       (v) => maxReq != null && v <= maxReq,
       'loader not measured',
     ),
-    target('A-noop-vs-rclone', 'Corpus A no-op re-apply no slower than rclone\'s no-op --checksum sync', a.noopVsRclone, fmtRatio, '≥ 1× (rclone time ÷ loader time)', (v) => v >= 1, 'loader or rclone not measured'),
-    target('C-vs-openssl', 'Corpus C cold apply ≥ 50% of openssl dgst -sha256\'s MB/s, end to end', c.coldMBpsShareOfOpenssl, (v) => `${fmt(v * 100)}%`, '≥ 50%', (v) => v >= 0.5, 'loader or openssl not measured on C'),
+    target(
+      'A-noop-vs-rclone',
+      "Corpus A no-op re-apply no slower than rclone's no-op --checksum sync",
+      a.noopVsRclone,
+      fmtRatio,
+      '≥ 1× (rclone time ÷ loader time)',
+      (v) => v >= 1,
+      'loader or rclone not measured',
+    ),
+    target(
+      'C-vs-openssl',
+      "Corpus C cold apply ≥ 50% of openssl dgst -sha256's MB/s, end to end",
+      c.coldMBpsShareOfOpenssl,
+      (v) => `${fmt(v * 100)}%`,
+      '≥ 50%',
+      (v) => v >= 0.5,
+      'loader or openssl not measured on C',
+    ),
     target(
       'rss',
       'Peak RSS of the loader ≤ 150 MB on every loopback corpus (all loader scenarios)',
@@ -64,7 +96,15 @@ export function evaluateTargets(report: Pick<BenchReport, 'results' | 'corpora' 
       (v) => v <= 150,
       'peak RSS not measured on every corpus',
     ),
-    target('A-check-warm', 'FileSetFolder check on corpus A, unchanged, warm hash cache ≤ 10% of hashing it (folderDigest without cache)', a.warmCheckShareOfHash, (v) => `${fmt(v * 100)}%`, '≤ 10%', (v) => v <= 0.1, 'folderDigest not measured'),
+    target(
+      'A-check-warm',
+      'FileSetFolder check on corpus A, unchanged, warm hash cache ≤ 10% of hashing it (folderDigest without cache)',
+      a.warmCheckShareOfHash,
+      (v) => `${fmt(v * 100)}%`,
+      '≤ 10%',
+      (v) => v <= 0.1,
+      'folderDigest not measured',
+    ),
   ];
   // A run limited to the regimes (--only WAN,…) measured no loopback corpus: its targets do not apply.
   return [...(report.corpora.length ? loopback : []), ...evaluateRegimeTargets(report)];
@@ -123,7 +163,7 @@ function ratioTable(report: BenchReport): string {
   return markdownTable(
     [
       'corpus',
-      'cold vs seed\'s way',
+      "cold vs seed's way",
       'cold vs curl -P 8',
       'cold vs rclone cold',
       'no-op vs rclone no-op',
@@ -150,7 +190,7 @@ export function renderMarkdown(report: BenchReport): string {
       'Loopback corpora (no latency, no rate limit; regression figures): ' +
         report.corpora.map((c) => `${c.name} = ${c.files.toLocaleString('en-US')} × ${fileSize(c.fileBytes)} (${mb(c.totalBytes)})`).join('; ') +
         '. Wall times are medians over the runs shown (one run when a run took over a minute); peak RSS is the maximum over runs. ' +
-        'files/s and MB/s are over the whole corpus. API requests come from the emulator\'s counters.',
+        "files/s and MB/s are over the whole corpus. API requests come from the emulator's counters.",
       '',
     );
     for (const c of report.corpora) {
@@ -163,7 +203,12 @@ export function renderMarkdown(report: BenchReport): string {
   lines.push(
     markdownTable(
       ['target', 'measured', 'threshold', 'result'],
-      report.targets.map((t) => [t.description, t.measured, t.threshold, t.pass == null ? `not measured${t.why ? ` (${t.why})` : ''}` : t.pass ? 'pass' : 'FAIL']),
+      report.targets.map((t) => [
+        t.description,
+        t.measured,
+        t.threshold,
+        t.pass == null ? `not measured${t.why ? ` (${t.why})` : ''}` : t.pass ? 'pass' : 'FAIL',
+      ]),
     ),
     '',
   );

@@ -80,7 +80,10 @@ function parseArgs(argv: string[]): Options {
     };
     if (a === '--quick') o.quick = true;
     else if (a === '--reps') o.reps = Number(val());
-    else if (a === '--only') o.only = val().split(',').map((s) => s.trim().toUpperCase());
+    else if (a === '--only')
+      o.only = val()
+        .split(',')
+        .map((s) => s.trim().toUpperCase());
     else if (a === '--skip-rclone') o.skipRclone = true;
     else if (a === '--profile') o.profile = true;
     else if (a === '--keep') o.keep = true;
@@ -191,7 +194,8 @@ async function main(): Promise<void> {
       if (!opts.keep) fs.rmSync(path.join(dir, 'corpus'), { recursive: true, force: true });
     }
     const emuRss = processPeakRssMB(emu.pid);
-    if (emuRss != null && report.corpora.length) report.notes.push(`The loopback emulator process (in-memory store) peaked at ${emuRss.toFixed(0)} MB RSS over the loopback corpora.`);
+    if (emuRss != null && report.corpora.length)
+      report.notes.push(`The loopback emulator process (in-memory store) peaked at ${emuRss.toFixed(0)} MB RSS over the loopback corpora.`);
     await stopEmulatorProcess(emu);
     for (const [name, runRegime] of Object.entries(REGIMES)) {
       if (opts.only && !opts.only.includes(name)) continue;

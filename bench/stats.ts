@@ -50,9 +50,7 @@ function cell(text: string): string {
 
 /** A GitHub-flavoured markdown table; numeric-looking columns are right-aligned. */
 export function markdownTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
-  const numeric = headers.map((_, i) =>
-    rows.length > 0 && rows.every((r) => /^(—|-?[\d,.]+(×|%)?|)$/.test((r[i] ?? '').trim())),
-  );
+  const numeric = headers.map((_, i) => rows.length > 0 && rows.every((r) => /^(—|-?[\d,.]+(×|%)?|)$/.test((r[i] ?? '').trim())));
   const head = `| ${headers.map(cell).join(' | ')} |`;
   const sep = `|${numeric.map((n) => (n ? '---:' : '---')).join('|')}|`;
   const body = rows.map((r) => `| ${headers.map((_, i) => cell(r[i] ?? '')).join(' | ')} |`);

@@ -20,7 +20,10 @@ function wanSpecs(quick: boolean): { small: CorpusSpec; large: CorpusSpec } {
   const KiB = 1024;
   return quick
     ? { small: { name: 'wan-small', files: 200, fileBytes: 4 * KiB, perDir: 100 }, large: { name: 'wan-large', files: 1000, fileBytes: 4 * KiB, perDir: 100 } }
-    : { small: { name: 'wan-small', files: 1000, fileBytes: 4 * KiB, perDir: 100 }, large: { name: 'wan-large', files: 10000, fileBytes: 4 * KiB, perDir: 100 } };
+    : {
+        small: { name: 'wan-small', files: 1000, fileBytes: 4 * KiB, perDir: 100 },
+        large: { name: 'wan-large', files: 10000, fileBytes: 4 * KiB, perDir: 100 },
+      };
 }
 
 /**

@@ -118,7 +118,10 @@ export function formatErrorLine(err: unknown, secrets: Iterable<string> = []): s
   else if (typeof err === 'string') msg = err;
   else msg = `unexpected failure: ${String(err)}`;
   msg = msg.replace(/^error:\s*/i, '');
-  const lines = msg.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0);
+  const lines = msg
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0);
   // Commander's messages are ours to show whole ("unknown command 'plna'" + "(Did you mean plan?)");
   // anything else keeps only its first line, so a multi-line message can never smuggle in a stack.
   const code = (err as { code?: unknown } | null)?.code;

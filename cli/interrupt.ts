@@ -34,7 +34,9 @@ export function onInterrupt(io: Io, opts: { graceMs?: number; exit?: (code: numb
       exit(EXIT_CODE[sig] ?? 130);
       return;
     }
-    io.log(`domo-filesets: ${sig}: starting nothing new; running requests get ${Math.round(graceMs / 1000)} s to finish (${sig === 'SIGINT' ? 'Ctrl-C' : sig} again exits now)`);
+    io.log(
+      `domo-filesets: ${sig}: starting nothing new; running requests get ${Math.round(graceMs / 1000)} s to finish (${sig === 'SIGINT' ? 'Ctrl-C' : sig} again exits now)`,
+    );
     stop.abort(sig);
     timer = setTimeout(() => cancel.abort(sig), graceMs);
     timer.unref();

@@ -35,7 +35,8 @@ export interface Io {
 export function neutralizeControls(text: string): string {
   // eslint-disable-next-line no-control-regex
   return text.replace(/\x1b\[[0-9;]*m|[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (m) =>
-    m.length > 1 ? m : `\\u${m.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    m.length > 1 ? m : `\\u${m.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /** Colour is for humans at a terminal: a TTY, and the user did not set NO_COLOR (https://no-color.org). */

@@ -5,7 +5,22 @@
 import { Command, Option } from 'commander';
 import type { CommandModule, Ctx, Input, Outcome } from './outcome';
 import { packageVersion } from './pkg';
-import { FORMATS, boolean, collect, concurrency, faultKinds, latency, maxLimit, nonEmpty, nonNegativeInt, port, positiveInt, positiveNumber, probability, statusIn } from './validate';
+import {
+  FORMATS,
+  boolean,
+  collect,
+  concurrency,
+  faultKinds,
+  latency,
+  maxLimit,
+  nonEmpty,
+  nonNegativeInt,
+  port,
+  positiveInt,
+  positiveNumber,
+  probability,
+  statusIn,
+} from './validate';
 
 /** Receives the outcome of the command that ran (commander's action result is not returned by parseAsync). */
 export type OutcomeSink = (outcome: Outcome) => void;
@@ -54,7 +69,8 @@ export function buildProgram(ctx: Ctx, sink: OutcomeSink): Command {
    * Action that loads the module, passes it positional args and options, and reports the outcome. The one
    * typed boundary: commander parsed the options as the command's declaration says, which `O` states.
    */
-  const action = <O>(load: () => CommandModule<O>, sub?: string) =>
+  const action =
+    <O>(load: () => CommandModule<O>, sub?: string) =>
     async (...params: unknown[]): Promise<void> => {
       const cmd = params[params.length - 1] as Command;
       const args = params.slice(0, -2).map((p) => (Array.isArray(p) ? p.join(' ') : p === undefined ? '' : String(p)));
@@ -86,7 +102,13 @@ export function buildProgram(ctx: Ctx, sink: OutcomeSink): Command {
     .option('--slow-ms <ms>', 'delay of a "slow" fault in ms (default 2000)', nonNegativeInt)
     .option('--retry-after <seconds>', 'Retry-After sent with a "429" fault (default 1)', nonNegativeInt)
     .addOption(new Option('--profile <profile>', 'answer as the API reference (seed) or the current OpenAPI spec (spec) reads').choices(['seed', 'spec']))
-    .addOption(new Option('--upload-field <field>', 'multipart field that sets an upload\'s directory (default: the profile\'s)').choices(['createFileRequest', 'directoryPath', 'both']))
+    .addOption(
+      new Option('--upload-field <field>', "multipart field that sets an upload's directory (default: the profile's)").choices([
+        'createFileRequest',
+        'directoryPath',
+        'both',
+      ]),
+    )
     .option('--delete-status <status>', 'status of a successful delete: 200 with a body, 204 without', statusIn([200, 204]))
     .option('--max-limit <n>', 'largest listing limit; above it 400 (none: no maximum)', maxLimit)
     .option('--implicit-dirs', 'uploads into a/b create the directories a and a/b')
@@ -98,19 +120,25 @@ export function buildProgram(ctx: Ctx, sink: OutcomeSink): Command {
     .option('--no-cascade-delete', 'deleting a FileSet that holds files answers 409')
     .option('--hashes', 'files carry their SHA-256')
     .option('--no-hashes', 'files carry hash and hashAlgorithm null')
-    .option('--latency-ms <n[:jitter]>', 'delay every API request by n ms before handling and again before answering (± jitter, seeded by --fault-seed)', latency)
+    .option(
+      '--latency-ms <n[:jitter]>',
+      'delay every API request by n ms before handling and again before answering (± jitter, seeded by --fault-seed)',
+      latency,
+    )
     .option('--rate-limit <r>', 'per-token limit in requests per second; above it 429 with Retry-After', positiveNumber)
-    .option('--burst <b>', 'requests a token may send at once (needs --rate-limit; default: one second\'s worth)', positiveInt)
+    .option('--burst <b>', "requests a token may send at once (needs --rate-limit; default: one second's worth)", positiveInt)
     .option('--user <token=user[:groups]>', 'a token acting as USER_ID in groups GROUP_ID,… (repeatable; other tokens act as user 1)', collect)
     .option('--index-delay-ms <ms>', 'time a new file takes from PENDING to its final index status (default 50)', nonNegativeInt)
     .action(action(MODULES.emulator));
 
   const manifestOption = () => new Option('-f, --file <manifest>', 'manifest file (YAML)').makeOptionMandatory().argParser(nonEmpty);
-  const emulatorOption = () =>
-    new Option('--emulator', 'run against an embedded emulator persisted under .domo-filesets/emulator next to the manifest');
+  const emulatorOption = () => new Option('--emulator', 'run against an embedded emulator persisted under .domo-filesets/emulator next to the manifest');
 
   const backupOption = () =>
-    new Option('--backup-dir <dir>', 'first download every file about to be replaced or deleted into DIR/<FileSet>/<time>/ (a failed backup stops that change)').argParser(nonEmpty);
+    new Option(
+      '--backup-dir <dir>',
+      'first download every file about to be replaced or deleted into DIR/<FileSet>/<time>/ (a failed backup stops that change)',
+    ).argParser(nonEmpty);
   const concurrencyOption = () =>
     new Option('--concurrency <n>', 'most requests in flight and files hashed at once (1-256, default 64; adaptive below it)').argParser(concurrency);
 
@@ -195,7 +223,7 @@ export function buildProgram(ctx: Ctx, sink: OutcomeSink): Command {
     .option('--description <text>', 'description')
     .option('--ai-enabled <bool>', 'index the files for AI (true|false)', boolean)
     .action(action(MODULES.filesets, 'create'));
-  sub(filesets, 'update', 'update a FileSet\'s name, description or aiEnabled')
+  sub(filesets, 'update', "update a FileSet's name, description or aiEnabled")
     .argument('<fileset-id>')
     .option('--name <name>', 'new name', nonEmpty)
     .option('--description <text>', 'new description')
@@ -207,11 +235,11 @@ export function buildProgram(ctx: Ctx, sink: OutcomeSink): Command {
   sub(files, 'list', 'list the files of a FileSet')
     .argument('<fileset-id>')
     .option('--directory <path>', 'only under this directory')
-    .option('--immediate', 'only the directory\'s immediate children')
+    .option('--immediate', "only the directory's immediate children")
     .option('--files-only', 'leave out directories')
     .option('--limit <n>', 'at most n entries', positiveInt)
     .action(action(MODULES.files, 'list'));
-  sub(files, 'get', 'get one file\'s metadata, by id or --path')
+  sub(files, 'get', "get one file's metadata, by id or --path")
     .argument('<fileset-id>')
     .argument('[file-id]')
     .option('--path <path>', 'remote path instead of an id', nonEmpty)
@@ -234,7 +262,7 @@ export function buildProgram(ctx: Ctx, sink: OutcomeSink): Command {
     .option('--path <path>', 'remote path instead of an id', nonEmpty)
     .action(action(MODULES.files, 'delete'));
 
-  sub(program, 'query', 'semantic search over a FileSet\'s indexed files')
+  sub(program, 'query', "semantic search over a FileSet's indexed files")
     .argument('<fileset-id>')
     .argument('<text...>')
     .option('--top-k <n>', 'number of matches', positiveInt)

@@ -31,16 +31,14 @@ function ttyReporter(io: Io): ProgressReporter {
           stopBar();
           key = k;
           if (p.totalFiles === 0) return;
-          bar = new SingleBar(
-            {
-              stream: io.stderr as NodeJS.WritableStream as NodeJS.WriteStream,
-              format: `${VERB[p.phase].padEnd(9)} [{bar}] {value}/{total} files | {sent}/{size}`,
-              barsize: 24,
-              hideCursor: true,
-              clearOnComplete: true,
-              etaBuffer: 50,
-            },
-          );
+          bar = new SingleBar({
+            stream: io.stderr as NodeJS.WritableStream as NodeJS.WriteStream,
+            format: `${VERB[p.phase].padEnd(9)} [{bar}] {value}/{total} files | {sent}/{size}`,
+            barsize: 24,
+            hideCursor: true,
+            clearOnComplete: true,
+            etaBuffer: 50,
+          });
           bar.start(p.totalFiles, 0, { sent: formatBytes(0), size: formatBytes(p.totalBytes) });
         }
         bar.update(p.files, { sent: formatBytes(p.bytes), size: formatBytes(p.totalBytes) });

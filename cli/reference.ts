@@ -70,7 +70,10 @@ export function renderCliReference(): string {
   ];
   const root = program as Command;
   walk(root, ['domo-filesets'], out);
-  return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+  return `${out
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trimEnd()}\n`;
 }
 
 /** Every long flag any command accepts (for the documentation test). */

@@ -44,7 +44,10 @@ export function probability(value: string): number {
 export function faultKinds(value: string): FaultKind[] {
   // The emulator's own list, required only when the flag is parsed: `--help` loads no emulator code.
   const { FAULT_KINDS }: typeof import('../emulator/types') = require('../emulator/types');
-  const kinds = value.split(',').map((k) => k.trim()).filter((k) => k.length > 0);
+  const kinds = value
+    .split(',')
+    .map((k) => k.trim())
+    .filter((k) => k.length > 0);
   if (kinds.length === 0) throw new InvalidArgumentError(`must list one or more of ${FAULT_KINDS.join(', ')}`);
   for (const k of kinds) {
     if (!(FAULT_KINDS as readonly string[]).includes(k)) {

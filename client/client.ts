@@ -5,17 +5,7 @@ import { ConflictError, ForbiddenError, isNotFound, UnconfirmedDeleteError, Vali
 import { listFilePages, searchBody, type ListingLimits } from './listing';
 import { checkedRemotePath, splitRemotePath } from './remote-path';
 import { Requester } from './requester';
-import {
-  accessBody,
-  anyBody,
-  fileBody,
-  fileSetBody,
-  fileSetPageBody,
-  queryBody,
-  reindexBody,
-  splitFileBody,
-  statsBody,
-} from './shapes';
+import { accessBody, anyBody, fileBody, fileSetBody, fileSetPageBody, queryBody, reindexBody, splitFileBody, statsBody } from './shapes';
 import { Transport } from './transport';
 import type {
   AccessEntry,
@@ -103,9 +93,10 @@ export class DomoFilesClient {
       splitUploadThreshold: positiveInt('splitUploadThreshold', options.splitUploadThreshold, DEFAULTS.splitUploadThreshold),
       splitPartSize: positiveInt('splitPartSize', options.splitPartSize, DEFAULTS.splitPartSize),
     };
-    const concurrency = options.concurrency !== undefined
-      ? positiveInt('concurrency', options.concurrency, DEFAULTS.concurrency)
-      : positiveInt('maxConnections', options.maxConnections, DEFAULTS.concurrency);
+    const concurrency =
+      options.concurrency !== undefined
+        ? positiveInt('concurrency', options.concurrency, DEFAULTS.concurrency)
+        : positiveInt('maxConnections', options.maxConnections, DEFAULTS.concurrency);
     this.transport = new Transport({
       baseUrl,
       token,
@@ -161,7 +152,8 @@ export class DomoFilesClient {
    * delete is then confirmed: a FileSet still found after a few looks is UnconfirmedDeleteError.
    */
   async deleteFileSet(id: string, opts: DeleteFileSetOptions = {}): Promise<void> {
-    const once = (): Promise<void> => this.req.call({ operation: 'deleteFileSet', idempotency: 'idempotent' }, 'DELETE', `/filesets/${enc(id)}`, 'json-or-empty', anyBody);
+    const once = (): Promise<void> =>
+      this.req.call({ operation: 'deleteFileSet', idempotency: 'idempotent' }, 'DELETE', `/filesets/${enc(id)}`, 'json-or-empty', anyBody);
     for (let round = 0; ; round++) {
       try {
         await once();
@@ -180,14 +172,18 @@ export class DomoFilesClient {
         // A server that answers 403 for what does not exist: look for it in the search instead.
         if (!(e instanceof ForbiddenError)) throw e;
       }
-      for await (const fs of this.searchFileSets(opts.name !== undefined ? { filters: [{ field: 'name', value: [opts.name], operator: 'EQUALS', not: false }] } : {})) {
+      for await (const fs of this.searchFileSets(
+        opts.name !== undefined ? { filters: [{ field: 'name', value: [opts.name], operator: 'EQUALS', not: false }] } : {},
+      )) {
         if (fs.id === id) return [id];
       }
       return [];
     });
     if (still.length > 0) {
       throw new UnconfirmedDeleteError(`DELETE /filesets/${id} answered success, but the FileSet is still there when looked up again; it was not deleted`, {
-        operation: 'deleteFileSet', method: 'DELETE', path: `/filesets/${id}`,
+        operation: 'deleteFileSet',
+        method: 'DELETE',
+        path: `/filesets/${id}`,
       });
     }
   }
@@ -205,9 +201,13 @@ export class DomoFilesClient {
       for (let i = f.path.lastIndexOf('/'); i > 0; i = f.path.lastIndexOf('/', i - 1)) if (listed.has(f.path.slice(0, i))) return false;
       return true;
     });
-    await Promise.all(tops.map((f) => this.deleteFile(id, f.id).catch((e: unknown) => {
-      if (!isNotFound(e)) throw e;
-    })));
+    await Promise.all(
+      tops.map((f) =>
+        this.deleteFile(id, f.id).catch((e: unknown) => {
+          if (!isNotFound(e)) throw e;
+        }),
+      ),
+    );
   }
 
   /** Pages through POST /filesets/search (offset/limit), yielding FileSets. */
@@ -217,7 +217,8 @@ export class DomoFilesClient {
     let previousFirstId: string | undefined;
     for (;;) {
       const page = await this.req.call({ operation: 'listFileSets', idempotency: 'idempotent' }, 'POST', '/filesets/search', 'json', fileSetPageBody, {
-        query: { limit, offset }, json: searchBody(opts),
+        query: { limit, offset },
+        json: searchBody(opts),
       });
       const n = page.fileSets.length;
       // A server that ignores offset would repeat the same page forever.
@@ -251,18 +252,27 @@ export class DomoFilesClient {
   async updateAccess(id: string, grants: AccessEntry[]): Promise<FileSetAccess> {
     if (!Array.isArray(grants)) throw new ValidationError('updateAccess needs an array of grants');
     for (const g of grants) {
-      if (!g || !Number.isFinite(g.entityId) || (g.entityType !== 'USER' && g.entityType !== 'GROUP') || !['OWNER', 'EDIT', 'READ', 'NONE'].includes(g.permission)) {
+      if (
+        !g ||
+        !Number.isFinite(g.entityId) ||
+        (g.entityType !== 'USER' && g.entityType !== 'GROUP') ||
+        !['OWNER', 'EDIT', 'READ', 'NONE'].includes(g.permission)
+      ) {
         throw new ValidationError(`Invalid grant ${JSON.stringify(g)}: expected {entityId: number, entityType: USER|GROUP, permission: OWNER|EDIT|READ|NONE}`);
       }
     }
     const fileSetAccess = grants.map((g) => ({ entityId: g.entityId, entityType: g.entityType, permission: g.permission }));
-    return this.req.call({ operation: 'updateAccess', idempotency: 'idempotent' }, 'POST', `/filesets/${enc(id)}/access`, 'json', accessBody, { json: { fileSetAccess } });
+    return this.req.call({ operation: 'updateAccess', idempotency: 'idempotent' }, 'POST', `/filesets/${enc(id)}/access`, 'json', accessBody, {
+      json: { fileSetAccess },
+    });
   }
 
   /** POST /filesets/{id}/ownership: `userId` becomes the FileSet's one owner. Retried: a repeat changes nothing. */
   async transferOwnership(id: string, userId: number): Promise<FileSetAccess> {
     if (!Number.isInteger(userId) || userId < 0) throw new ValidationError(`transferOwnership needs a user id (a whole number), got ${String(userId)}`);
-    return this.req.call({ operation: 'updateOwnership', idempotency: 'idempotent' }, 'POST', `/filesets/${enc(id)}/ownership`, 'json', accessBody, { json: { userId } });
+    return this.req.call({ operation: 'updateOwnership', idempotency: 'idempotent' }, 'POST', `/filesets/${enc(id)}/ownership`, 'json', accessBody, {
+      json: { userId },
+    });
   }
 
   /** GET /filesets/{id}/stats: file type and index status counts (see FileSetStats for the two readings). */
@@ -278,9 +288,16 @@ export class DomoFilesClient {
     const unique = [...new Set(fileIds)];
     if (unique.some((f) => typeof f !== 'string' || f === '')) throw new ValidationError('reindexFiles needs non-empty file ids');
     if (unique.length === 0) return { retriedFilesCount: 0 };
-    return this.req.call({ operation: 'reindexFileSetFiles', idempotency: 'idempotent' }, 'POST', `/filesets/${enc(id)}/files/reindex`, 'json-or-empty', reindexBody, {
-      json: { fileIds: unique },
-    });
+    return this.req.call(
+      { operation: 'reindexFileSetFiles', idempotency: 'idempotent' },
+      'POST',
+      `/filesets/${enc(id)}/files/reindex`,
+      'json-or-empty',
+      reindexBody,
+      {
+        json: { fileIds: unique },
+      },
+    );
   }
 
   // ---- Files ----
@@ -310,7 +327,13 @@ export class DomoFilesClient {
   /** Creates a directory (and its parents) by uploading with only a directoryPath. Retried: an existing directory is returned as is. */
   async createDirectory(fileSetId: string, path: string): Promise<FileEntry> {
     const directoryPath = checkedRemotePath(path, { what: 'directory path' });
-    const entry = await this.req.multipart({ operation: 'createFile', idempotency: 'idempotent' }, `/filesets/${enc(fileSetId)}/files`, uploadForm(directoryPath), 'json', fileBody);
+    const entry = await this.req.multipart(
+      { operation: 'createFile', idempotency: 'idempotent' },
+      `/filesets/${enc(fileSetId)}/files`,
+      uploadForm(directoryPath),
+      'json',
+      fileBody,
+    );
     checkStoredPath(directoryPath, entry, 'createFile');
     return entry;
   }
@@ -346,7 +369,12 @@ export class DomoFilesClient {
    * opts.expectedSha256, else the file's metadata hash (one extra GET) unless opts.verify is false.
    * A file target is written atomically (temp + rename); a stream target is not ended.
    */
-  async downloadFile(fileSetId: string, ref: { fileId: string } | { path: string }, target: DownloadTarget, opts: DownloadOptions = {}): Promise<DownloadResult> {
+  async downloadFile(
+    fileSetId: string,
+    ref: { fileId: string } | { path: string },
+    target: DownloadTarget,
+    opts: DownloadOptions = {},
+  ): Promise<DownloadResult> {
     const byPath = 'path' in ref ? checkedRemotePath(ref.path) : undefined;
     let expected: string | null = opts.expectedSha256 ? opts.expectedSha256.toLowerCase() : null;
     if (!expected && opts.verify !== false) {
@@ -354,21 +382,37 @@ export class DomoFilesClient {
       if (meta.kind === 'directory') throw new ValidationError(`Cannot download ${meta.path || 'the path'}: it is a directory`);
       expected = usableSha256(meta);
     }
-    const start = byPath === undefined
-      ? this.transport.urlOf(`/filesets/${enc(fileSetId)}/files/${enc((ref as { fileId: string }).fileId)}/download`)
-      : this.transport.urlOf(`/filesets/${enc(fileSetId)}/path/download`, { path: byPath });
-    return download({ transport: this.transport, start, target, expectedSha256: expected, signal: opts.signal, operation: byPath === undefined ? 'download' : 'downloadByPath' });
+    const start =
+      byPath === undefined
+        ? this.transport.urlOf(`/filesets/${enc(fileSetId)}/files/${enc((ref as { fileId: string }).fileId)}/download`)
+        : this.transport.urlOf(`/filesets/${enc(fileSetId)}/path/download`, { path: byPath });
+    return download({
+      transport: this.transport,
+      start,
+      target,
+      expectedSha256: expected,
+      signal: opts.signal,
+      operation: byPath === undefined ? 'download' : 'downloadByPath',
+    });
   }
 
   /** DELETE by id; a directory goes with its children. 404 → NotFoundError (after a retried delete, it may mean "done"). */
   async deleteFile(fileSetId: string, fileId: string): Promise<void> {
-    await this.req.call({ operation: 'deleteFile', idempotency: 'idempotent' }, 'DELETE', `/filesets/${enc(fileSetId)}/files/${enc(fileId)}`, 'json-or-empty', anyBody);
+    await this.req.call(
+      { operation: 'deleteFile', idempotency: 'idempotent' },
+      'DELETE',
+      `/filesets/${enc(fileSetId)}/files/${enc(fileId)}`,
+      'json-or-empty',
+      anyBody,
+    );
   }
 
   /** DELETE by path; a directory goes with its children. 404 → NotFoundError. */
   async deleteFileByPath(fileSetId: string, path: string): Promise<void> {
     const p = checkedRemotePath(path, { what: 'path to delete' });
-    await this.req.call({ operation: 'deleteFileByPath', idempotency: 'idempotent' }, 'DELETE', `/filesets/${enc(fileSetId)}/path`, 'json-or-empty', anyBody, { query: { path: p } });
+    await this.req.call({ operation: 'deleteFileByPath', idempotency: 'idempotent' }, 'DELETE', `/filesets/${enc(fileSetId)}/path`, 'json-or-empty', anyBody, {
+      query: { path: p },
+    });
   }
 
   /** POST /query; the prefix is sent under both documented names (directoryPath, pathPrefixFilter). Read-only, so retried. */
@@ -380,7 +424,9 @@ export class DomoFilesClient {
       body.directoryPath = prefix;
       body.pathPrefixFilter = prefix;
     }
-    return this.req.call({ operation: 'queryFileSet', idempotency: 'idempotent' }, 'POST', `/filesets/${enc(fileSetId)}/query`, 'json', queryBody, { json: body });
+    return this.req.call({ operation: 'queryFileSet', idempotency: 'idempotent' }, 'POST', `/filesets/${enc(fileSetId)}/query`, 'json', queryBody, {
+      json: body,
+    });
   }
 
   // ---- Split upload (uploadFile drives them; exposed for callers that need control) ----
@@ -388,8 +434,14 @@ export class DomoFilesClient {
   /** Not retried after it may have reached the server: a repeat would start a second upload (or 409). */
   async initiateSplitUpload(fileSetId: string, path: string): Promise<FileEntry> {
     const p = splitRemotePath(path).path;
-    return this.req.call({ operation: 'initiateSplitFileUpload', idempotency: 'connect-only' }, 'POST', `/filesets/${enc(fileSetId)}/files/multipart`, 'json',
-      (v) => splitFileBody(v, false), { json: { path: p } });
+    return this.req.call(
+      { operation: 'initiateSplitFileUpload', idempotency: 'connect-only' },
+      'POST',
+      `/filesets/${enc(fileSetId)}/files/multipart`,
+      'json',
+      (v) => splitFileBody(v, false),
+      { json: { path: p } },
+    );
   }
 
   /** Retried: re-sending the same part number replaces that part. */
@@ -399,13 +451,24 @@ export class DomoFilesClient {
 
   /** Not blindly retried: after a lost response the upload may already be final (a repeat answers 404/409). */
   async finalizeSplitUpload(fileSetId: string, fileId: string): Promise<FileEntry> {
-    return this.req.call({ operation: 'finalizeSplitFileUpload', idempotency: 'connect-only' }, 'POST', `/filesets/${enc(fileSetId)}/files/multipart/${enc(fileId)}/finalize`, 'json',
-      (v) => splitFileBody(v, true));
+    return this.req.call(
+      { operation: 'finalizeSplitFileUpload', idempotency: 'connect-only' },
+      'POST',
+      `/filesets/${enc(fileSetId)}/files/multipart/${enc(fileId)}/finalize`,
+      'json',
+      (v) => splitFileBody(v, true),
+    );
   }
 
   /** Retried: aborting twice leaves the same state (the second may answer 404). */
   async abortSplitUpload(fileSetId: string, fileId: string): Promise<void> {
-    await this.req.call({ operation: 'abortSplitFileUpload', idempotency: 'idempotent' }, 'POST', `/filesets/${enc(fileSetId)}/files/multipart/${enc(fileId)}/abort`, 'json-or-empty', anyBody);
+    await this.req.call(
+      { operation: 'abortSplitFileUpload', idempotency: 'idempotent' },
+      'POST',
+      `/filesets/${enc(fileSetId)}/files/multipart/${enc(fileId)}/abort`,
+      'json-or-empty',
+      anyBody,
+    );
   }
 
   /** Rejects requests still waiting to start and closes the connection pool. */

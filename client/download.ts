@@ -29,7 +29,11 @@ function hashTap(state: { bytes: number; hash: ReturnType<typeof createHash> }):
   });
 }
 
-async function writeToStream(body: AsyncIterable<Buffer>, target: NodeJS.WritableStream, state: { bytes: number; hash: ReturnType<typeof createHash> }): Promise<void> {
+async function writeToStream(
+  body: AsyncIterable<Buffer>,
+  target: NodeJS.WritableStream,
+  state: { bytes: number; hash: ReturnType<typeof createHash> },
+): Promise<void> {
   for await (const chunk of body) {
     state.bytes += chunk.length;
     state.hash.update(chunk);
@@ -98,7 +102,11 @@ async function receive(
           // Bytes already reached the caller's stream: a retry would duplicate them.
           const p = redactPath(url.pathname + url.search);
           throw new NetworkError(`Network error: GET ${p} — download broke off after ${state.bytes} bytes (${attempt} attempt${attempt === 1 ? '' : 's'})`, {
-            method: 'GET', path: p, attempts: attempt, cause: err, reason: errorCodeOf(err) === 'DEADLINE' ? 'deadline' : 'reset',
+            method: 'GET',
+            path: p,
+            attempts: attempt,
+            cause: err,
+            reason: errorCodeOf(err) === 'DEADLINE' ? 'deadline' : 'reset',
           });
         }
         throw err;

@@ -270,9 +270,19 @@ function attemptsText(n: number): string {
 }
 
 const STATUS_TEXT: Record<number, string> = {
-  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
-  409: 'Conflict', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Entity',
-  429: 'Too Many Requests', 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Entity',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
   504: 'Gateway Timeout',
 };
 
@@ -288,8 +298,7 @@ export function errorFromResponse(args: {
   operation?: string;
 }): DomoError {
   const parsed = parseErrorBody(args.bodyText);
-  const scrub = (s: string | undefined): string | undefined =>
-    s === undefined || !args.token ? s : s.split(args.token).join('***');
+  const scrub = (s: string | undefined): string | undefined => (s === undefined || !args.token ? s : s.split(args.token).join('***'));
   const domoMessage = scrub(parsed.message);
   const toe = scrub(parsed.toe);
   const path = redactPath(scrub(args.path) ?? '');
@@ -297,12 +306,19 @@ export function errorFromResponse(args: {
   const details = [toe ? `toe ${toe}` : undefined, attemptsText(args.attempts)].filter(Boolean).join(', ');
   // A 403 is explained, because the same status means "no permission" and, on servers that hide objects,
   // "no such object": the caller must not read it as either without saying so.
-  const explain = args.status === 403
-    ? ` — ${args.operation ?? 'the request'} was refused: the token's user lacks the permission for it (or this server answers 403 for an object that does not exist)`
-    : '';
+  const explain =
+    args.status === 403
+      ? ` — ${args.operation ?? 'the request'} was refused: the token's user lacks the permission for it (or this server answers 403 for an object that does not exist)`
+      : '';
   const message = `${args.status} ${reason}: ${args.method} ${pathForMessage(path)}${explain}${domoMessage ? ` — ${domoMessage}` : ''} (${details})`;
   const init: DomoErrorInit = {
-    operation: args.operation, status: args.status, method: args.method, path, toe, domoMessage, attempts: args.attempts,
+    operation: args.operation,
+    status: args.status,
+    method: args.method,
+    path,
+    toe,
+    domoMessage,
+    attempts: args.attempts,
     retryAfterMs: args.retryAfterMs,
   };
   const s = args.status;
@@ -318,10 +334,21 @@ export function errorFromResponse(args: {
 
 const REASON_BY_CODE: Record<string, NetworkReason> = {
   DEADLINE: 'deadline',
-  UND_ERR_HEADERS_TIMEOUT: 'timeout', UND_ERR_BODY_TIMEOUT: 'timeout', ETIMEDOUT: 'timeout',
-  UND_ERR_CONNECT_TIMEOUT: 'connect', ECONNREFUSED: 'connect', EAI_AGAIN: 'connect', ENOTFOUND: 'connect',
-  EHOSTUNREACH: 'connect', ENETUNREACH: 'connect', ENETDOWN: 'connect',
-  ECONNRESET: 'reset', EPIPE: 'reset', ECONNABORTED: 'reset', UND_ERR_SOCKET: 'reset', UND_ERR_CLOSED: 'reset',
+  UND_ERR_HEADERS_TIMEOUT: 'timeout',
+  UND_ERR_BODY_TIMEOUT: 'timeout',
+  ETIMEDOUT: 'timeout',
+  UND_ERR_CONNECT_TIMEOUT: 'connect',
+  ECONNREFUSED: 'connect',
+  EAI_AGAIN: 'connect',
+  ENOTFOUND: 'connect',
+  EHOSTUNREACH: 'connect',
+  ENETUNREACH: 'connect',
+  ENETDOWN: 'connect',
+  ECONNRESET: 'reset',
+  EPIPE: 'reset',
+  ECONNABORTED: 'reset',
+  UND_ERR_SOCKET: 'reset',
+  UND_ERR_CLOSED: 'reset',
 };
 
 /** Wraps a transport failure (no HTTP status) as a NetworkError with the low-level code in the message. */
@@ -331,14 +358,24 @@ export function networkError(args: { method: string; path: string; cause: unknow
   if (args.token) what = what.split(args.token).join('***');
   const path = redactPath(args.path);
   return new NetworkError(`Network error: ${args.method} ${pathForMessage(path)} — ${what} (${attemptsText(args.attempts)})`, {
-    operation: args.operation, method: args.method, path, attempts: args.attempts, cause: args.cause,
+    operation: args.operation,
+    method: args.method,
+    path,
+    attempts: args.attempts,
+    cause: args.cause,
     reason: (c?.code && REASON_BY_CODE[c.code]) || 'other',
   });
 }
 
 /** Builds the error for a 2xx answer whose body the operation cannot use; `why` says what was wrong with it. */
 export function unexpectedResponse(args: {
-  operation: string; method: string; path: string; status: number; contentType?: string; why: string; attempts: number;
+  operation: string;
+  method: string;
+  path: string;
+  status: number;
+  contentType?: string;
+  why: string;
+  attempts: number;
 }): UnexpectedResponseError {
   const path = redactPath(args.path);
   const type = args.contentType ? args.contentType.split(';')[0].trim() : 'no content type';

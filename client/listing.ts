@@ -79,10 +79,15 @@ export async function* listFilePages(
     if (!done) {
       const next = page.next as string;
       if (sent.has(next)) {
-        throw new PaginationError(`The listing of FileSet ${fileSetId} does not end: page ${pageNo} handed out a cursor the server had given before`, { operation: 'listFilesForFileset' });
+        throw new PaginationError(`The listing of FileSet ${fileSetId} does not end: page ${pageNo} handed out a cursor the server had given before`, {
+          operation: 'listFilesForFileset',
+        });
       }
       if (fresh === 0) {
-        throw new PaginationError(`The listing of FileSet ${fileSetId} does not end: page ${pageNo} brought no path that was not listed before, yet a new cursor`, { operation: 'listFilesForFileset' });
+        throw new PaginationError(
+          `The listing of FileSet ${fileSetId} does not end: page ${pageNo} brought no path that was not listed before, yet a new cursor`,
+          { operation: 'listFilesForFileset' },
+        );
       }
     }
     const files = opts.filesOnly ? page.files.filter((f) => f.kind !== 'directory') : page.files;

@@ -3,17 +3,7 @@
  * `seed` profile follows, older docs) to the client's one typed shape.
  * Every function accepts `unknown` and never throws on a missing field: absent → null.
  */
-import type {
-  AccessEntry,
-  ConnectorContext,
-  EntryKind,
-  FileEntry,
-  FileSet,
-  FileSetAccess,
-  FileSetStats,
-  IndexStatus,
-  QueryMatch,
-} from './types';
+import type { AccessEntry, ConnectorContext, EntryKind, FileEntry, FileSet, FileSetAccess, FileSetStats, IndexStatus, QueryMatch } from './types';
 
 type Rec = Record<string, unknown>;
 
@@ -180,9 +170,18 @@ export function normalizeAccess(raw: unknown): FileSetAccess {
 
 /** The count fields of the stats answer (the OpenAPI spec's example). */
 export const STATS_COUNT_FIELDS = [
-  'imageFileTypeCount', 'audioFileTypeCount', 'videoFileTypeCount', 'textFileTypeCount', 'documentFileTypeCount',
-  'otherFileTypeCount', 'notIndexedCount', 'indexQueuedCount', 'indexInProgressCount', 'indexCompleteCount',
-  'indexFailedCount', 'indexSkippedCount',
+  'imageFileTypeCount',
+  'audioFileTypeCount',
+  'videoFileTypeCount',
+  'textFileTypeCount',
+  'documentFileTypeCount',
+  'otherFileTypeCount',
+  'notIndexedCount',
+  'indexQueuedCount',
+  'indexInProgressCount',
+  'indexCompleteCount',
+  'indexFailedCount',
+  'indexSkippedCount',
 ] as const;
 
 /** A stats answer in either documented shape (counts, or a FileSet). */

@@ -394,8 +394,14 @@ function throttled(cfg: PacingConfig, s: PacingState, ev: Settled): PacingState 
     // starts.
     const first = Math.max(cfg.minRate, cfg.discoveryFloor, Math.min(cfg.maxRate, (cfg.discoveryStart * n) / Math.max(1, d)));
     return {
-      ...cut, rateBase: first, rateAt: ev.now, learnt: false, rateFloor: first * cfg.floorShare,
-      burst: n, burstFrom: s.cycleFirstAt ?? s.cycleStart, burstUntil: ev.now,
+      ...cut,
+      rateBase: first,
+      rateAt: ev.now,
+      learnt: false,
+      rateFloor: first * cfg.floorShare,
+      burst: n,
+      burstFrom: s.cycleFirstAt ?? s.cycleStart,
+      burstUntil: ev.now,
       first: { log: s.okLog, emptyAt: midpoint(ev) },
     };
   }

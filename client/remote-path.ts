@@ -49,7 +49,10 @@ export function remotePathProblem(path: string, opts: { allowEmpty?: boolean } =
  * collapses to "/". Nothing else changes (a `\` stays and is refused by the rule, never turned into "/").
  */
 export function canonicalRemotePath(path: string): string {
-  return path.split('/').filter((s) => s !== '').join('/');
+  return path
+    .split('/')
+    .filter((s) => s !== '')
+    .join('/');
 }
 
 /**

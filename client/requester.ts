@@ -18,14 +18,7 @@ export class Requester {
   constructor(readonly transport: Transport) {}
 
   /** A JSON request; `shape` checks and converts the parsed answer (see shapes.ts). */
-  call<T>(
-    meta: CallMeta,
-    method: 'GET' | 'POST' | 'DELETE',
-    path: string,
-    rule: BodyRule,
-    shape: (body: unknown) => T,
-    init: CallInit = {},
-  ): Promise<T> {
+  call<T>(meta: CallMeta, method: 'GET' | 'POST' | 'DELETE', path: string, rule: BodyRule, shape: (body: unknown) => T, init: CallInit = {}): Promise<T> {
     const body = init.json === undefined ? undefined : JSON.stringify(init.json);
     return this.transport.json(
       {

@@ -30,14 +30,19 @@ export type Idempotency = 'idempotent' | 'connect-only' | 'never';
 export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 500, 502, 503, 504]);
 
 /** Errors raised before the request could reach the server. */
-const CONNECT_ERROR_CODES: ReadonlySet<string> = new Set([
-  'ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN',
-]);
+const CONNECT_ERROR_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN']);
 
 /** Transient transport errors after a connection existed: the request may have been received. */
 const TRANSIENT_ERROR_CODES: ReadonlySet<string> = new Set([
-  'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED',
-  'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'DEADLINE',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ECONNABORTED',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'DEADLINE',
 ]);
 
 /** The outcome of one attempt, as the policy sees it. */
@@ -108,13 +113,7 @@ export function parseRetryAfter(value: string | string[] | undefined, nowMs: num
  * random × min(maxDelay, base × 2^(attempt-1)). With Retry-After: the server's delay plus a little jitter
  * (at most baseDelay) so that many clients do not return in lockstep; both capped at maxDelay.
  */
-export function computeDelay(args: {
-  attempt: number;
-  baseDelayMs: number;
-  maxDelayMs: number;
-  retryAfterMs?: number;
-  random?: () => number;
-}): number {
+export function computeDelay(args: { attempt: number; baseDelayMs: number; maxDelayMs: number; retryAfterMs?: number; random?: () => number }): number {
   const random = args.random ?? Math.random;
   if (args.retryAfterMs !== undefined) {
     return Math.round(Math.min(args.maxDelayMs, args.retryAfterMs + random() * args.baseDelayMs));

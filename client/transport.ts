@@ -159,11 +159,13 @@ export class Transport {
       headersTimeout: settings.headersTimeoutMs,
       bodyTimeout: settings.bodyTimeoutMs,
     });
-    this.limiter = new Limiter(pacingConfig({
-      concurrency: settings.concurrency,
-      adaptive: settings.adaptive,
-      maxGateMs: settings.retry.maxDelayMs,
-    }));
+    this.limiter = new Limiter(
+      pacingConfig({
+        concurrency: settings.concurrency,
+        adaptive: settings.adaptive,
+        maxGateMs: settings.retry.maxDelayMs,
+      }),
+    );
   }
 
   /** Absolute URL of an API path plus query. */
@@ -237,10 +239,7 @@ export class Transport {
    * converts the last failure into a typed DomoError carrying the attempt count. Aborts (signal) are rethrown
    * as they are.
    */
-  async retrying<T>(
-    meta: CallMeta & { method: string; path: string; signal?: AbortSignal },
-    fn: (attempt: number) => Promise<T>,
-  ): Promise<T> {
+  async retrying<T>(meta: CallMeta & { method: string; path: string; signal?: AbortSignal }, fn: (attempt: number) => Promise<T>): Promise<T> {
     const { retry } = this.settings;
     const maxAttempts = Math.max(1, retry.attempts);
     let counted = 0;
@@ -289,14 +288,25 @@ export class Transport {
   private toDomoError(err: unknown, meta: CallMeta & { method: string; path: string }, attempts: number): DomoError {
     if (err instanceof StatusFailure) {
       return errorFromResponse({
-        status: err.status, method: err.method, path: err.path, bodyText: err.bodyText, attempts,
-        token: this.settings.token, retryAfterMs: err.retryAfterMs, operation: meta.operation,
+        status: err.status,
+        method: err.method,
+        path: err.path,
+        bodyText: err.bodyText,
+        attempts,
+        token: this.settings.token,
+        retryAfterMs: err.retryAfterMs,
+        operation: meta.operation,
       });
     }
     if (err instanceof BadResponse) {
       return unexpectedResponse({
-        operation: meta.operation, method: meta.method, path: meta.path, status: err.status,
-        contentType: err.contentType, why: err.why, attempts,
+        operation: meta.operation,
+        method: meta.method,
+        path: meta.path,
+        status: err.status,
+        contentType: err.contentType,
+        why: err.why,
+        attempts,
       });
     }
     return networkError({ method: meta.method, path: meta.path, cause: err, attempts, token: this.settings.token, operation: meta.operation });
@@ -321,7 +331,8 @@ export class Transport {
           if (e instanceof ShapeFailure) throw new BadResponse(e.message, res.statusCode, contentType);
           throw e;
         }
-      }));
+      }),
+    );
   }
 
   /** Rejects requests still waiting for a slot and closes the connection pool. */

@@ -144,15 +144,7 @@ export interface UpdateFileSetRequest {
 }
 
 /** Filter operators of the search endpoints. */
-export type FilterOperator =
-  | 'EQUALS'
-  | 'GREATER_THAN'
-  | 'LESS_THAN'
-  | 'LESS_THAN_OR_EQUAL'
-  | 'GREATER_THAN_OR_EQUAL'
-  | 'IN'
-  | 'IS_NULL'
-  | 'LIKE';
+export type FilterOperator = 'EQUALS' | 'GREATER_THAN' | 'LESS_THAN' | 'LESS_THAN_OR_EQUAL' | 'GREATER_THAN_OR_EQUAL' | 'IN' | 'IS_NULL' | 'LIKE';
 
 /** One search filter. */
 export interface SearchFilter {
@@ -242,9 +234,7 @@ export interface QueryMatch {
  * symlink and must still be that regular file, else SourceChangedError.
  */
 export type UploadSource =
-  | { filePath: string; expect?: { dev: number; ino: number } }
-  | { content: Buffer | Uint8Array | string }
-  | { stream: NodeJS.ReadableStream; size?: number };
+  { filePath: string; expect?: { dev: number; ino: number } } | { content: Buffer | Uint8Array | string } | { stream: NodeJS.ReadableStream; size?: number };
 
 /** Arguments of uploadFile. */
 export interface UploadFileRequest {

@@ -32,12 +32,14 @@ export class OpenedFile {
 
   /** Bytes [start, end) in chunks; a file that shrank meanwhile is SourceChangedError (the length is promised). */
   async *range(start: number, end: number): AsyncGenerator<Buffer> {
-    for (let pos = start; pos < end; ) {
+    for (let pos = start; pos < end;) {
       const want = Math.min(READ_CHUNK, end - pos);
       const buf = Buffer.allocUnsafe(want);
       const { bytesRead } = await readAsync(this.fd, buf, 0, want, pos);
       if (bytesRead === 0) {
-        throw new SourceChangedError(`Source file ${this.filePath} shrank while it was uploaded (${pos} of ${this.size} bytes read)`, { filePath: this.filePath });
+        throw new SourceChangedError(`Source file ${this.filePath} shrank while it was uploaded (${pos} of ${this.size} bytes read)`, {
+          filePath: this.filePath,
+        });
       }
       pos += bytesRead;
       yield bytesRead === want ? buf : buf.subarray(0, bytesRead);

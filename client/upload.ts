@@ -69,7 +69,9 @@ async function forEachPart(parts: AsyncIterable<PartData>, inFlight: number, sen
       if (firstError) break;
       const n = ++partNumber;
       const p: Promise<void> = send(part, n).then(
-        () => { running.delete(p); },
+        () => {
+          running.delete(p);
+        },
         (e: unknown) => {
           running.delete(p);
           firstError ??= { e };
@@ -124,7 +126,15 @@ async function initiateReplacing(client: UploadClient, fileSetId: string, path: 
   }
 }
 
-async function splitUpload(req: Requester, client: UploadClient, limits: SplitLimits, fileSetId: string, path: string, data: PartData, signal?: AbortSignal): Promise<FileEntry> {
+async function splitUpload(
+  req: Requester,
+  client: UploadClient,
+  limits: SplitLimits,
+  fileSetId: string,
+  path: string,
+  data: PartData,
+  signal?: AbortSignal,
+): Promise<FileEntry> {
   const started = await initiateReplacing(client, fileSetId, path);
   try {
     if (started.path !== '') checkStoredPath(path, started, 'initiateSplitFileUpload');
@@ -132,7 +142,8 @@ async function splitUpload(req: Requester, client: UploadClient, limits: SplitLi
     // and the disk read of the next overlaps it. Parts cut from a stream or a buffer go one by one, so at
     // most one part is held in memory and part failures surface in order.
     await forEachPart(splitParts(data, limits.splitPartSize), data.kind === 'file' ? SPLIT_PARTS_IN_FLIGHT : 1, (part, partNumber) =>
-      sendPart(req, fileSetId, started.id, partNumber, part, signal));
+      sendPart(req, fileSetId, started.id, partNumber, part, signal),
+    );
   } catch (err) {
     // Leave no half-assembled upload behind; the original error is what the caller needs.
     await client.abortSplitUpload(fileSetId, started.id).catch(() => undefined);
@@ -188,7 +199,8 @@ export async function verifyStored(
   }
   if (have.size !== want.size) {
     throw new IntegrityError(`Size mismatch after uploading ${path}: sent ${want.size} bytes, server has ${have.size} (it reports no SHA-256)`, {
-      expected: String(want.size), actual: String(have.size),
+      expected: String(want.size),
+      actual: String(have.size),
     });
   }
   return 'size';
@@ -210,14 +222,15 @@ export async function uploadFile(req: Requester, client: UploadClient, limits: S
   try {
     let contentType = r.contentType ?? contentTypeFor(name);
     if (r.contentType === undefined && contentType === OCTET_STREAM) contentType = contentTypeFor(name, src.head());
-    const single = (): Promise<FileEntry> => req.multipart(
-      { operation: 'createFile', idempotency: src.replayable ? 'idempotent' : 'never' },
-      `/filesets/${enc(fileSetId)}/files`,
-      uploadForm(directoryPath, { name: 'file', filename: name, contentType, data: src.data }),
-      'json',
-      fileBody,
-      r.signal,
-    );
+    const single = (): Promise<FileEntry> =>
+      req.multipart(
+        { operation: 'createFile', idempotency: src.replayable ? 'idempotent' : 'never' },
+        `/filesets/${enc(fileSetId)}/files`,
+        uploadForm(directoryPath, { name: 'file', filename: name, contentType, data: src.data }),
+        'json',
+        fileBody,
+        r.signal,
+      );
     let entry: FileEntry;
     if (src.size !== undefined && src.size >= limits.splitUploadThreshold) {
       entry = await splitUpload(req, client, limits, fileSetId, path, src.data, r.signal);

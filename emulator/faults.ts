@@ -41,7 +41,7 @@ export class FaultPlan {
   private readonly seed: number;
 
   constructor(private readonly opts: FaultOptions | undefined) {
-    this.seed = opts?.seed ?? (Date.now() >>> 0);
+    this.seed = opts?.seed ?? Date.now() >>> 0;
     this.rand = mulberry32(this.seed);
   }
 

@@ -2,10 +2,29 @@
 import * as mime from 'mime-types';
 
 const TEXT_APP = /^application\/(json|ld\+json|xml|x-yaml|yaml|javascript|x-javascript|x-sh|x-httpd-php|sql|x-sql|toml|x-toml|graphql|csv|x-ndjson|ndjson)$/;
-const DOCUMENT_APP =
-  /^application\/(pdf|msword|rtf|epub\+zip|vnd\.openxmlformats-officedocument\..*|vnd\.ms-.*|vnd\.oasis\.opendocument\..*|vnd\.apple\..*)$/;
+const DOCUMENT_APP = /^application\/(pdf|msword|rtf|epub\+zip|vnd\.openxmlformats-officedocument\..*|vnd\.ms-.*|vnd\.oasis\.opendocument\..*|vnd\.apple\..*)$/;
 /** Extensions mime-types maps to something that is not text, but that are source/text in practice. */
-const TEXT_EXT = new Set(['ts', 'tsx', 'mts', 'cts', 'md', 'markdown', 'yml', 'yaml', 'toml', 'ini', 'cfg', 'conf', 'log', 'sql', 'tsv', 'csv', 'txt', 'rst', 'adoc']);
+const TEXT_EXT = new Set([
+  'ts',
+  'tsx',
+  'mts',
+  'cts',
+  'md',
+  'markdown',
+  'yml',
+  'yaml',
+  'toml',
+  'ini',
+  'cfg',
+  'conf',
+  'log',
+  'sql',
+  'tsv',
+  'csv',
+  'txt',
+  'rst',
+  'adoc',
+]);
 
 /** The MIME type for a file name (application/octet-stream when unknown). */
 export function contentTypeFor(name: string): string {

@@ -7,5 +7,16 @@ export type { Profile, Readings } from './readings';
 export { MemoryStore } from './store/memory';
 export { DiskStore } from './store/disk';
 export type {
-  Store, FileSetRecord, NodeRecord, UploadRecord, ScanOptions, BlobInfo, FileSetUsage, PartRecord, Grant, Permission, EntityType, IndexStatus,
+  Store,
+  FileSetRecord,
+  NodeRecord,
+  UploadRecord,
+  ScanOptions,
+  BlobInfo,
+  FileSetUsage,
+  PartRecord,
+  Grant,
+  Permission,
+  EntityType,
+  IndexStatus,
 } from './store/types';

@@ -47,7 +47,7 @@ export function parseMultipart(ctx: Ctx, store: Store, fileFields: string[], tex
   return new Promise<ParsedForm>((resolve, reject) => {
     const fields: Record<string, string> = {};
     let filePromise: Promise<StoredPart> | null = null;
-    let fileStream: NodeJS.ReadableStream & { destroy(e?: Error): void } | null = null;
+    let fileStream: (NodeJS.ReadableStream & { destroy(e?: Error): void }) | null = null;
     const pending: Promise<void>[] = [];
     let settled = false;
     let bb: ReturnType<typeof Busboy>;
@@ -80,7 +80,15 @@ export function parseMultipart(ctx: Ctx, store: Store, fileFields: string[], tex
         });
         stream.on('error', (e) => hashing.destroy(e));
         stream.pipe(hashing);
-        filePromise = store.writeBlob(hashing).then((b) => ({ field, filename: filename ?? '', blobId: b.blobId, size: b.size, sha256: hash ? hash.digest('hex') : '', mimeType: mimeType ?? '', head }));
+        filePromise = store.writeBlob(hashing).then((b) => ({
+          field,
+          filename: filename ?? '',
+          blobId: b.blobId,
+          size: b.size,
+          sha256: hash ? hash.digest('hex') : '',
+          mimeType: mimeType ?? '',
+          head,
+        }));
         filePromise.catch(fail);
         return;
       }

@@ -99,9 +99,11 @@ export function resolveReadings(profile: Profile = 'seed', overrides: Partial<Re
     const choice = (CHOICES as Record<string, unknown>)[key];
     if (choice === undefined) throw new Error(`unknown reading ${JSON.stringify(key)}; expected one of ${READING_NAMES.join(', ')}`);
     const ok =
-      choice === 'boolean' ? typeof value === 'boolean'
-      : choice === 'limit' ? value === null || (Number.isInteger(value) && (value as number) >= 1)
-      : (choice as readonly unknown[]).includes(value);
+      choice === 'boolean'
+        ? typeof value === 'boolean'
+        : choice === 'limit'
+          ? value === null || (Number.isInteger(value) && (value as number) >= 1)
+          : (choice as readonly unknown[]).includes(value);
     if (!ok) {
       const expected = choice === 'boolean' ? 'true or false' : choice === 'limit' ? 'an integer >= 1 or null' : (choice as readonly unknown[]).join(' or ');
       throw new Error(`readings.${key} must be ${expected}, got ${JSON.stringify(value)}`);

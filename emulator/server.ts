@@ -21,13 +21,15 @@ const DEFAULT_INDEX_DELAY_MS = 50;
 
 /** Checks every option before anything starts; returns the readings the options resolve to. */
 function validate(opts: EmulatorOptions): Readings {
-  if (opts.port !== undefined && (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535)) throw new Error(`port must be 0..65535, got ${opts.port}`);
+  if (opts.port !== undefined && (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535))
+    throw new Error(`port must be 0..65535, got ${opts.port}`);
   if (opts.token !== undefined && opts.token === '') throw new Error('token must not be empty (omit it to accept any token)');
   if (opts.slowMs !== undefined && !(opts.slowMs >= 0)) throw new Error(`slowMs must be >= 0, got ${opts.slowMs}`);
   if (opts.retryAfterSeconds !== undefined && !(Number.isInteger(opts.retryAfterSeconds) && opts.retryAfterSeconds >= 0)) {
     throw new Error(`retryAfterSeconds must be a non-negative integer, got ${opts.retryAfterSeconds}`);
   }
-  if (opts.indexDelayMs !== undefined && !(Number.isFinite(opts.indexDelayMs) && opts.indexDelayMs >= 0)) throw new Error(`indexDelayMs must be a number >= 0, got ${opts.indexDelayMs}`);
+  if (opts.indexDelayMs !== undefined && !(Number.isFinite(opts.indexDelayMs) && opts.indexDelayMs >= 0))
+    throw new Error(`indexDelayMs must be a number >= 0, got ${opts.indexDelayMs}`);
   if (opts.seed !== undefined && !Number.isInteger(opts.seed)) throw new Error(`seed must be an integer, got ${opts.seed}`);
   validateFaults(opts.faults);
   validateThrottle(opts.latencyMs, opts.latencyJitterMs, opts.rateLimit);
@@ -193,9 +195,11 @@ class EmulatorServer {
   private async unrouted(req: IncomingMessage, res: ServerResponse, pathname: string, route: 'method' | null): Promise<void> {
     this.recorder.request('unknown');
     const err =
-      route === 'method' ? errors.methodNotAllowed(`Method ${req.method} not supported on ${pathname}`)
-      : pathname.startsWith('/api/') ? errors.notImplemented(`${req.method} ${pathname} is not implemented by the emulator`)
-      : errors.notFound(`No route ${req.method} ${pathname}`);
+      route === 'method'
+        ? errors.methodNotAllowed(`Method ${req.method} not supported on ${pathname}`)
+        : pathname.startsWith('/api/')
+          ? errors.notImplemented(`${req.method} ${pathname} is not implemented by the emulator`)
+          : errors.notFound(`No route ${req.method} ${pathname}`);
     await this.sleep(this.latency.next());
     await this.sleep(this.latency.next());
     await this.responder.error(res, err);

@@ -4,11 +4,15 @@ import type { RateLimitOptions } from './types';
 
 /** Validates latency and rate-limit options; one line naming the bad value. */
 export function validateThrottle(latencyMs: unknown, jitterMs: unknown, rateLimit: RateLimitOptions | undefined): void {
-  for (const [name, v] of [['latencyMs', latencyMs], ['latencyJitterMs', jitterMs]] as const) {
+  for (const [name, v] of [
+    ['latencyMs', latencyMs],
+    ['latencyJitterMs', jitterMs],
+  ] as const) {
     if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0)) throw new Error(`${name} must be a number >= 0, got ${String(v)}`);
   }
   if (rateLimit === undefined) return;
-  if (!(typeof rateLimit.rate === 'number' && Number.isFinite(rateLimit.rate) && rateLimit.rate > 0)) throw new Error(`rateLimit.rate must be a number > 0, got ${String(rateLimit.rate)}`);
+  if (!(typeof rateLimit.rate === 'number' && Number.isFinite(rateLimit.rate) && rateLimit.rate > 0))
+    throw new Error(`rateLimit.rate must be a number > 0, got ${String(rateLimit.rate)}`);
   if (!(Number.isInteger(rateLimit.burst) && rateLimit.burst >= 1)) throw new Error(`rateLimit.burst must be an integer >= 1, got ${String(rateLimit.burst)}`);
 }
 

@@ -52,7 +52,13 @@ const INTERRUPTED = 'interrupted before it ran';
 /** Applies one FileSet's plan. */
 export async function applyTarget(run: Run, plan: FileSetPlan): Promise<TargetOutcome> {
   const outcome: TargetOutcome = {
-    id: plan.id, created: false, result: { uploaded: 0, replaced: 0, deleted: 0, failed: 0 }, skipped: [], unverified: 0, hashes: new Map(), uploadedPaths: [],
+    id: plan.id,
+    created: false,
+    result: { uploaded: 0, replaced: 0, deleted: 0, failed: 0 },
+    skipped: [],
+    unverified: 0,
+    hashes: new Map(),
+    uploadedPaths: [],
   };
   if (plan.refused || plan.entries.some((e) => e.problems.length > 0)) return outcome;
   if (run.stopped) {
@@ -66,7 +72,10 @@ export async function applyTarget(run: Run, plan: FileSetPlan): Promise<TargetOu
       outcome.created = outcome.id === fs.id;
     } catch (e) {
       // Without a FileSet none of its files can be uploaded: each counts as failed, so nothing is deleted.
-      outcome.result.failed += Math.max(1, plan.entries.reduce((n, en) => n + en.uploads.length, 0));
+      outcome.result.failed += Math.max(
+        1,
+        plan.entries.reduce((n, en) => n + en.uploads.length, 0),
+      );
       outcome.error = { message: `create FileSet '${plan.name}': ${message(e)}`, count: outcome.result.failed };
       return outcome;
     }
@@ -92,7 +101,8 @@ export async function applyTarget(run: Run, plan: FileSetPlan): Promise<TargetOu
   if (backup && backup.count > 0) outcome.backup = { dir: backup.dir, files: backup.count };
   if (run.waitIndexed && !run.stopped && outcome.uploadedPaths.length > 0) {
     const waited = await waitForIndex(run.client, fileSetId, new Set(outcome.uploadedPaths), {
-      timeoutMs: run.waitIndexed.timeoutMs, ...(run.signal ? { signal: run.signal } : {}),
+      timeoutMs: run.waitIndexed.timeoutMs,
+      ...(run.signal ? { signal: run.signal } : {}),
       onProgress: (done, total) => run.progress({ phase: 'index', files: done, totalFiles: total, bytes: 0, totalBytes: 0 }),
     });
     const { polls: _p, requests: _r, timedOut, unsupported, ...summary } = waited;
@@ -135,8 +145,18 @@ async function applyEntry(run: Run, fileSetId: string, entry: EntryPlan, outcome
 }
 
 /** The entry's steps in order: 'before' deletes, uploads, then (only when nothing failed) 'after' deletes. */
-async function applyEntrySteps(run: Run, fileSetId: string, entry: EntryPlan, outcome: TargetOutcome, backup: Backup | undefined,
-  before: DeleteStep[], after: DeleteStep[], deleted: DeleteStep[], failed: (msg: string) => void, failures: () => number): Promise<void> {
+async function applyEntrySteps(
+  run: Run,
+  fileSetId: string,
+  entry: EntryPlan,
+  outcome: TargetOutcome,
+  backup: Backup | undefined,
+  before: DeleteStep[],
+  after: DeleteStep[],
+  deleted: DeleteStep[],
+  failed: (msg: string) => void,
+  failures: () => number,
+): Promise<void> {
   await runDeletes(run, fileSetId, entry, before, outcome, failed, false, backup, deleted);
   if (failures() > 0) {
     // An upload onto a path whose blocker is still there would fail too, and the blocker may be what failed.
@@ -148,21 +168,26 @@ async function applyEntrySteps(run: Run, fileSetId: string, entry: EntryPlan, ou
   let files = 0;
   let bytes = 0;
   const ran = new Set<UploadStep>();
-  await forEachPooled(entry.uploads, run.concurrency, async (u) => {
-    ran.add(u);
-    try {
-      if (u.op === 'replace' && u.remote && backup) await backup.save({ ...u.remote, path: u.path }, 'replace');
-      await upload(run, fileSetId, u, outcome);
-      outcome.uploadedPaths.push(u.path);
-      if (u.op === 'upload') outcome.result.uploaded += 1;
-      else outcome.result.replaced += 1;
-    } catch (e) {
-      failed(`${u.op} ${u.path}: ${message(e)}`);
-    }
-    files += 1;
-    bytes += u.size;
-    run.progress({ phase: 'upload', files, totalFiles: entry.uploads.length, bytes, totalBytes: bytesTotal });
-  }, run.signal);
+  await forEachPooled(
+    entry.uploads,
+    run.concurrency,
+    async (u) => {
+      ran.add(u);
+      try {
+        if (u.op === 'replace' && u.remote && backup) await backup.save({ ...u.remote, path: u.path }, 'replace');
+        await upload(run, fileSetId, u, outcome);
+        outcome.uploadedPaths.push(u.path);
+        if (u.op === 'upload') outcome.result.uploaded += 1;
+        else outcome.result.replaced += 1;
+      } catch (e) {
+        failed(`${u.op} ${u.path}: ${message(e)}`);
+      }
+      files += 1;
+      bytes += u.size;
+      run.progress({ phase: 'upload', files, totalFiles: entry.uploads.length, bytes, totalBytes: bytesTotal });
+    },
+    run.signal,
+  );
   for (const u of entry.uploads) if (!ran.has(u)) outcome.skipped.push({ op: u.op, path: u.path, reason: INTERRUPTED });
   if (run.stopped) {
     for (const d of after) outcome.skipped.push({ op: 'delete', path: d.path, reason: INTERRUPTED });
@@ -178,8 +203,22 @@ async function applyEntrySteps(run: Run, fileSetId: string, entry: EntryPlan, ou
 }
 
 /** Looks again at what the entry deleted; a delete answered as done whose entry is still there fails. */
-async function confirmDeletes(run: Run, fileSetId: string, entry: EntryPlan, deleted: DeleteStep[], outcome: TargetOutcome, failed: (msg: string) => void): Promise<void> {
-  const scope = { client: run.client, fileSetId, directoryPath: entry.directoryPath, remaining: Math.max(0, entry.remoteCount - deleted.length), concurrency: run.concurrency, ...(run.signal ? { signal: run.signal } : {}) };
+async function confirmDeletes(
+  run: Run,
+  fileSetId: string,
+  entry: EntryPlan,
+  deleted: DeleteStep[],
+  outcome: TargetOutcome,
+  failed: (msg: string) => void,
+): Promise<void> {
+  const scope = {
+    client: run.client,
+    fileSetId,
+    directoryPath: entry.directoryPath,
+    remaining: Math.max(0, entry.remoteCount - deleted.length),
+    concurrency: run.concurrency,
+    ...(run.signal ? { signal: run.signal } : {}),
+  };
   try {
     for (const d of await unconfirmedDeletes(scope, deleted)) {
       outcome.result.deleted -= 1;
@@ -194,8 +233,17 @@ async function confirmDeletes(run: Run, fileSetId: string, entry: EntryPlan, del
  * Deletes files (in parallel), then directories deepest first. With `recheck`, a file that is back on disk
  * and selected by the entry is kept (it reappeared since the plan) and reported as skipped.
  */
-async function runDeletes(run: Run, fileSetId: string, entry: EntryPlan, steps: readonly DeleteStep[], outcome: TargetOutcome,
-  failed: (msg: string) => void, recheck: boolean, backup: Backup | undefined, deleted: DeleteStep[]): Promise<void> {
+async function runDeletes(
+  run: Run,
+  fileSetId: string,
+  entry: EntryPlan,
+  steps: readonly DeleteStep[],
+  outcome: TargetOutcome,
+  failed: (msg: string) => void,
+  recheck: boolean,
+  backup: Backup | undefined,
+  deleted: DeleteStep[],
+): Promise<void> {
   if (steps.length === 0) return;
   const selector = recheck ? selectorOf(entry.selection) : null;
   const filesFirst = steps.filter((d) => d.kind === 'file');
@@ -214,7 +262,8 @@ async function runDeletes(run: Run, fileSetId: string, entry: EntryPlan, steps: 
       outcome.result.deleted += 1;
       deleted.push(d);
     } catch (e) {
-      if (isNotFound(e)) outcome.result.deleted += 1; // already gone: the plan's intent holds
+      if (isNotFound(e))
+        outcome.result.deleted += 1; // already gone: the plan's intent holds
       else failed(`delete ${d.path}: ${message(e)}`);
     }
     done += 1;
@@ -244,9 +293,15 @@ async function upload(run: Run, fileSetId: string, u: UploadStep, outcome: Targe
   let hash: string;
   if (small) {
     hash = sha256Hex(small.data);
-    if (u.hash !== null && u.hash !== hash) throw new Error(`${local.abs} changed since it was planned (planned SHA-256 ${u.hash.slice(0, 12)}…, now ${hash.slice(0, 12)}…); re-run to plan it again`);
+    if (u.hash !== null && u.hash !== hash)
+      throw new Error(
+        `${local.abs} changed since it was planned (planned SHA-256 ${u.hash.slice(0, 12)}…, now ${hash.slice(0, 12)}…); re-run to plan it again`,
+      );
     entry = await run.client.uploadFile(fileSetId, {
-      path: u.path, source: { content: small.data }, expectedSha256: hash, ...(u.contentType ? { contentType: u.contentType } : {}),
+      path: u.path,
+      source: { content: small.data },
+      expectedSha256: hash,
+      ...(u.contentType ? { contentType: u.contentType } : {}),
       ...(run.cancel ? { signal: run.cancel } : {}),
     });
     run.cache.set(local.abs, { size: small.data.length, mtimeMs: small.mtimeMs, ino: small.ino }, hash, startedAt);
@@ -254,8 +309,11 @@ async function upload(run: Run, fileSetId: string, u: UploadStep, outcome: Targe
     if (u.hash === null) throw new Error(`${local.abs} grew past ${SMALL_READ_BYTES} bytes since the scan; re-run to plan it again`);
     hash = u.hash;
     entry = await run.client.uploadFile(fileSetId, {
-      path: u.path, source: { filePath: local.abs, expect: { dev: local.dev, ino: local.ino } }, expectedSha256: hash,
-      ...(u.contentType ? { contentType: u.contentType } : {}), ...(run.cancel ? { signal: run.cancel } : {}),
+      path: u.path,
+      source: { filePath: local.abs, expect: { dev: local.dev, ino: local.ino } },
+      expectedSha256: hash,
+      ...(u.contentType ? { contentType: u.contentType } : {}),
+      ...(run.cancel ? { signal: run.cancel } : {}),
     });
   }
   if (u.hash === null) outcome.hashes.set(u.path, hash);

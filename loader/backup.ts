@@ -72,7 +72,12 @@ export class Backup {
     if (problem) throw new LoaderError(`cannot back up '${file.path}': the path ${problem}`);
     const target = path.join(this.dir, ...file.path.split('/'));
     await fsp.mkdir(path.dirname(target), { recursive: true });
-    const r = await this.client.downloadFile(this.fileSet.id, { fileId: file.id }, { filePath: target }, file.hash ? { expectedSha256: file.hash } : { verify: false });
+    const r = await this.client.downloadFile(
+      this.fileSet.id,
+      { fileId: file.id },
+      { filePath: target },
+      file.hash ? { expectedSha256: file.hash } : { verify: false },
+    );
     this.files.push({ path: file.path, size: r.bytes, sha256: r.sha256, reason });
     // The index is rewritten every 100 files (so an interrupted run still indexes most of what it saved) and at the end.
     if (this.files.length - this.written >= 100) await this.flush();
@@ -93,8 +98,13 @@ export class Backup {
   private async writeIndex(): Promise<void> {
     this.written = this.files.length;
     const index: BackupIndex = {
-      format: 'domo-filesets-backup', version: 1, fileSetId: this.fileSet.id, fileSetName: this.fileSet.name,
-      created: this.started.toISOString(), source: this.client.baseUrl, files: [...this.files].sort(byPath),
+      format: 'domo-filesets-backup',
+      version: 1,
+      fileSetId: this.fileSet.id,
+      fileSetName: this.fileSet.name,
+      created: this.started.toISOString(),
+      source: this.client.baseUrl,
+      files: [...this.files].sort(byPath),
     };
     const file = path.join(this.dir, BACKUP_INDEX);
     const tmp = `${file}.${process.pid}.tmp`;
@@ -111,11 +121,18 @@ export async function readBackup(dir: string): Promise<BackupIndex> {
   } catch (e) {
     throw new LoaderError(`${dir} is not a domo-filesets backup (no readable ${BACKUP_INDEX}: ${(e as NodeJS.ErrnoException).code ?? 'not JSON'})`);
   }
-  if (doc.format !== 'domo-filesets-backup' || doc.version !== 1 || typeof doc.fileSetId !== 'string' || typeof doc.fileSetName !== 'string' || !Array.isArray(doc.files)) {
+  if (
+    doc.format !== 'domo-filesets-backup' ||
+    doc.version !== 1 ||
+    typeof doc.fileSetId !== 'string' ||
+    typeof doc.fileSetName !== 'string' ||
+    !Array.isArray(doc.files)
+  ) {
     throw new LoaderError(`${dir}/${BACKUP_INDEX} is not a domo-filesets backup index (version 1)`);
   }
   for (const f of doc.files) {
-    if (!f || typeof f.path !== 'string' || remotePathProblem(f.path) || typeof f.sha256 !== 'string') throw new LoaderError(`${dir}/${BACKUP_INDEX}: a file entry is invalid`);
+    if (!f || typeof f.path !== 'string' || remotePathProblem(f.path) || typeof f.sha256 !== 'string')
+      throw new LoaderError(`${dir}/${BACKUP_INDEX}: a file entry is invalid`);
   }
   return doc as BackupIndex;
 }
@@ -149,7 +166,8 @@ export async function restoreBackup(client: DomoFilesClient, dir: string, opts: 
     if (opts.signal?.aborted) break;
     try {
       const saved = await hashFile(path.join(dir, ...f.path.split('/')));
-      if (saved.hash !== f.sha256) throw new LoaderError(`the backed-up file changed since it was saved (SHA-256 ${saved.hash.slice(0, 12)}…, recorded ${f.sha256.slice(0, 12)}…)`);
+      if (saved.hash !== f.sha256)
+        throw new LoaderError(`the backed-up file changed since it was saved (SHA-256 ${saved.hash.slice(0, 12)}…, recorded ${f.sha256.slice(0, 12)}…)`);
       await client.uploadFile(fs.id, { path: f.path, source: { filePath: path.join(dir, ...f.path.split('/')) }, expectedSha256: f.sha256 });
       out.restored.push(f.path);
     } catch (e) {

@@ -34,16 +34,21 @@ export async function unconfirmedDeletes(scope: ConfirmScope, deleted: readonly 
 async function stillThereById(scope: ConfirmScope, pending: readonly DeleteStep[]): Promise<DeleteStep[]> {
   const still: DeleteStep[] = [];
   let forbidden = false;
-  await forEachPooled(pending, scope.concurrency, async (d) => {
-    try {
-      const f = await scope.client.getFile(scope.fileSetId, d.id);
-      if (f.path === d.path) still.push(d);
-    } catch (e) {
-      // A server that answers 403 for what does not exist cannot say "gone" by id: the listing can.
-      if (isForbidden(e)) forbidden = true;
-      else if (!isNotFound(e)) throw e;
-    }
-  }, scope.signal);
+  await forEachPooled(
+    pending,
+    scope.concurrency,
+    async (d) => {
+      try {
+        const f = await scope.client.getFile(scope.fileSetId, d.id);
+        if (f.path === d.path) still.push(d);
+      } catch (e) {
+        // A server that answers 403 for what does not exist cannot say "gone" by id: the listing can.
+        if (isForbidden(e)) forbidden = true;
+        else if (!isNotFound(e)) throw e;
+      }
+    },
+    scope.signal,
+  );
   return forbidden ? stillListed(scope, pending) : still;
 }
 

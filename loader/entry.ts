@@ -22,8 +22,15 @@ export type ScanContext = Pick<Run, 'stateDirs' | 'cache' | 'concurrency' | 'sig
 /** Scans the entry's source (small new files left unhashed with `deferHash`). */
 export async function scanEntry(run: ScanContext, opts: EntryOptions, deferHash = false): Promise<LocalFile[]> {
   return scanSource({
-    source: opts.source, ...opts.selection, ignoreDirs: run.stateDirs, cache: run.cache, blobs: await run.gitBlobs(opts.source),
-    concurrency: run.concurrency, deferHash, onProgress: (p) => run.progress(p), ...(run.signal ? { signal: run.signal } : {}),
+    source: opts.source,
+    ...opts.selection,
+    ignoreDirs: run.stateDirs,
+    cache: run.cache,
+    blobs: await run.gitBlobs(opts.source),
+    concurrency: run.concurrency,
+    deferHash,
+    onProgress: (p) => run.progress(p),
+    ...(run.signal ? { signal: run.signal } : {}),
   });
 }
 
@@ -36,13 +43,21 @@ export function listEntry(run: Run, fileSetId: string | null, opts: EntryOptions
  * Plans one entry from its scan and listing: hashes the deferred local files that have a remote
  * counterpart, learns missing remote hashes, and runs the planner.
  */
-export async function planEntryFrom(run: Run, fileSetId: string | null, opts: EntryOptions, scanned: readonly LocalFile[], remote: readonly RemoteEntry[]): Promise<EntryPlan> {
+export async function planEntryFrom(
+  run: Run,
+  fileSetId: string | null,
+  opts: EntryOptions,
+  scanned: readonly LocalFile[],
+  remote: readonly RemoteEntry[],
+): Promise<EntryPlan> {
   let local = scanned;
   if (local.some((f) => f.hash === null)) {
     // The planner compares hashes only of paths on both sides: hash those now, the rest while uploading.
     const remotePaths = new Set(remote.map((r) => r.path));
     local = await hashPending(local, (f) => remotePaths.has(joinRemote(opts.directoryPath, f.path)), {
-      cache: run.cache, concurrency: run.concurrency, ...(run.signal ? { signal: run.signal } : {}),
+      cache: run.cache,
+      concurrency: run.concurrency,
+      ...(run.signal ? { signal: run.signal } : {}),
     });
   }
   const known = fileSetId === null ? remote : await withRemoteHashes(run, fileSetId, opts.directoryPath, local, remote);
@@ -62,22 +77,38 @@ export async function planEntryOf(run: Run, fileSetId: string | null, opts: Entr
  * uploaded that file id (same path and size), else — when the sizes agree, so content might too — the hash
  * of a download, recorded for next time. A size difference needs no hash: it is a replace either way.
  */
-async function withRemoteHashes(run: Run, fileSetId: string, prefix: string, local: readonly LocalFile[], remote: readonly PlanRemote[]): Promise<PlanRemote[]> {
+async function withRemoteHashes(
+  run: Run,
+  fileSetId: string,
+  prefix: string,
+  local: readonly LocalFile[],
+  remote: readonly PlanRemote[],
+): Promise<PlanRemote[]> {
   const sizes = new Map(local.map((f) => [joinRemote(prefix, f.path), f.size]));
   const out = remote.map((r): PlanRemote => (r.kind === 'file' && r.hash !== null ? { ...r, hashFrom: 'server' } : r));
   const todo = out.map((r, i) => ({ r, i })).filter(({ r }) => r.kind === 'file' && r.hash === null && sizes.get(r.path) === r.size);
-  await forEachPooled(todo, run.concurrency, async ({ r, i }) => {
-    const recorded = run.ledger.recall(run.origin, fileSetId, r);
-    if (recorded !== undefined) {
-      out[i] = { ...r, hash: recorded, hashFrom: 'recorded' };
-      return;
-    }
-    const h = createHash('sha256');
-    const sink = new Writable({ write(chunk: Buffer, _enc, cb) { h.update(chunk); cb(); } });
-    await run.client.downloadFile(fileSetId, { fileId: r.id }, { stream: sink }, { verify: false, ...(run.signal ? { signal: run.signal } : {}) });
-    const hash = h.digest('hex');
-    run.ledger.record(run.origin, fileSetId, r, hash);
-    out[i] = { ...r, hash, hashFrom: 'download' };
-  }, run.signal);
+  await forEachPooled(
+    todo,
+    run.concurrency,
+    async ({ r, i }) => {
+      const recorded = run.ledger.recall(run.origin, fileSetId, r);
+      if (recorded !== undefined) {
+        out[i] = { ...r, hash: recorded, hashFrom: 'recorded' };
+        return;
+      }
+      const h = createHash('sha256');
+      const sink = new Writable({
+        write(chunk: Buffer, _enc, cb) {
+          h.update(chunk);
+          cb();
+        },
+      });
+      await run.client.downloadFile(fileSetId, { fileId: r.id }, { stream: sink }, { verify: false, ...(run.signal ? { signal: run.signal } : {}) });
+      const hash = h.digest('hex');
+      run.ledger.record(run.origin, fileSetId, r, hash);
+      out[i] = { ...r, hash, hashFrom: 'download' };
+    },
+    run.signal,
+  );
   return out;
 }

@@ -66,7 +66,11 @@ function entryOf(opts: Omit<FolderOptions, 'fileSetId'>): EntryOptions {
     line: 0,
     source: path.resolve(opts.source),
     directoryPath: dp.value,
-    selection: normalizeSelection({ ...(opts.include ? { include: opts.include } : {}), ...(opts.exclude ? { exclude: opts.exclude } : {}), dot: opts.dot === true }),
+    selection: normalizeSelection({
+      ...(opts.include ? { include: opts.include } : {}),
+      ...(opts.exclude ? { exclude: opts.exclude } : {}),
+      dot: opts.dot === true,
+    }),
     prune: opts.prune ?? true,
     maxDeletePercent: pct,
     allowEmpty: opts.allowEmpty ?? false,
@@ -112,7 +116,11 @@ export async function planFolder(client: DomoFilesClient, opts: FolderOptions): 
  * Applies a folder plan. Throws GuardError when a guard refused it (nothing changed), and LoaderError when
  * it could not be planned safely (nothing changed) or when anything failed or was skipped (nothing pruned).
  */
-export async function applyFolder(client: DomoFilesClient, plan: FileSetPlan, opts: Pick<FolderOptions, 'concurrency' | 'stateDir' | 'signal'> = {}): Promise<{ summary: PlanSummary; result: ApplyResult }> {
+export async function applyFolder(
+  client: DomoFilesClient,
+  plan: FileSetPlan,
+  opts: Pick<FolderOptions, 'concurrency' | 'stateDir' | 'signal'> = {},
+): Promise<{ summary: PlanSummary; result: ApplyResult }> {
   return withFolderRun(client, { source: '.', ...opts }, (run) => applyFolderIn(run, plan));
 }
 
@@ -144,10 +152,17 @@ export async function folderDigest(opts: Omit<FolderOptions, 'fileSetId'>): Prom
   const stateDir = path.resolve(opts.stateDir ?? '.domo-filesets');
   const cache = await HashCache.load(stateDir);
   try {
-    const local = await scanEntry({
-      stateDirs: [stateDir], cache, concurrency: opts.concurrency ?? DEFAULT_CONCURRENCY, signal: opts.signal, progress: () => undefined,
-      gitBlobs: cleanBlobsUnder,
-    }, entry);
+    const local = await scanEntry(
+      {
+        stateDirs: [stateDir],
+        cache,
+        concurrency: opts.concurrency ?? DEFAULT_CONCURRENCY,
+        signal: opts.signal,
+        progress: () => undefined,
+        gitBlobs: cleanBlobsUnder,
+      },
+      entry,
+    );
     return digestOf(local, entry.directoryPath);
   } finally {
     await cache.save();
@@ -159,7 +174,10 @@ export async function folderDigest(opts: Omit<FolderOptions, 'fileSetId'>): Prom
  * and directories left empty (planned as a sync of an empty source). Returns how many files went. A missing
  * FileSet has nothing to delete.
  */
-export async function removeFolderFiles(client: DomoFilesClient, opts: Omit<FolderOptions, 'prune' | 'allowEmpty' | 'maxDeletes' | 'maxDeletePercent'>): Promise<number> {
+export async function removeFolderFiles(
+  client: DomoFilesClient,
+  opts: Omit<FolderOptions, 'prune' | 'allowEmpty' | 'maxDeletes' | 'maxDeletePercent'>,
+): Promise<number> {
   const entry = { ...entryOf(opts), prune: true, allowEmpty: true, maxDeletePercent: 100 };
   delete (entry as { maxDeletes?: number }).maxDeletes;
   return withFolderRun(client, opts, async (run) => {

@@ -111,7 +111,10 @@ export async function findGarbage(client: DomoFilesClient, opts: GcOptions): Pro
 }
 
 /** Deletes the candidates (files and all); returns which went and which failed. A 404 counts as gone. */
-export async function deleteGarbage(client: DomoFilesClient, candidates: readonly GcCandidate[]): Promise<{ deleted: GcCandidate[]; failed: { candidate: GcCandidate; message: string }[] }> {
+export async function deleteGarbage(
+  client: DomoFilesClient,
+  candidates: readonly GcCandidate[],
+): Promise<{ deleted: GcCandidate[]; failed: { candidate: GcCandidate; message: string }[] }> {
   const deleted: GcCandidate[] = [];
   const failed: { candidate: GcCandidate; message: string }[] = [];
   for (const c of candidates) {

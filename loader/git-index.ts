@@ -15,15 +15,23 @@ const NO_BLOBS: CleanBlobs = new Map();
 
 function git(cwd: string, args: string[]): Promise<Buffer | null> {
   return new Promise((resolve) => {
-    execFile('git', args, { cwd, encoding: 'buffer', maxBuffer: 256 * 1024 * 1024, timeout: 60_000, env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' } }, (err, stdout) => {
-      resolve(err ? null : stdout);
-    });
+    execFile(
+      'git',
+      args,
+      { cwd, encoding: 'buffer', maxBuffer: 256 * 1024 * 1024, timeout: 60_000, env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' } },
+      (err, stdout) => {
+        resolve(err ? null : stdout);
+      },
+    );
   });
 }
 
 /** Splits NUL-terminated git output into UTF-8 strings. */
 function records(out: Buffer): string[] {
-  return out.toString('utf8').split('\0').filter((s) => s !== '');
+  return out
+    .toString('utf8')
+    .split('\0')
+    .filter((s) => s !== '');
 }
 
 /**

@@ -180,6 +180,14 @@ function isBlobEntry(v: unknown): v is BlobEntry {
 }
 
 function isEntry(v: unknown): v is Entry {
-  return Array.isArray(v) && v.length === 5 && typeof v[0] === 'number' && typeof v[1] === 'number'
-    && typeof v[2] === 'number' && typeof v[3] === 'string' && /^[0-9a-f]{64}$/.test(v[3]) && typeof v[4] === 'number';
+  return (
+    Array.isArray(v) &&
+    v.length === 5 &&
+    typeof v[0] === 'number' &&
+    typeof v[1] === 'number' &&
+    typeof v[2] === 'number' &&
+    typeof v[3] === 'string' &&
+    /^[0-9a-f]{64}$/.test(v[3]) &&
+    typeof v[4] === 'number'
+  );
 }

@@ -69,8 +69,16 @@ export async function manifestStatus(client: DomoFilesClient, manifest: Manifest
   const out: FileSetStatus[] = [];
   for (const d of found) {
     const blank: FileSetStatus = {
-      name: d.name, id: d.id, aiEnabled: null, owner: null, permission: null, files: 0, bytes: 0,
-      index: { completed: 0, pending: 0, failed: 0, skipped: 0, unknown: 0 }, access: null, stats: null,
+      name: d.name,
+      id: d.id,
+      aiEnabled: null,
+      owner: null,
+      permission: null,
+      files: 0,
+      bytes: 0,
+      index: { completed: 0, pending: 0, failed: 0, skipped: 0, unknown: 0 },
+      access: null,
+      stats: null,
     };
     if (d.id === null) {
       out.push(blank);
@@ -89,7 +97,10 @@ export async function manifestStatus(client: DomoFilesClient, manifest: Manifest
       else st.index.pending += 1;
     }
     st.stats = await client.getStats(d.id).catch(() => null);
-    st.access = await client.getAccess(d.id).then((a) => a.fileSetAccess, () => null);
+    st.access = await client.getAccess(d.id).then(
+      (a) => a.fileSetAccess,
+      () => null,
+    );
     out.push(st);
   }
   return out;

@@ -37,8 +37,16 @@ export class UploadLedger {
       if (doc && doc.version === VERSION && doc.entries && typeof doc.entries === 'object') {
         for (const [k, v] of Object.entries(doc.entries as Record<string, unknown>)) {
           if (entries.size >= MAX_ENTRIES) break;
-          if (Array.isArray(v) && v.length === 4 && typeof v[0] === 'string' && typeof v[1] === 'number' && typeof v[2] === 'string'
-            && /^[0-9a-f]{64}$/.test(v[2]) && typeof v[3] === 'number') entries.set(k, v as Entry);
+          if (
+            Array.isArray(v) &&
+            v.length === 4 &&
+            typeof v[0] === 'string' &&
+            typeof v[1] === 'number' &&
+            typeof v[2] === 'string' &&
+            /^[0-9a-f]{64}$/.test(v[2]) &&
+            typeof v[3] === 'number'
+          )
+            entries.set(k, v as Entry);
         }
       }
     } catch {
@@ -67,7 +75,10 @@ export class UploadLedger {
   async save(): Promise<void> {
     if (!this.file || !this.dirty) return;
     const oldest = this.day - MAX_AGE_DAYS;
-    const kept = [...this.entries].filter(([, e]) => e[3] >= oldest).sort((a, b) => b[1][3] - a[1][3]).slice(0, MAX_ENTRIES);
+    const kept = [...this.entries]
+      .filter(([, e]) => e[3] >= oldest)
+      .sort((a, b) => b[1][3] - a[1][3])
+      .slice(0, MAX_ENTRIES);
     if (await writeStateFile(this.file, JSON.stringify({ version: VERSION, entries: Object.fromEntries(kept) }))) this.dirty = false;
   }
 }

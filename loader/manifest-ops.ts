@@ -96,16 +96,21 @@ export async function applyManifest(manifest: Manifest, opts: ApplyManifestOptio
     const scans = await scanAll(run, targets, true);
     const plans: FileSetPlan[] = targets.map((t) => ({ name: t.name, id: t.fileSet?.id ?? null, changes: [], entries: [] }));
     const outcomes: TargetOutcome[] = new Array<TargetOutcome>(targets.length);
-    await forEachPooled(targets, run.concurrency, async (t, i) => {
-      try {
-        plans[i] = await planTargetFrom(run, t, scans[i], await listings[i]);
-      } catch (e) {
-        // Nothing of this FileSet changed; the others go on.
-        outcomes[i] = failedOutcome(plans[i], `planning FileSet '${t.name}': ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
-        return;
-      }
-      outcomes[i] = await applyTarget(run, plans[i]);
-    }, run.signal);
+    await forEachPooled(
+      targets,
+      run.concurrency,
+      async (t, i) => {
+        try {
+          plans[i] = await planTargetFrom(run, t, scans[i], await listings[i]);
+        } catch (e) {
+          // Nothing of this FileSet changed; the others go on.
+          outcomes[i] = failedOutcome(plans[i], `planning FileSet '${t.name}': ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+          return;
+        }
+        outcomes[i] = await applyTarget(run, plans[i]);
+      },
+      run.signal,
+    );
     return finish(run, plans, outcomes);
   });
 }
@@ -122,14 +127,34 @@ export async function applyPlan(plan: Plan, manifest: Manifest, opts: RunOptions
 }
 
 function failedOutcome(plan: FileSetPlan, message: string): TargetOutcome {
-  return { id: plan.id, created: false, result: { uploaded: 0, replaced: 0, deleted: 0, failed: 1 }, error: { message, count: 1 }, skipped: [], unverified: 0, hashes: new Map(), uploadedPaths: [] };
+  return {
+    id: plan.id,
+    created: false,
+    result: { uploaded: 0, replaced: 0, deleted: 0, failed: 1 },
+    error: { message, count: 1 },
+    skipped: [],
+    unverified: 0,
+    hashes: new Map(),
+    uploadedPaths: [],
+  };
 }
 
 function finish(run: Run, plans: readonly FileSetPlan[], outcomes: readonly (TargetOutcome | undefined)[]): Report {
-  const report = buildReport(plans, plans.map((p, i) => outcomes[i] ?? {
-    id: p.id, created: false, result: { uploaded: 0, replaced: 0, deleted: 0, failed: 0 }, unverified: 0, hashes: new Map(), uploadedPaths: [],
-    skipped: [{ op: 'upload' as const, reason: 'interrupted before this FileSet was applied' }],
-  }));
+  const report = buildReport(
+    plans,
+    plans.map(
+      (p, i) =>
+        outcomes[i] ?? {
+          id: p.id,
+          created: false,
+          result: { uploaded: 0, replaced: 0, deleted: 0, failed: 0 },
+          unverified: 0,
+          hashes: new Map(),
+          uploadedPaths: [],
+          skipped: [{ op: 'upload' as const, reason: 'interrupted before this FileSet was applied' }],
+        },
+    ),
+  );
   if (run.stopped) report.interrupted = { signal: signalName(run.signal) };
   return report;
 }

@@ -14,9 +14,23 @@ import type { FileSetSpec, Grant, Manifest } from './types';
 
 const ROOT_KEYS = ['version', 'filesets'] as const;
 const ENTRY_KEYS = [
-  'name', 'id', 'description', 'source', 'include', 'exclude', 'directoryPath',
-  'prune', 'maxDeletes', 'maxDeletePercent', 'allowEmpty', 'dot', 'aiEnabled', 'access', 'owner',
-  'allowOwnerTransfer', 'contentTypes',
+  'name',
+  'id',
+  'description',
+  'source',
+  'include',
+  'exclude',
+  'directoryPath',
+  'prune',
+  'maxDeletes',
+  'maxDeletePercent',
+  'allowEmpty',
+  'dot',
+  'aiEnabled',
+  'access',
+  'owner',
+  'allowOwnerTransfer',
+  'contentTypes',
 ] as const;
 const GRANT_KEYS = ['user', 'group', 'permission'] as const;
 /** Every key the manifest accepts, by where it may appear (docs/manifest.md is checked against it). */
@@ -142,8 +156,18 @@ class Parser {
     const access = this.grants(pairs.get('access'), `${where}.access`);
     const contentTypes = this.contentTypes(pairs.get('contentTypes'), `${where}.contentTypes`);
     const spec: FileSetSpec = {
-      name, source: path.resolve(this.dir, sourceRaw), include, exclude, directoryPath,
-      prune, maxDeletePercent, allowEmpty, dot, allowOwnerTransfer, contentTypes, line,
+      name,
+      source: path.resolve(this.dir, sourceRaw),
+      include,
+      exclude,
+      directoryPath,
+      prune,
+      maxDeletePercent,
+      allowEmpty,
+      dot,
+      allowOwnerTransfer,
+      contentTypes,
+      line,
     };
     if (id !== undefined) spec.id = id;
     if (description !== undefined) spec.description = description;
@@ -195,7 +219,8 @@ class Parser {
       const ext = keyNode.value.trim().toLowerCase();
       if (!/^\.[^./\\\s]+$/.test(ext)) throw this.fail(keyNode, `${where}: '${keyNode.value}' is not an extension like ".md"`);
       const type = this.string(item as Pair, `${where}.${ext}`).trim();
-      if (!CONTENT_TYPE.test(type)) throw this.fail(this.resolve(item.value as Node | null) ?? keyNode, `${where}.${ext}: '${type}' is not a media type like text/markdown`);
+      if (!CONTENT_TYPE.test(type))
+        throw this.fail(this.resolve(item.value as Node | null) ?? keyNode, `${where}.${ext}: '${type}' is not a media type like text/markdown`);
       out[ext] = type;
     }
     return out;
@@ -214,7 +239,11 @@ class Parser {
           throw new ManifestError(this.shown, b.line, `FileSet id '${b.id}' is declared with two names ('${a.name}' on line ${a.line}, '${b.name}' here)`);
         }
         if (sameName && a.id !== b.id) {
-          throw new ManifestError(this.shown, b.line, `FileSet name '${b.name}' is declared twice with different ids (line ${a.line}); give both entries the same id or different names`);
+          throw new ManifestError(
+            this.shown,
+            b.line,
+            `FileSet name '${b.name}' is declared twice with different ids (line ${a.line}); give both entries the same id or different names`,
+          );
         }
         const conflict = sharedSettingsConflict(a, b);
         if (conflict) throw new ManifestError(this.shown, b.line, conflict);
@@ -350,7 +379,11 @@ async function checkSources(m: Manifest, shown: string): Promise<void> {
     try {
       st = await fsp.stat(spec.source);
     } catch (e) {
-      throw new ManifestError(shown, spec.line, `source '${path.relative(m.dir, spec.source) || '.'}' does not exist or cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+      throw new ManifestError(
+        shown,
+        spec.line,
+        `source '${path.relative(m.dir, spec.source) || '.'}' does not exist or cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
+      );
     }
     if (!st.isDirectory()) throw new ManifestError(shown, spec.line, `source '${path.relative(m.dir, spec.source)}' is not a directory`);
   }

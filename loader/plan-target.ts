@@ -19,9 +19,14 @@ function setting<K extends keyof FileSetSpec>(specs: readonly FileSetSpec[], key
 /** What planning needs to know about a manifest entry. */
 function entryOptions(spec: FileSetSpec): EntryOptions {
   return {
-    line: spec.line, source: spec.source, directoryPath: spec.directoryPath,
+    line: spec.line,
+    source: spec.source,
+    directoryPath: spec.directoryPath,
     selection: { include: spec.include, exclude: spec.exclude, dot: spec.dot },
-    prune: spec.prune, maxDeletePercent: spec.maxDeletePercent, allowEmpty: spec.allowEmpty, contentTypes: spec.contentTypes,
+    prune: spec.prune,
+    maxDeletePercent: spec.maxDeletePercent,
+    allowEmpty: spec.allowEmpty,
+    contentTypes: spec.contentTypes,
     ...(spec.maxDeletes !== undefined ? { maxDeletes: spec.maxDeletes } : {}),
   };
 }
@@ -55,7 +60,9 @@ async function fileSetChanges(run: Run, target: Target): Promise<{ changes: File
     const ours = fs === null || fs.permission === 'OWNER';
     if (ours && !allowTransfer) {
       const line = target.specs.find((s) => s.owner !== undefined)?.line ?? 0;
-      problems.push(`owner ${owner} (line ${line}) would move FileSet '${target.name}' away from ${fs ? `user ${currentOwner ?? '?'}, ` : ''}this token's user, who may then lose access; set allowOwnerTransfer: true to allow it`);
+      problems.push(
+        `owner ${owner} (line ${line}) would move FileSet '${target.name}' away from ${fs ? `user ${currentOwner ?? '?'}, ` : ''}this token's user, who may then lose access; set allowOwnerTransfer: true to allow it`,
+      );
     } else {
       changes.push({ op: 'transfer', from: currentOwner, to: owner });
     }

@@ -47,7 +47,9 @@ export function planEntry(local: readonly LocalFile[], remote: readonly PlanRemo
   const dirs = remotes.filter((r) => r.kind === 'directory');
   for (const r of remotes) {
     if (r.kind === 'unknown' && !selector.excludes(under(r.path))) {
-      problems.push(`remote entry '${r.path}' (id ${r.id}) is neither a file nor a directory (${r.shape ?? 'unknown shape'}); it is never deleted or overwritten — remove it or exclude its path`);
+      problems.push(
+        `remote entry '${r.path}' (id ${r.id}) is neither a file nor a directory (${r.shape ?? 'unknown shape'}); it is never deleted or overwritten — remove it or exclude its path`,
+      );
     }
   }
 
@@ -81,7 +83,13 @@ export function planEntry(local: readonly LocalFile[], remote: readonly PlanRemo
   }
 
   orderSwaps(uploads, remotes, deletes, { prefix, prune: opts.prune, under, excludes: selector.excludes }, problems);
-  pruneEmptyDirectories(dirs, locals.map((l) => l.full), remotes, deletes, { prune: opts.prune, under, excludes: selector.excludes });
+  pruneEmptyDirectories(
+    dirs,
+    locals.map((l) => l.full),
+    remotes,
+    deletes,
+    { prune: opts.prune, under, excludes: selector.excludes },
+  );
 
   const deleteList = [...deletes.values()].sort((a, b) => compareUtf16(a.path, b.path));
   const plan: EntryPlan = {
@@ -117,10 +125,22 @@ interface SwapContext {
  * there). When such a remote entry is not itself planned for deletion (prune off, excluded path, unknown
  * shape), the upload cannot happen without losing it: that is a problem, never a silent overwrite.
  */
-function orderSwaps(uploads: readonly UploadStep[], remotes: readonly PlanRemote[], deletes: Map<string, DeleteStep>, ctx: SwapContext, problems: string[]): void {
+function orderSwaps(
+  uploads: readonly UploadStep[],
+  remotes: readonly PlanRemote[],
+  deletes: Map<string, DeleteStep>,
+  ctx: SwapContext,
+  problems: string[],
+): void {
   const byPath = new Map(remotes.map((r) => [r.path, r]));
   const why = (r: PlanRemote): string =>
-    r.kind === 'unknown' ? 'its shape is unknown' : !ctx.prune ? 'prune is off' : ctx.excludes(ctx.under(r.path)) ? 'it is excluded' : 'it is not planned for deletion';
+    r.kind === 'unknown'
+      ? 'its shape is unknown'
+      : !ctx.prune
+        ? 'prune is off'
+        : ctx.excludes(ctx.under(r.path))
+          ? 'it is excluded'
+          : 'it is not planned for deletion';
   for (const u of uploads) {
     for (const parent of parentsUnder(u.path, ctx.prefix)) {
       const r = byPath.get(parent);
@@ -133,7 +153,9 @@ function orderSwaps(uploads: readonly UploadStep[], remotes: readonly PlanRemote
     if (inside.length === 0 && byPath.get(u.path)?.kind !== 'directory') continue;
     const blocking = inside.filter((r) => r.kind !== 'directory' && !deletes.has(r.path));
     if (blocking.length > 0) {
-      problems.push(`'${u.path}' is a directory remotely, holding '${blocking[0].path}' that this entry does not delete (${why(blocking[0])}); the local file cannot replace it`);
+      problems.push(
+        `'${u.path}' is a directory remotely, holding '${blocking[0].path}' that this entry does not delete (${why(blocking[0])}); the local file cannot replace it`,
+      );
       continue;
     }
     for (const r of inside) {
@@ -149,7 +171,13 @@ function orderSwaps(uploads: readonly UploadStep[], remotes: readonly PlanRemote
  * With prune on, a remote directory under the prefix that the plan leaves without files (no local file under
  * it, every remote file under it deleted) is deleted too, after the files. Excluded directories stay.
  */
-function pruneEmptyDirectories(dirs: readonly PlanRemote[], localPaths: readonly string[], remotes: readonly PlanRemote[], deletes: Map<string, DeleteStep>, ctx: Omit<SwapContext, 'prefix'>): void {
+function pruneEmptyDirectories(
+  dirs: readonly PlanRemote[],
+  localPaths: readonly string[],
+  remotes: readonly PlanRemote[],
+  deletes: Map<string, DeleteStep>,
+  ctx: Omit<SwapContext, 'prefix'>,
+): void {
   if (!ctx.prune || dirs.length === 0) return;
   const needed = new Set<string>();
   const addParents = (p: string): void => {
@@ -203,14 +231,20 @@ function evaluateGuards(
   if (n === 0) return undefined;
   const where = plan.directoryPath === '' ? 'the FileSet' : `'${plan.directoryPath}'`;
   if (plan.localCount === 0 && !opts.allowEmpty) {
-    return { guard: 'emptySource', message: `the source matches no file but ${n} remote file(s) under ${where} would be deleted; set allowEmpty: true to allow it` };
+    return {
+      guard: 'emptySource',
+      message: `the source matches no file but ${n} remote file(s) under ${where} would be deleted; set allowEmpty: true to allow it`,
+    };
   }
   if (opts.maxDeletes !== undefined && n > opts.maxDeletes) {
     return { guard: 'maxDeletes', message: `${n} deletes under ${where} exceed maxDeletes ${opts.maxDeletes}` };
   }
   if (n * 100 > opts.maxDeletePercent * plan.remoteCount) {
     const pct = Math.round((n * 1000) / plan.remoteCount) / 10;
-    return { guard: 'maxDeletePercent', message: `${n} of ${plan.remoteCount} remote files under ${where} (${pct}%) would be deleted, more than maxDeletePercent ${opts.maxDeletePercent}` };
+    return {
+      guard: 'maxDeletePercent',
+      message: `${n} of ${plan.remoteCount} remote files under ${where} (${pct}%) would be deleted, more than maxDeletePercent ${opts.maxDeletePercent}`,
+    };
   }
   return undefined;
 }
@@ -274,5 +308,14 @@ function contentTypeOf(rel: string, map: Record<string, string> | undefined): st
 }
 
 function deleteStep(r: PlanRemote, rel: string, phase: DeleteStep['phase']): DeleteStep {
-  return { op: 'delete', path: r.path, rel, id: r.id, kind: r.kind === 'directory' ? 'directory' : 'file', size: r.kind === 'directory' ? 0 : r.size, hash: r.hash, phase };
+  return {
+    op: 'delete',
+    path: r.path,
+    rel,
+    id: r.id,
+    kind: r.kind === 'directory' ? 'directory' : 'file',
+    size: r.kind === 'directory' ? 0 : r.size,
+    hash: r.hash,
+    phase,
+  };
 }

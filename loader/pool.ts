@@ -10,7 +10,12 @@
  * finish on their own). An aborted `signal` also stops them taking items; the promise then resolves once the
  * running calls settled, and the caller reads `signal.aborted` to know the list was not finished.
  */
-export async function forEachPooled<T>(items: readonly T[], concurrency: number, fn: (item: T, index: number) => Promise<void>, signal?: AbortSignal): Promise<void> {
+export async function forEachPooled<T>(
+  items: readonly T[],
+  concurrency: number,
+  fn: (item: T, index: number) => Promise<void>,
+  signal?: AbortSignal,
+): Promise<void> {
   let next = 0;
   let failed = false;
   const worker = async (): Promise<void> => {

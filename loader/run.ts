@@ -68,7 +68,19 @@ export class Run {
     validateRunOptions(opts);
     const stateDir = path.resolve(opts.stateDir ?? defaultStateDir);
     const [cache, ledger] = await Promise.all([HashCache.load(stateDir), UploadLedger.load(stateDir)]);
-    return new Run(opts.client, opts.concurrency ?? DEFAULT_CONCURRENCY, opts.maxDeletes, [stateDir], cache, ledger, opts.onProgress, opts.signal, opts.cancel, opts.backupDir, opts.waitIndexed);
+    return new Run(
+      opts.client,
+      opts.concurrency ?? DEFAULT_CONCURRENCY,
+      opts.maxDeletes,
+      [stateDir],
+      cache,
+      ledger,
+      opts.onProgress,
+      opts.signal,
+      opts.cancel,
+      opts.backupDir,
+      opts.waitIndexed,
+    );
   }
 
   private readonly blobsBySource = new Map<string, Promise<CleanBlobs>>();

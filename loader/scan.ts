@@ -110,38 +110,52 @@ export async function scanSource(opts: ScanOptions): Promise<LocalFile[]> {
   };
   const out: LocalFile[] = new Array<LocalFile>(names.length);
   let lastYield = Date.now();
-  await forEachPooled(names, opts.concurrency ?? 16, async (name, i) => {
-    // Small files hash synchronously: let network replies and timers run now and then.
-    if (Date.now() - lastYield > 20) {
-      await yieldToLoop();
-      lastYield = Date.now();
-    }
-    const c = byName.get(name)!;
-    const blob = opts.blobs?.get(c.abs);
-    const cached = cache?.get(c.abs, c) ?? (blob !== undefined ? cache?.getBlob(blob, c.size) : undefined);
-    let file: LocalFile;
-    if (cached !== undefined) file = { ...identity(c), path: name, size: c.size, hash: cached };
-    else if (opts.deferHash && c.size <= SMALL_READ_BYTES) file = { ...identity(c), path: name, size: c.size, hash: null };
-    else {
-      file = await hashCandidate(name, c, cache);
-      if (blob !== undefined && file.size === c.size) cache?.setBlob(blob, file.size, file.hash as string);
-    }
-    doneFiles += 1;
-    doneBytes += file.size;
-    report();
-    out[i] = file;
-  }, opts.signal);
+  await forEachPooled(
+    names,
+    opts.concurrency ?? 16,
+    async (name, i) => {
+      // Small files hash synchronously: let network replies and timers run now and then.
+      if (Date.now() - lastYield > 20) {
+        await yieldToLoop();
+        lastYield = Date.now();
+      }
+      const c = byName.get(name)!;
+      const blob = opts.blobs?.get(c.abs);
+      const cached = cache?.get(c.abs, c) ?? (blob !== undefined ? cache?.getBlob(blob, c.size) : undefined);
+      let file: LocalFile;
+      if (cached !== undefined) file = { ...identity(c), path: name, size: c.size, hash: cached };
+      else if (opts.deferHash && c.size <= SMALL_READ_BYTES) file = { ...identity(c), path: name, size: c.size, hash: null };
+      else {
+        file = await hashCandidate(name, c, cache);
+        if (blob !== undefined && file.size === c.size) cache?.setBlob(blob, file.size, file.hash as string);
+      }
+      doneFiles += 1;
+      doneBytes += file.size;
+      report();
+      out[i] = file;
+    },
+    opts.signal,
+  );
   if (!opts.signal?.aborted) cache?.markScanned(source);
   return out;
 }
 
 /** New values for the files of a deferred scan that `needed` selects and that have no hash yet. */
-export async function hashPending(files: readonly LocalFile[], needed: (f: LocalFile) => boolean, opts: { cache?: HashCache; concurrency?: number; signal?: AbortSignal }): Promise<LocalFile[]> {
+export async function hashPending(
+  files: readonly LocalFile[],
+  needed: (f: LocalFile) => boolean,
+  opts: { cache?: HashCache; concurrency?: number; signal?: AbortSignal },
+): Promise<LocalFile[]> {
   const out = [...files];
   const todo = out.map((f, i) => ({ f, i })).filter(({ f }) => f.hash === null && needed(f));
-  await forEachPooled(todo, opts.concurrency ?? 16, async ({ f, i }) => {
-    out[i] = await hashCandidate(f.path, { ...f, rel: f.path }, opts.cache);
-  }, opts.signal);
+  await forEachPooled(
+    todo,
+    opts.concurrency ?? 16,
+    async ({ f, i }) => {
+      out[i] = await hashCandidate(f.path, { ...f, rel: f.path }, opts.cache);
+    },
+    opts.signal,
+  );
   return out;
 }
 
@@ -176,8 +190,15 @@ function walk(source: string, selection: Selection, ignore: string[]): Walked[] 
   let entries: fg.Entry[];
   try {
     entries = fg.sync(withNfd(selection.include), {
-      cwd: source, ignore: [...withNfd(selection.exclude), ...ignore], dot: selection.dot, onlyFiles: false,
-      followSymbolicLinks: false, stats: true, objectMode: true, unique: true, suppressErrors: false,
+      cwd: source,
+      ignore: [...withNfd(selection.exclude), ...ignore],
+      dot: selection.dot,
+      onlyFiles: false,
+      followSymbolicLinks: false,
+      stats: true,
+      objectMode: true,
+      unique: true,
+      suppressErrors: false,
     });
   } catch (e) {
     throw new LoaderError(`cannot scan ${source}: ${errCode(e)} ${(e as { path?: string }).path ?? ''}`.trim());
@@ -200,7 +221,10 @@ async function ignoredUnder(source: string, realSource: string, dirs: readonly s
   const out: string[] = [];
   for (const d of dirs) {
     const real = await fsp.realpath(d).catch(() => path.resolve(d));
-    for (const [base, target] of [[source, path.resolve(d)], [realSource, real]]) {
+    for (const [base, target] of [
+      [source, path.resolve(d)],
+      [realSource, real],
+    ]) {
       const rel = path.relative(base, target);
       if (rel === '') throw new LoaderError(`source ${source} is the tool's own state directory; choose another source`);
       if (!rel.startsWith('..') && !path.isAbsolute(rel)) out.push(`${fg.escapePath(rel.split(path.sep).join('/'))}/**`);

@@ -36,14 +36,19 @@ export function groupEntries(specs: readonly FileSetSpec[]): FileSetSpec[][] {
 export async function resolveTargets(manifest: Manifest, run: Run): Promise<Target[]> {
   const groups = groupEntries(manifest.filesets);
   const found: (FileSet | null)[] = new Array<FileSet | null>(groups.length).fill(null);
-  await forEachPooled(groups, run.concurrency, async (specs, i) => {
-    const first = specs[0];
-    const fs = await findFileSet(run.client, { name: first.name, ...(first.id !== undefined ? { id: first.id } : {}) });
-    if (!fs && first.id !== undefined) {
-      throw new LoaderError(`FileSet id '${first.id}' (${first.name}, manifest line ${first.line}) does not exist; remove 'id' to create it by name`);
-    }
-    found[i] = fs;
-  }, run.signal);
+  await forEachPooled(
+    groups,
+    run.concurrency,
+    async (specs, i) => {
+      const first = specs[0];
+      const fs = await findFileSet(run.client, { name: first.name, ...(first.id !== undefined ? { id: first.id } : {}) });
+      if (!fs && first.id !== undefined) {
+        throw new LoaderError(`FileSet id '${first.id}' (${first.name}, manifest line ${first.line}) does not exist; remove 'id' to create it by name`);
+      }
+      found[i] = fs;
+    },
+    run.signal,
+  );
   const targets: Target[] = [];
   const byId = new Map<string, Target>();
   groups.forEach((specs, i) => {

@@ -122,7 +122,10 @@ export const fileSetAccessProvider: pulumi.dynamic.ResourceProvider<FileSetAcces
         const held = new Set(kit.grantsOf(now.entries, now.owner).map(kit.principalOf));
         const revoke = (props.grants ?? []).filter((g) => held.has(kit.principalOf(g)));
         if (revoke.length === 0) return;
-        await client.updateAccess(props.fileSetId, kit.toEntries(revoke).map((e) => ({ ...e, permission: 'NONE' as const })));
+        await client.updateAccess(
+          props.fileSetId,
+          kit.toEntries(revoke).map((e) => ({ ...e, permission: 'NONE' as const })),
+        );
       } catch (e) {
         if (kit.isNotFound(e)) return;
         throw kit.failure(`revoking the grants of FileSet ${props.fileSetId}`, e, 'OWNER');

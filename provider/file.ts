@@ -80,12 +80,15 @@ async function upload(inputs: FileSetFileInputs, action: string): Promise<FileSe
   return kit.withClient(async (client) => {
     let entry: FileEntry;
     try {
-      entry = await client.uploadFile(inputs.fileSetId, kit.compact({
-        path: inputs.path,
-        source: uploadSource(inputs),
-        contentType: inputs.contentType,
-        expectedSha256: inputs.hash && inputs.hash !== kit.UNKNOWN ? inputs.hash : undefined,
-      }));
+      entry = await client.uploadFile(
+        inputs.fileSetId,
+        kit.compact({
+          path: inputs.path,
+          source: uploadSource(inputs),
+          contentType: inputs.contentType,
+          expectedSha256: inputs.hash && inputs.hash !== kit.UNKNOWN ? inputs.hash : undefined,
+        }),
+      );
     } catch (e) {
       // Bytes that arrived wrong (or changed since check) must not stay behind under the managed path.
       if (kit.errorCode(e) === 'INTEGRITY') {
@@ -181,7 +184,10 @@ export const fileSetFileProvider: pulumi.dynamic.ResourceProvider<FileSetFileInp
       const result: pulumi.dynamic.ReadResult<FileSetFileOutputs> = { id: `${fileSetId}/${path}`, props: outs };
       if (!props || !props.path) {
         // Import: what the program must declare to adopt the file without a change.
-        return { ...result, inputs: kit.compact({ fileSetId, path, contentType: entry.contentType ?? undefined, hash: entry.hash ?? undefined }) as unknown as FileSetFileOutputs };
+        return {
+          ...result,
+          inputs: kit.compact({ fileSetId, path, contentType: entry.contentType ?? undefined, hash: entry.hash ?? undefined }) as unknown as FileSetFileOutputs,
+        };
       }
       return result;
     });

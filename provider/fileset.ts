@@ -161,7 +161,12 @@ export const fileSetProvider: pulumi.dynamic.ResourceProvider<FileSetInputs, Fil
     const owner = wantedOwner(news);
     if (replaces.length === 0 && updates.includes('owner') && owner !== undefined && !kit.isUnknown(news.allowOwnerTransfer)) {
       // Refused here, in preview, since check cannot see the state: nothing has changed yet.
-      const refused = kit.transferRefusal(String(olds.name), owner, { owner: o.owner as number | null, permission: olds.permission }, news.allowOwnerTransfer === true);
+      const refused = kit.transferRefusal(
+        String(olds.name),
+        owner,
+        { owner: o.owner as number | null, permission: olds.permission },
+        news.allowOwnerTransfer === true,
+      );
       if (refused) throw new Error(refused);
     }
     return { changes: replaces.length + updates.length > 0, replaces };
@@ -171,14 +176,16 @@ export const fileSetProvider: pulumi.dynamic.ResourceProvider<FileSetInputs, Fil
     return kit.withClient(async (client) => {
       let created: ApiFileSet;
       try {
-        created = await client.createFileSet(kit.compact({
-          name: inputs.name,
-          description: inputs.description,
-          aiEnabled: inputs.aiEnabled,
-          connector: inputs.connector,
-          accountId: inputs.accountId,
-          connectorContext: inputs.connectorContext,
-        }));
+        created = await client.createFileSet(
+          kit.compact({
+            name: inputs.name,
+            description: inputs.description,
+            aiEnabled: inputs.aiEnabled,
+            connector: inputs.connector,
+            accountId: inputs.accountId,
+            connectorContext: inputs.connectorContext,
+          }),
+        );
       } catch (e) {
         throw kit.failure(`creating FileSet "${inputs.name}"`, e);
       }
@@ -242,7 +249,12 @@ export const fileSetProvider: pulumi.dynamic.ResourceProvider<FileSetInputs, Fil
         let fs = await client.getFileSet(id);
         if (transfer) {
           // The rule again, on the FileSet as it is now (the state diff judged may be old).
-          const refused = kit.transferRefusal(fs.name, owner, { owner: await ownerNow(client, fs), permission: fs.permission }, news.allowOwnerTransfer === true);
+          const refused = kit.transferRefusal(
+            fs.name,
+            owner,
+            { owner: await ownerNow(client, fs), permission: fs.permission },
+            news.allowOwnerTransfer === true,
+          );
           if (refused) throw new Error(refused);
         }
         // Fields first: once ownership moves, the token's user may no longer change them.

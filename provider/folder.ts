@@ -117,7 +117,14 @@ function indexTimeoutMs(w: FileSetFolderInputs['waitForIndex']): number | undefi
  * partial failure: the files are there and recorded with their digest (syncing again would upload nothing),
  * and the counts say what indexing made of them.
  */
-async function waitIndexed(client: DomoFilesClient, id: string, inputs: FileSetFolderInputs, outs: FileSetFolderOutputs, uploaded: string[], action: string): Promise<FileSetFolderOutputs> {
+async function waitIndexed(
+  client: DomoFilesClient,
+  id: string,
+  inputs: FileSetFolderInputs,
+  outs: FileSetFolderOutputs,
+  uploaded: string[],
+  action: string,
+): Promise<FileSetFolderOutputs> {
   const timeoutMs = indexTimeoutMs(inputs.waitForIndex);
   if (timeoutMs === undefined) return outs;
   let waited: Awaited<ReturnType<ReturnType<typeof kit.loaderLib>['waitForIndex']>>;
@@ -129,16 +136,33 @@ async function waitIndexed(client: DomoFilesClient, id: string, inputs: FileSetF
   // A server that reports no index status for the files has nothing to wait for.
   if (waited.unsupported) return outs;
   const counted: FileSetFolderOutputs = {
-    ...outs, indexCompleted: waited.completed, indexPending: waited.pending, indexFailed: waited.failed.length, indexSkipped: waited.skipped,
+    ...outs,
+    indexCompleted: waited.completed,
+    indexPending: waited.pending,
+    indexFailed: waited.failed.length,
+    indexSkipped: waited.skipped,
   };
   if (waited.failed.length > 0) {
-    const shown = waited.failed.slice(0, 5).map((x) => `"${x.path}" (${x.reason})`).join('; ');
+    const shown = waited.failed
+      .slice(0, 5)
+      .map((x) => `"${x.path}" (${x.reason})`)
+      .join('; ');
     const more = waited.failed.length > 5 ? `; and ${waited.failed.length - 5} more` : '';
-    throw kit.partialFailure(`${action}: indexing failed for ${waited.failed.length} of ${uploaded.length} uploaded file(s): ${shown}${more}`, id, counted, inputs);
+    throw kit.partialFailure(
+      `${action}: indexing failed for ${waited.failed.length} of ${uploaded.length} uploaded file(s): ${shown}${more}`,
+      id,
+      counted,
+      inputs,
+    );
   }
   if (waited.timedOut) {
     const counts = `${waited.completed} completed, ${waited.pending} pending, ${waited.skipped} skipped`;
-    throw kit.partialFailure(`${action}: indexing did not finish within ${timeoutMs / 1000} s (${counts} of ${uploaded.length} uploaded file(s)); raise waitForIndex.timeoutSeconds`, id, counted, inputs);
+    throw kit.partialFailure(
+      `${action}: indexing did not finish within ${timeoutMs / 1000} s (${counts} of ${uploaded.length} uploaded file(s)); raise waitForIndex.timeoutSeconds`,
+      id,
+      counted,
+      inputs,
+    );
   }
   return counted;
 }
@@ -205,7 +229,8 @@ function checkContentTypes(f: Failure[], n: Record<string, unknown>): void {
   for (const [ext, type] of Object.entries(v as Record<string, unknown>)) {
     const key = ext.trim().toLowerCase();
     if (!/^\.[^./\\\s]+$/.test(key)) f.push({ property: 'contentTypes', reason: `contentTypes: '${ext}' is not an extension like ".md"` });
-    else if (typeof type !== 'string' || !/^[\w.+-]+\/[\w.+-]+/.test(type.trim())) f.push({ property: 'contentTypes', reason: `contentTypes["${ext}"] must be a media type like text/markdown` });
+    else if (typeof type !== 'string' || !/^[\w.+-]+\/[\w.+-]+/.test(type.trim()))
+      f.push({ property: 'contentTypes', reason: `contentTypes["${ext}"] must be a media type like text/markdown` });
     else out[key] = type.trim();
   }
   n.contentTypes = out;
@@ -279,12 +304,14 @@ export const fileSetFolderProvider: pulumi.dynamic.ResourceProvider<FileSetFolde
           f.push({ property: 'source', reason: `source "${n.source}" is not a directory (resolved to ${abs}, relative to the project directory)` });
         } else {
           try {
-            const d = await kit.loaderLib().folderDigest(kit.compact({
-              source: abs,
-              include: n.include as string[] | undefined,
-              exclude: n.exclude as string[] | undefined,
-              directoryPath: (n.directoryPath as string | undefined) ?? '',
-            }));
+            const d = await kit.loaderLib().folderDigest(
+              kit.compact({
+                source: abs,
+                include: n.include as string[] | undefined,
+                exclude: n.exclude as string[] | undefined,
+                directoryPath: (n.directoryPath as string | undefined) ?? '',
+              }),
+            );
             n.digest = d.digest;
           } catch (e) {
             f.push({ property: 'source', reason: kit.describeError(`hashing ${n.source}`, e) });
@@ -350,13 +377,16 @@ export const fileSetFolderProvider: pulumi.dynamic.ResourceProvider<FileSetFolde
     const loader = kit.loaderLib();
     await kit.withClient(async (client) => {
       try {
-        await loader.removeFolderFiles(client, kit.compact({
-          fileSetId: props.fileSetId,
-          directoryPath: props.directoryPath ?? '',
-          source: props.source || '.',
-          include: props.include,
-          exclude: props.exclude,
-        }));
+        await loader.removeFolderFiles(
+          client,
+          kit.compact({
+            fileSetId: props.fileSetId,
+            directoryPath: props.directoryPath ?? '',
+            source: props.source || '.',
+            include: props.include,
+            exclude: props.exclude,
+          }),
+        );
       } catch (e) {
         if (kit.isNotFound(e)) return;
         throw kit.failure(`removing the files of ${props.source} from FileSet ${props.fileSetId} at "${props.directoryPath ?? ''}"`, e, 'EDIT');
@@ -445,7 +475,11 @@ export class FileSetFolder extends DomoResource {
   declare readonly indexSkipped: pulumi.Output<number | null>;
 
   constructor(name: string, args: FileSetFolderArgs, opts?: pulumi.CustomResourceOptions) {
-    const claim = args && pulumi.output({ fileSetId: args.fileSetId, directoryPath: args.directoryPath, exclude: args.exclude }).apply((a) => folderClaim(name, a.fileSetId, a.directoryPath, a.exclude));
+    const claim =
+      args &&
+      pulumi
+        .output({ fileSetId: args.fileSetId, directoryPath: args.directoryPath, exclude: args.exclude })
+        .apply((a) => folderClaim(name, a.fileSetId, a.directoryPath, a.exclude));
     super(fileSetFolderProvider, 'FileSetFolder', FOLDER_OUTPUTS, name, args && { ...args, overlaps: recordClaim(claim) }, opts);
   }
 }

@@ -45,7 +45,10 @@ export function sortGrants(grants: readonly FileSetGrant[]): FileSetGrant[] {
  */
 export function checkGrants(f: Failure[], value: unknown): FileSetGrant[] | undefined {
   if (!Array.isArray(value)) {
-    f.push({ property: 'grants', reason: 'grants is required: a list of {user: ID | group: ID, permission: READ | EDIT | OWNER} (an empty list revokes every grant but the owner\'s)' });
+    f.push({
+      property: 'grants',
+      reason: "grants is required: a list of {user: ID | group: ID, permission: READ | EDIT | OWNER} (an empty list revokes every grant but the owner's)",
+    });
     return undefined;
   }
   const before = f.length;
@@ -98,9 +101,11 @@ export function toLoaderGrants(grants: readonly FileSetGrant[]): Grant[] {
 
 /** Grants as access entries (what a FileSet's access list held when they were recorded). */
 export function toEntries(grants: readonly FileSetGrant[]): AccessEntry[] {
-  return grants.map((g) => (g.user !== undefined
-    ? { entityType: 'USER' as const, entityId: g.user, permission: g.permission }
-    : { entityType: 'GROUP' as const, entityId: g.group as number, permission: g.permission }));
+  return grants.map((g) =>
+    g.user !== undefined
+      ? { entityType: 'USER' as const, entityId: g.user, permission: g.permission }
+      : { entityType: 'GROUP' as const, entityId: g.group as number, permission: g.permission },
+  );
 }
 
 /** A FileSet's grants from its access list: the owner's own entry and NONE left out, in the one order. */
@@ -137,7 +142,10 @@ export async function currentOwner(
 ): Promise<number | null> {
   const known = ownerOf(fs, access ?? null);
   if (known !== null || access !== undefined) return known;
-  const list = await client.getAccess(fs.id).then((a) => a.fileSetAccess, () => null);
+  const list = await client.getAccess(fs.id).then(
+    (a) => a.fileSetAccess,
+    () => null,
+  );
   return ownerOf(fs, list);
 }
 
@@ -147,7 +155,12 @@ export async function currentOwner(
  * losing ownership, and may lose access with it) needs `allowOwnerTransfer: true`. `current` undefined means
  * the FileSet does not exist yet: this program creates it, so the token's user will own it.
  */
-export function transferRefusal(name: string, owner: number, current: { owner: number | null; permission: string | null } | undefined, allow: boolean): string | undefined {
+export function transferRefusal(
+  name: string,
+  owner: number,
+  current: { owner: number | null; permission: string | null } | undefined,
+  allow: boolean,
+): string | undefined {
   if (allow) return undefined;
   if (current === undefined) {
     return `owner ${owner} would move FileSet '${name}' away from this token's user (who owns a FileSet it creates), who may then lose access; set allowOwnerTransfer: true to allow it`;

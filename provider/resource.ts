@@ -28,7 +28,12 @@ export abstract class DomoResource extends pulumi.dynamic.Resource {
   }
 
   /** Adopts an existing object by its id (`pulumi import`-style): the provider reads it. */
-  static get<T>(this: new (name: string, args: never, opts?: pulumi.CustomResourceOptions) => T, name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): T {
+  static get<T>(
+    this: new (name: string, args: never, opts?: pulumi.CustomResourceOptions) => T,
+    name: string,
+    id: pulumi.Input<pulumi.ID>,
+    opts?: pulumi.CustomResourceOptions,
+  ): T {
     return new this(name, undefined as never, { ...opts, id });
   }
 }

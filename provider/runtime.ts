@@ -72,11 +72,7 @@ function isModuleMissing(e: unknown): boolean {
  */
 function loadPart(sub: string): unknown {
   const path = require('node:path') as typeof import('node:path');
-  const candidates = [
-    'domo-filesets/' + sub,
-    path.join(PROVIDER_DIR, '..', sub),
-    path.join(PROVIDER_DIR, '..', 'dist', sub),
-  ];
+  const candidates = ['domo-filesets/' + sub, path.join(PROVIDER_DIR, '..', sub), path.join(PROVIDER_DIR, '..', 'dist', sub)];
   let last: unknown;
   for (const c of candidates) {
     try {
@@ -86,7 +82,9 @@ function loadPart(sub: string): unknown {
       last = e;
     }
   }
-  throw new Error(`domo-filesets: cannot load its ${sub} module (install domo-filesets in the Pulumi project): ${String(last && (last as Error).message).split('\n')[0]}`);
+  throw new Error(
+    `domo-filesets: cannot load its ${sub} module (install domo-filesets in the Pulumi project): ${String(last && (last as Error).message).split('\n')[0]}`,
+  );
 }
 
 /** The client module, required at call time. */
@@ -122,7 +120,10 @@ export function connect(): clientModule.DomoFilesClient {
     });
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
-    throw new Error(`domo-filesets: ${msg}; in a Pulumi stack: pulumi config set domo:instance NAME (or domo:baseUrl URL) and pulumi config set --secret domo:token TOKEN`, { cause: e });
+    throw new Error(
+      `domo-filesets: ${msg}; in a Pulumi stack: pulumi config set domo:instance NAME (or domo:baseUrl URL) and pulumi config set --secret domo:token TOKEN`,
+      { cause: e },
+    );
   }
 }
 

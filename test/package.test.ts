@@ -36,10 +36,17 @@ describe('entry points', () => {
   it('the client, loader and emulator subpaths load without @pulumi/pulumi', () => {
     const { execFileSync } = require('node:child_process') as typeof import('node:child_process');
     const dist = join(__dirname, '..', 'dist');
-    const out = execFileSync(process.execPath, ['-e', `
+    const out = execFileSync(
+      process.execPath,
+      [
+        '-e',
+        `
       for (const sub of ['client', 'loader', 'emulator']) require(${JSON.stringify(dist)} + '/' + sub);
       console.log(Object.keys(require.cache).some((k) => k.includes('@pulumi')));
-    `], { encoding: 'utf8' });
+    `,
+      ],
+      { encoding: 'utf8' },
+    );
     expect(out.trim()).toBe('false');
   });
 });

@@ -22,7 +22,9 @@ export interface DestroyFlags {
 async function confirm(ctx: Ctx, names: string[]): Promise<boolean> {
   const rl = createInterface({ input: process.stdin, output: ctx.io.stderr });
   try {
-    const answer = await rl.question(`Delete ${names.length} FileSet${names.length === 1 ? '' : 's'} (${names.join(', ')}) and all their files? Type "yes" to confirm: `);
+    const answer = await rl.question(
+      `Delete ${names.length} FileSet${names.length === 1 ? '' : 's'} (${names.join(', ')}) and all their files? Type "yes" to confirm: `,
+    );
     return answer.trim().toLowerCase() === 'yes';
   } finally {
     rl.close();
@@ -37,7 +39,13 @@ export async function run(ctx: Ctx, input: Input<DestroyFlags>): Promise<Outcome
     throw new CliError(`destroy deletes every FileSet declared in ${flags.file} and all their files; re-run with --yes to confirm`);
   }
   const manifest = await readManifest(ctx, flags.file);
-  if (!flags.yes && !(await confirm(ctx, manifest.filesets.map((f) => f.name)))) {
+  if (
+    !flags.yes &&
+    !(await confirm(
+      ctx,
+      manifest.filesets.map((f) => f.name),
+    ))
+  ) {
     throw new CliError('destroy cancelled: nothing was deleted');
   }
   const { destroyManifest }: typeof import('../../loader') = require('../../loader');
@@ -45,7 +53,9 @@ export async function run(ctx: Ctx, input: Input<DestroyFlags>): Promise<Outcome
     const interrupt = onInterrupt(ctx.io);
     try {
       return await destroyManifest(manifest, {
-        client: conn.client, signal: interrupt.stop, ...(flags.backupDir !== undefined ? { backupDir: resolve(ctx.cwd, flags.backupDir) } : {}),
+        client: conn.client,
+        signal: interrupt.stop,
+        ...(flags.backupDir !== undefined ? { backupDir: resolve(ctx.cwd, flags.backupDir) } : {}),
       });
     } finally {
       interrupt.dispose();
@@ -58,9 +68,14 @@ export async function run(ctx: Ctx, input: Input<DestroyFlags>): Promise<Outcome
   const lines = result.filesets.map((f) => {
     const backup = f.backup ? c.dim(` — ${f.backup.files} file(s) backed up in ${f.backup.dir}`) : '';
     if (f.error) return `${c.red('! kept   ')} FileSet ${f.name}${f.id ? c.dim(` (${f.id})`) : ''}: ${f.error}`;
-    return f.deleted ? `${c.red('- deleted')} FileSet ${f.name}${f.id ? c.dim(` (${f.id})`) : ''}${backup}` : `${c.dim('  absent ')} FileSet ${f.name} ${c.dim('(nothing to delete)')}`;
+    return f.deleted
+      ? `${c.red('- deleted')} FileSet ${f.name}${f.id ? c.dim(` (${f.id})`) : ''}${backup}`
+      : `${c.dim('  absent ')} FileSet ${f.name} ${c.dim('(nothing to delete)')}`;
   });
   const n = result.filesets.filter((f) => f.deleted).length;
-  lines.push('', `Destroy: ${n} FileSet${n === 1 ? '' : 's'} deleted, ${result.filesets.filter((f) => !f.deleted && !f.error).length} already absent${failed.length ? `, ${failed.length} kept` : ''}.`);
+  lines.push(
+    '',
+    `Destroy: ${n} FileSet${n === 1 ? '' : 's'} deleted, ${result.filesets.filter((f) => !f.deleted && !f.error).length} already absent${failed.length ? `, ${failed.length} kept` : ''}.`,
+  );
   return { kind: 'text', text: lines.join('\n'), status };
 }

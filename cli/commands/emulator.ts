@@ -116,8 +116,17 @@ function untilSignal(): Promise<NodeJS.Signals> {
 
 /** What the emulator was started with, for the log line (never a token). */
 function summary(opts: EmulatorOptions): string {
-  const parts = [opts.dataDir ? `data in ${opts.dataDir}` : 'in memory', opts.token ? 'token required' : 'any token accepted', `profile ${opts.profile ?? 'seed'}`];
-  if (opts.readings) parts.push(`readings ${Object.entries(opts.readings).map(([k, v]) => `${k}=${String(v)}`).join(' ')}`);
+  const parts = [
+    opts.dataDir ? `data in ${opts.dataDir}` : 'in memory',
+    opts.token ? 'token required' : 'any token accepted',
+    `profile ${opts.profile ?? 'seed'}`,
+  ];
+  if (opts.readings)
+    parts.push(
+      `readings ${Object.entries(opts.readings)
+        .map(([k, v]) => `${k}=${String(v)}`)
+        .join(' ')}`,
+    );
   if (opts.users) parts.push(`${opts.users.length} extra user(s)`);
   if (opts.latencyMs) parts.push(`latency ${opts.latencyMs} ms${opts.latencyJitterMs ? ` ± ${opts.latencyJitterMs}` : ''}`);
   if (opts.rateLimit) parts.push(`rate limit ${opts.rateLimit.rate}/s burst ${opts.rateLimit.burst}`);

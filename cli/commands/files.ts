@@ -56,7 +56,10 @@ export async function run(ctx: Ctx, input: Input<FilesFlags>): Promise<Outcome> 
         return { kind: 'json', value: out };
       }
       case 'get':
-        return { kind: 'json', value: ref && 'path' in ref ? await client.getFileByPath(fileSetId, ref.path) : await client.getFile(fileSetId, (ref as { fileId: string }).fileId) };
+        return {
+          kind: 'json',
+          value: ref && 'path' in ref ? await client.getFileByPath(fileSetId, ref.path) : await client.getFile(fileSetId, (ref as { fileId: string }).fileId),
+        };
       case 'upload': {
         const entry = await client.uploadFile(fileSetId, {
           path: flags.path ?? basename(localFile),

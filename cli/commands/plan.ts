@@ -14,7 +14,7 @@ export interface PlanFlags extends ManifestFlags {
 /** Runs the plan. */
 export async function run(ctx: Ctx, input: Input<PlanFlags>): Promise<Outcome> {
   const flags = input.opts;
-  if (!flags.file) throw new UsageError("plan needs -f MANIFEST");
+  if (!flags.file) throw new UsageError('plan needs -f MANIFEST');
   const { buildReport, createPlan, writePlanFile }: typeof import('../../loader') = require('../../loader');
   const manifest = await readManifest(ctx, flags.file);
   const report = await runWithProgress(ctx, flags, manifest, false, async (opts, conn) => {
@@ -27,5 +27,11 @@ export async function run(ctx: Ctx, input: Input<PlanFlags>): Promise<Outcome> {
     }
     return r;
   });
-  return { kind: 'report', report, reportKind: 'plan', format: flags.format, status: reportStatus(report, { apply: false, detailedExitcode: flags.detailedExitcode }) };
+  return {
+    kind: 'report',
+    report,
+    reportKind: 'plan',
+    format: flags.format,
+    status: reportStatus(report, { apply: false, detailedExitcode: flags.detailedExitcode }),
+  };
 }

@@ -34,7 +34,14 @@ export async function run(ctx: Ctx, input: Input<ProbeFlags>): Promise<Outcome> 
     const interrupt = onInterrupt(ctx.io);
     try {
       return await runProbe({
-        baseUrl, token, client, indexWaitMs, keep: flags.keep === true, version: packageVersion(), signal: interrupt.stop, cancel: interrupt.cancel,
+        baseUrl,
+        token,
+        client,
+        indexWaitMs,
+        keep: flags.keep === true,
+        version: packageVersion(),
+        signal: interrupt.stop,
+        cancel: interrupt.cancel,
         log: (line) => ctx.io.log(ctx.io.colorErr.dim(line)),
       });
     } finally {

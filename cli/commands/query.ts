@@ -22,9 +22,19 @@ export async function run(ctx: Ctx, input: Input<QueryFlags>): Promise<Outcome> 
       ...(flags.directory !== undefined ? { directoryPath: flags.directory } : {}),
     });
     const expected = flags.expect?.replace(/^\/+/, '');
-    const status = expected !== undefined && !matches.some((m) => m.path === expected)
-      ? new CliError(`query: ${expected} is not among the ${matches.length} match${matches.length === 1 ? '' : 'es'}${matches.length ? ` (${matches.slice(0, 3).map((m) => m.path ?? '?').join(', ')}${matches.length > 3 ? ', …' : ''})` : ''}`)
-      : undefined;
+    const status =
+      expected !== undefined && !matches.some((m) => m.path === expected)
+        ? new CliError(
+            `query: ${expected} is not among the ${matches.length} match${matches.length === 1 ? '' : 'es'}${
+              matches.length
+                ? ` (${matches
+                    .slice(0, 3)
+                    .map((m) => m.path ?? '?')
+                    .join(', ')}${matches.length > 3 ? ', …' : ''})`
+                : ''
+            }`,
+          )
+        : undefined;
     return { kind: 'json', value: matches, status };
   });
 }

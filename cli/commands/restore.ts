@@ -25,16 +25,18 @@ export async function run(ctx: Ctx, input: Input<RestoreFlags>): Promise<Outcome
       interrupt.dispose();
     }
   });
-  const status = result.failed.length > 0
-    ? new CliError(`restore: ${result.failed.length} file(s) not restored; first: ${result.failed[0].path}: ${result.failed[0].message}`)
-    : undefined;
+  const status =
+    result.failed.length > 0
+      ? new CliError(`restore: ${result.failed.length} file(s) not restored; first: ${result.failed[0].path}: ${result.failed[0].message}`)
+      : undefined;
   if (flags.format === 'json') return { kind: 'json', value: result, status };
   const c = ctx.io.color;
   const lines = [
     ...(result.created ? [`${c.green('+ created')} FileSet ${result.fileSetName} ${c.dim(`(${result.fileSetId})`)}`] : []),
     ...result.restored.map((p) => `${c.green('+ restored')} ${JSON.stringify(p).slice(1, -1)}`),
     ...result.failed.map((f) => `${c.red('! failed  ')} ${JSON.stringify(f.path).slice(1, -1)}: ${f.message}`),
-    '', `Restore: ${result.restored.length} file(s) restored into FileSet ${result.fileSetName} (${result.fileSetId})${result.failed.length ? `, ${result.failed.length} failed` : ''}.`,
+    '',
+    `Restore: ${result.restored.length} file(s) restored into FileSet ${result.fileSetName} (${result.fileSetId})${result.failed.length ? `, ${result.failed.length} failed` : ''}.`,
   ];
   return { kind: 'text', text: lines.join('\n'), status };
 }

@@ -48,13 +48,16 @@ export async function runWithProgress<T = Report>(
     const progress = createProgress(ctx.io);
     const interrupt = interruptible ? onInterrupt(ctx.io) : undefined;
     try {
-      return await fn({
-        client: conn.client,
-        onProgress: progress.onProgress,
-        ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),
-        ...(flags.maxDeletes !== undefined ? { maxDeletes: flags.maxDeletes } : {}),
-        ...(interrupt ? { signal: interrupt.stop, cancel: interrupt.cancel } : {}),
-      }, conn);
+      return await fn(
+        {
+          client: conn.client,
+          onProgress: progress.onProgress,
+          ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),
+          ...(flags.maxDeletes !== undefined ? { maxDeletes: flags.maxDeletes } : {}),
+          ...(interrupt ? { signal: interrupt.stop, cancel: interrupt.cancel } : {}),
+        },
+        conn,
+      );
     } finally {
       interrupt?.dispose();
       progress.stop();

@@ -48,9 +48,11 @@ function renderMarkdown(list: FileSetStatus[]): string {
   const rows = [
     '| FileSet | Files | Bytes | Indexed | Pending | Failed | AI | Owner | Access |',
     '|---|--:|--:|--:|--:|--:|---|---|---|',
-    ...list.map((s) => s.id === null
-      ? `| ${mdCode(s.name, true)} | — | — | — | — | — | — | — | absent |`
-      : `| ${mdCode(s.name, true)} | ${s.files} | ${formatBytes(s.bytes)} | ${s.index.completed} | ${s.index.pending} | ${s.index.failed} | ${s.aiEnabled ? 'on' : 'off'} | ${mdText(s.owner ?? '?')} | ${mdText(accessText(s))} |`),
+    ...list.map((s) =>
+      s.id === null
+        ? `| ${mdCode(s.name, true)} | — | — | — | — | — | — | — | absent |`
+        : `| ${mdCode(s.name, true)} | ${s.files} | ${formatBytes(s.bytes)} | ${s.index.completed} | ${s.index.pending} | ${s.index.failed} | ${s.aiEnabled ? 'on' : 'off'} | ${mdText(s.owner ?? '?')} | ${mdText(accessText(s))} |`,
+    ),
   ];
   return `### domo-filesets status\n\n${rows.join('\n')}\n`;
 }
@@ -62,7 +64,10 @@ export async function run(ctx: Ctx, input: Input<StatusFlags>): Promise<Outcome>
   const { manifestStatus }: typeof import('../../loader/knowledge') = require('../../loader/knowledge');
   const list = await withConnection(connect(ctx, flags, manifest), ({ client }) => manifestStatus(client, manifest));
   const failed = list.filter((s) => s.index.failed > 0);
-  const status = failed.length > 0 ? new CliError(`status: ${failed.reduce((n, s) => n + s.index.failed, 0)} file(s) failed indexing (FileSet "${failed[0].name}"); see reindex`) : undefined;
+  const status =
+    failed.length > 0
+      ? new CliError(`status: ${failed.reduce((n, s) => n + s.index.failed, 0)} file(s) failed indexing (FileSet "${failed[0].name}"); see reindex`)
+      : undefined;
   if (flags.format === 'json') return { kind: 'json', value: { filesets: list }, status };
   return { kind: 'text', text: flags.format === 'markdown' ? renderMarkdown(list) : renderText(list, ctx.io.color), status };
 }

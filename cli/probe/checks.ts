@@ -16,7 +16,17 @@ import {
 } from './gather-api';
 import { gatherContentType, gatherImplicitDirs, gatherOverwrite, gatherPathFidelity, gatherSha256, gatherSplit, gatherUploadField } from './gather-uploads';
 import type { GatherCtx } from './io';
-import { judgeCascade, judgeDeleteFile, judgeDeleteFileSet, judgeEndCursor, judgeIndex, judgeMaxLimit, judgeMissing, judgeQuery, judgeRateLimit } from './judge-api';
+import {
+  judgeCascade,
+  judgeDeleteFile,
+  judgeDeleteFileSet,
+  judgeEndCursor,
+  judgeIndex,
+  judgeMaxLimit,
+  judgeMissing,
+  judgeQuery,
+  judgeRateLimit,
+} from './judge-api';
 import { judgeContentType, judgeImplicitDirs, judgeOverwrite, judgePathFidelity, judgeSha256, judgeSplit, judgeUploadField } from './judge-uploads';
 import type { Verdict } from './types';
 

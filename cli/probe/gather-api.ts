@@ -82,7 +82,10 @@ export async function gatherDeleteFileSet(ctx: GatherCtx): Promise<DeleteFileSet
 /** Creates a FileSet holding one file and deletes it; after a 409, deletes the file and the FileSet again. */
 export async function gatherCascade(ctx: GatherCtx): Promise<CascadeObs> {
   const id = await ctx.extraFileSet('full');
-  const fileId = idOf(await upload(ctx, '', 'held.txt', 'a file that keeps the FileSet non-empty\n', { fileSetId: id }), 'uploading into the FileSet to delete');
+  const fileId = idOf(
+    await upload(ctx, '', 'held.txt', 'a file that keeps the FileSet non-empty\n', { fileSetId: id }),
+    'uploading into the FileSet to delete',
+  );
   const first = await ctx.raw.send('DELETE', `/filesets/${enc(id)}`);
   const obs: CascadeObs = { first, after: null };
   if (first.status === 409) {

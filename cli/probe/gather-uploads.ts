@@ -8,8 +8,10 @@ import type { ContentTypeObs, ImplicitDirsObs, OverwriteObs, PathFidelityObs, Sh
 
 /** Three uploads to three directories: createFileRequest only, directoryPath only, both. */
 export async function gatherUploadField(ctx: GatherCtx): Promise<UploadFieldObs> {
-  const one = async (dir: string, name: string, how: 'both' | 'createFileRequest' | 'directoryPath') =>
-    ({ requested: `${dir}/${name}`, answer: await upload(ctx, dir, name, `uploaded with ${how}\n`, { how }) });
+  const one = async (dir: string, name: string, how: 'both' | 'createFileRequest' | 'directoryPath') => ({
+    requested: `${dir}/${name}`,
+    answer: await upload(ctx, dir, name, `uploaded with ${how}\n`, { how }),
+  });
   return {
     crf: await one('field/create-file-request', 'crf.txt', 'createFileRequest'),
     dp: await one('field/directory-path', 'dp.txt', 'directoryPath'),
@@ -56,7 +58,7 @@ export async function gatherSha256(ctx: GatherCtx): Promise<Sha256Obs> {
   const content = 'a file whose SHA-256 the probe knows\n';
   const expected = createHash('sha256').update(content).digest('hex');
   const answer = await upload(ctx, 'sha', 'known.txt', content);
-  const listed = ok(answer) ? (await listAll(ctx)).find((e) => normalizeFile(e).path === 'sha/known.txt') ?? null : null;
+  const listed = ok(answer) ? ((await listAll(ctx)).find((e) => normalizeFile(e).path === 'sha/known.txt') ?? null) : null;
   return { expected, upload: answer, listed };
 }
 
@@ -70,7 +72,11 @@ export async function gatherContentType(ctx: GatherCtx): Promise<ContentTypeObs>
 
 /** One split upload of `parts` (number → content), sent in `order`, then downloaded. Aborted when a step fails. */
 async function splitRun(ctx: GatherCtx, path: string, parts: Record<number, string>, order: number[]): Promise<SplitRun> {
-  const expected = Object.keys(parts).map(Number).sort((a, b) => a - b).map((n) => parts[n]).join('');
+  const expected = Object.keys(parts)
+    .map(Number)
+    .sort((a, b) => a - b)
+    .map((n) => parts[n])
+    .join('');
   const run: SplitRun = { order, steps: [], content: null, expected };
   const base = `/filesets/${enc(ctx.fileSetId)}/files/multipart`;
   const initiate = await ctx.raw.send('POST', base, { json: { path } });

@@ -43,11 +43,12 @@ export function judgeMaxLimit(o: MaxLimitObs): Verdict {
     observed: refused.length === 0 ? `${value} accepted` : `${value} (refused: ${refusals})`,
     value,
     handled: refused.length === 0 || fallsBack,
-    note: refused.length === 0
-      ? `the loader lists ${value} entries a page`
-      : fallsBack
-        ? `the client's first large page gets 400, and it lists ${SAFE_PAGE_SIZE} a page from then on`
-        : `the client falls back to ${SAFE_PAGE_SIZE} only after a 400; this server answered ${first?.answer.status}`,
+    note:
+      refused.length === 0
+        ? `the loader lists ${value} entries a page`
+        : fallsBack
+          ? `the client's first large page gets 400, and it lists ${SAFE_PAGE_SIZE} a page from then on`
+          : `the client falls back to ${SAFE_PAGE_SIZE} only after a 400; this server answered ${first?.answer.status}`,
     emulator: [`--max-limit ${refused.length === 0 ? 'none' : value}`],
   };
 }
@@ -79,13 +80,33 @@ export function judgeEndCursor(o: EndCursorObs): Verdict {
       at = i + 1;
       break;
     }
-    if (rawCursor(answer) === '') { value = 'empty'; at = i + 1; break; }
-    if (page.next === null) { value = 'null'; at = i + 1; break; }
-    if (page.next === sent) { value = 'echo'; at = i + 1; break; }
+    if (rawCursor(answer) === '') {
+      value = 'empty';
+      at = i + 1;
+      break;
+    }
+    if (page.next === null) {
+      value = 'null';
+      at = i + 1;
+      break;
+    }
+    if (page.next === sent) {
+      value = 'echo';
+      at = i + 1;
+      break;
+    }
     const fresh = page.files.filter((f) => !paths.has(f.path));
     for (const f of page.files) paths.add(f.path);
-    if (seen.has(page.next)) { value = 'repeats a cursor'; at = i + 1; break; }
-    if (fresh.length === 0) { value = 'new cursor, no new entries'; at = i + 1; break; }
+    if (seen.has(page.next)) {
+      value = 'repeats a cursor';
+      at = i + 1;
+      break;
+    }
+    if (fresh.length === 0) {
+      value = 'new cursor, no new entries';
+      at = i + 1;
+      break;
+    }
     seen.add(page.next);
   }
   const handled = value === 'echo' || value === 'null' || value === 'empty';
@@ -203,7 +224,8 @@ export function judgeMissing(o: MissingObs): Verdict {
   const handled = statuses.length > 0 && statuses.every((s) => s === 404 || s === 403);
   const has403 = statuses.includes(403);
   return {
-    observed: uniform !== undefined ? `${uniform} (${o.answers.map((a) => a.what).join(', ')})` : o.answers.map((a) => `${a.what} ${a.answer.status}`).join(', '),
+    observed:
+      uniform !== undefined ? `${uniform} (${o.answers.map((a) => a.what).join(', ')})` : o.answers.map((a) => `${a.what} ${a.answer.status}`).join(', '),
     value,
     handled,
     note: !handled
@@ -232,7 +254,8 @@ function seconds(ms: number): string {
 
 /** How long a new file stays PENDING, and what it ends as. */
 export function judgeIndex(o: IndexObs): Verdict {
-  if (!ok(o.upload)) return { observed: `the upload was refused: ${describeAnswer(o.upload)}`, value: null, handled: false, note: 'uploads do not work with this token' };
+  if (!ok(o.upload))
+    return { observed: `the upload was refused: ${describeAnswer(o.upload)}`, value: null, handled: false, note: 'uploads do not work with this token' };
   const polls = o.polls;
   if (polls.length === 0 || polls.every((p) => p.status === null)) {
     return {
@@ -297,7 +320,12 @@ export function judgeQuery(o: QueryObs): Verdict {
     return { observed: `an answer the client cannot read: ${e.message}`, value: 'unknown', handled: false, note: 'the query command fails on this server' };
   }
   if (matches.length === 0) {
-    return { observed: 'no matches (the file was not indexed in time), so the shape is unknown', value: 'none', handled: true, note: 'the client reads both documented shapes' };
+    return {
+      observed: 'no matches (the file was not indexed in time), so the shape is unknown',
+      value: 'none',
+      handled: true,
+      note: 'the client reads both documented shapes',
+    };
   }
   const isObj = (v: unknown): boolean => typeof v === 'object' && v !== null;
   const spec = matches.every((m) => isObj(m.content) && isObj(m.metadata));

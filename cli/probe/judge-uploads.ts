@@ -64,14 +64,13 @@ export function judgePathFidelity(o: PathFidelityObs): Verdict {
   }
   const labels = o.cases.map((c) => c.label).join(', ');
   return {
-    observed: problems.length === 0
-      ? `kept exactly (${labels})`
-      : `changed: ${problems.map((p) => `${p.case} ${shown(p.requested)} ${p.got}`).join('; ')}`,
+    observed: problems.length === 0 ? `kept exactly (${labels})` : `changed: ${problems.map((p) => `${p.case} ${shown(p.requested)} ${p.got}`).join('; ')}`,
     value: { changed: problems },
     handled: problems.length === 0,
-    note: problems.length === 0
-      ? 'uploads and listings give back the names sent, so plans converge'
-      : 'the client refuses an upload stored under another path (PATH_MISMATCH): apply fails for such names instead of syncing them wrongly',
+    note:
+      problems.length === 0
+        ? 'uploads and listings give back the names sent, so plans converge'
+        : 'the client refuses an upload stored under another path (PATH_MISMATCH): apply fails for such names instead of syncing them wrongly',
   };
 }
 
@@ -85,7 +84,8 @@ export interface OverwriteObs {
 /** What a second upload to an existing path does. */
 export function judgeOverwrite(o: OverwriteObs): Verdict {
   const first = fileEntryOf(o.first);
-  if (!first) return { observed: `the first upload was refused: ${describeAnswer(o.first)}`, value: null, handled: false, note: 'uploads do not work with this token' };
+  if (!first)
+    return { observed: `the first upload was refused: ${describeAnswer(o.first)}`, value: null, handled: false, note: 'uploads do not work with this token' };
   if (o.second.status === 409) {
     return {
       observed: '409 Conflict: no overwrite',
@@ -96,7 +96,13 @@ export function judgeOverwrite(o: OverwriteObs): Verdict {
     };
   }
   const second = fileEntryOf(o.second);
-  if (!second) return { observed: `re-upload answered ${describeAnswer(o.second)}`, value: { status: o.second.status, sameId: null }, handled: false, note: 'replacing a changed file fails' };
+  if (!second)
+    return {
+      observed: `re-upload answered ${describeAnswer(o.second)}`,
+      value: { status: o.second.status, sameId: null },
+      handled: false,
+      note: 'replacing a changed file fails',
+    };
   const sameId = second.id === first.id;
   const replaced = second.size === null || second.size === o.secondSize;
   return {
@@ -132,7 +138,12 @@ export function judgeImplicitDirs(o: ImplicitDirsObs): Verdict {
   const present = o.parents.filter((p) => dirs.has(p));
   const value: Json = present.length === o.parents.length ? true : present.length === 0 ? false : 'partial';
   return {
-    observed: value === true ? 'yes: the parents are listed as directories' : value === false ? 'no: no directory entries appear' : `partly: only ${present.map(shown).join(', ')}`,
+    observed:
+      value === true
+        ? 'yes: the parents are listed as directories'
+        : value === false
+          ? 'no: no directory entries appear'
+          : `partly: only ${present.map(shown).join(', ')}`,
     value,
     handled: true,
     note: 'directory entries are never planned as files; the loader works with them or without them',
@@ -159,13 +170,17 @@ function hashState(raw: unknown, expected: string): HashState {
 /** Whether files carry their SHA-256 in upload answers and listings. */
 export function judgeSha256(o: Sha256Obs): Verdict {
   const entry = fileEntryOf(o.upload);
-  if (!entry) return { observed: `the upload was refused: ${describeAnswer(o.upload)}`, value: null, handled: false, note: 'uploads do not work with this token' };
+  if (!entry)
+    return { observed: `the upload was refused: ${describeAnswer(o.upload)}`, value: null, handled: false, note: 'uploads do not work with this token' };
   const upload = hashState(jsonOf(o.upload), o.expected);
   const listing: HashState = o.listed === null ? 'not listed' : hashState(o.listed, o.expected);
   const has = (s: HashState): boolean => s === 'match';
-  const observed = has(upload) && has(listing) ? 'in the upload answer and in listings'
-    : !has(upload) && has(listing) ? `in listings only (upload answer: ${upload})`
-      : `upload answer: ${upload}; listing: ${listing}`;
+  const observed =
+    has(upload) && has(listing)
+      ? 'in the upload answer and in listings'
+      : !has(upload) && has(listing)
+        ? `in listings only (upload answer: ${upload})`
+        : `upload answer: ${upload}; listing: ${listing}`;
   const bad = upload === 'mismatch' || listing === 'mismatch' || listing === 'not listed';
   const none = !has(upload) && !has(listing);
   return {
@@ -176,7 +191,9 @@ export function judgeSha256(o: Sha256Obs): Verdict {
       ? 'the server reports a SHA-256 other than that of the bytes sent (or does not list the file): every upload fails verification'
       : none
         ? 'uploads are verified by size, and plans compare the SHA-256 recorded at upload; reported as unverified'
-        : has(upload) ? 'uploads are verified against the SHA-256 in the answer' : 'the client fetches the file once after an upload to verify its SHA-256',
+        : has(upload)
+          ? 'uploads are verified against the SHA-256 in the answer'
+          : 'the client fetches the file once after an upload to verify its SHA-256',
     ...(has(upload) && has(listing) ? { emulator: ['--hashes'] } : none && upload === 'absent' && listing === 'absent' ? { emulator: ['--no-hashes'] } : {}),
   };
 }
@@ -191,7 +208,13 @@ export interface ContentTypeObs {
 export function judgeContentType(o: ContentTypeObs): Verdict {
   const e = fileEntryOf(o.upload);
   if (!e) return { observed: `the upload was refused: ${describeAnswer(o.upload)}`, value: null, handled: false, note: 'uploads do not work with this token' };
-  if (e.contentType === null) return { observed: 'no contentType in the answer', value: null, handled: true, note: 'the client declares a type for every upload; the server does not say which it kept' };
+  if (e.contentType === null)
+    return {
+      observed: 'no contentType in the answer',
+      value: null,
+      handled: true,
+      note: 'the client declares a type for every upload; the server does not say which it kept',
+    };
   const kept = e.contentType.toLowerCase().startsWith(o.declared);
   return {
     observed: `${kept ? 'kept' : 'derived'} (${e.contentType})`,
@@ -234,8 +257,9 @@ export function judgeSplit(o: SplitObs): Verdict {
     observed: `parts ${o.fromOne.order.join(', ')}: ${one.text}; parts ${o.fromZero.order.join(', ')}: ${zero.text}`,
     value: { fromOne: one.value, fromZero: zero.value },
     handled: one.value === 'assembled',
-    note: one.value === 'assembled'
-      ? 'the client numbers parts from 1 and sends up to 3 at a time; the server orders them by number'
-      : 'the client numbers parts from 1 and may send them out of order: split uploads (files over the split threshold, or after a 413) fail',
+    note:
+      one.value === 'assembled'
+        ? 'the client numbers parts from 1 and sends up to 3 at a time; the server orders them by number'
+        : 'the client numbers parts from 1 and may send them out of order: split uploads (files over the split threshold, or after a 413) fail',
   };
 }

@@ -16,8 +16,7 @@ export function renderProbeText(report: ProbeReport, c: Colors): string {
   const head = ['Assumption', 'Observed', 'Handled'];
   const rows = report.checks.map((r) => [r.assumption, r.observed, r.handled ? 'yes' : 'NO']);
   const widths = [0, 1].map((i) => Math.max(head[i].length, ...rows.map((r) => r[i].length)));
-  const line = (r: string[], paint = (s: string) => s): string =>
-    `${r[0].padEnd(widths[0])}  ${r[1].padEnd(widths[1])}  ${paint(r[2])}`.trimEnd();
+  const line = (r: string[], paint = (s: string) => s): string => `${r[0].padEnd(widths[0])}  ${r[1].padEnd(widths[1])}  ${paint(r[2])}`.trimEnd();
   const out = [header(report), '', c.bold(line(head))];
   for (const r of rows) out.push(line(r, r[2] === 'yes' ? c.green : c.red));
   out.push('', c.bold('What this version does:'));

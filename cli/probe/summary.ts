@@ -41,16 +41,21 @@ export function probeDocument(report: ProbeReport): ProbeReport & { handled: boo
  */
 export function probeStatus(report: ProbeReport): Error | undefined {
   const left = report.scratch.leftBehind;
-  const cleanup = left.length > 0
-    ? `; could not delete ${left.map((l) => `${l.name} (${l.id})`).join(', ')}: delete ${left.length === 1 ? 'it' : 'them'} with domo-filesets filesets delete ID`
-    : report.scratch.id !== null && !report.scratch.kept ? '; the scratch FileSet was deleted' : '';
+  const cleanup =
+    left.length > 0
+      ? `; could not delete ${left.map((l) => `${l.name} (${l.id})`).join(', ')}: delete ${left.length === 1 ? 'it' : 'them'} with domo-filesets filesets delete ID`
+      : report.scratch.id !== null && !report.scratch.kept
+        ? '; the scratch FileSet was deleted'
+        : '';
   if (report.interrupted) {
     return new CliError(`probe interrupted by ${report.interrupted}${cleanup}`, report.interrupted === 'SIGTERM' ? EXIT.SIGTERM : EXIT.SIGINT);
   }
   const bad = notHandled(report);
   if (bad.length > 0) {
     const list = bad.map((c) => `${c.assumption} (${c.observed})`).join('; ');
-    return new CliError(`probe: not handled by domo-filesets ${report.version}: ${list}${left.length ? cleanup : ''} — paste the --format markdown table into an issue`);
+    return new CliError(
+      `probe: not handled by domo-filesets ${report.version}: ${list}${left.length ? cleanup : ''} — paste the --format markdown table into an issue`,
+    );
   }
   if (left.length > 0) return new CliError(`probe${cleanup.replace(/^;/, ':')}`);
   return undefined;

@@ -47,14 +47,19 @@ function notes(fs: FileSetReport): string[] {
   if (fs.error) out.push(`> [!CAUTION]\n> ${mdCode(fs.name)}: ${fs.error.count} failed; first error: ${mdText(fs.error.message)}`);
   if (fs.index && (fs.index.failed.length > 0 || fs.index.pending > 0)) {
     const ix = fs.index;
-    const failed = ix.failed.slice(0, 10).map((f) => `\n> - ${mdCode(f.path)}: ${mdText(f.reason)}`).join('');
+    const failed = ix.failed
+      .slice(0, 10)
+      .map((f) => `\n> - ${mdCode(f.path)}: ${mdText(f.reason)}`)
+      .join('');
     out.push(`> [!CAUTION]\n> ${mdCode(fs.name)} indexing: ${ix.completed} completed, ${ix.pending} pending, ${ix.failed.length} failed${failed}`);
   } else if (fs.index) {
     out.push(`> [!NOTE]\n> ${mdCode(fs.name)} indexed: ${fs.index.completed} completed, ${fs.index.skipped} skipped`);
   }
   if (fs.skipped && fs.skipped.length > 0) {
     const s = fs.skipped[0];
-    out.push(`> [!CAUTION]\n> ${mdCode(fs.name)}: ${fs.skipped.length} planned change(s) not done; first: ${s.op}${s.path ? ` ${mdCode(s.path)}` : ''}: ${mdText(s.reason)}`);
+    out.push(
+      `> [!CAUTION]\n> ${mdCode(fs.name)}: ${fs.skipped.length} planned change(s) not done; first: ${s.op}${s.path ? ` ${mdCode(s.path)}` : ''}: ${mdText(s.reason)}`,
+    );
   }
   return out;
 }

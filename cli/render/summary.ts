@@ -30,7 +30,20 @@ export interface Totals {
 
 /** Adds up every FileSet of the report. */
 export function totals(report: Report): Totals {
-  const t: Totals = { upload: 0, replace: 0, delete: 0, unchanged: 0, bytes: 0, uploaded: 0, replaced: 0, deleted: 0, failed: 0, refused: 0, blocked: 0, skipped: 0 };
+  const t: Totals = {
+    upload: 0,
+    replace: 0,
+    delete: 0,
+    unchanged: 0,
+    bytes: 0,
+    uploaded: 0,
+    replaced: 0,
+    deleted: 0,
+    failed: 0,
+    refused: 0,
+    blocked: 0,
+    skipped: 0,
+  };
   for (const fs of report.filesets) {
     t.upload += fs.summary.upload;
     t.replace += fs.summary.replace;

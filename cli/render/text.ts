@@ -5,7 +5,19 @@
 import { describeChange } from '../../loader/changes';
 import type { FileSetAction, FileSetReport, PlanAction, Report } from '../../loader/types';
 import type { Colors } from '../io';
-import { conclusion, fileSetActions, formatBytes, isFileAction, rowCounts, statusOf, statusText, tableHeader, totalCounts, totals, type ReportKind } from './summary';
+import {
+  conclusion,
+  fileSetActions,
+  formatBytes,
+  isFileAction,
+  rowCounts,
+  statusOf,
+  statusText,
+  tableHeader,
+  totalCounts,
+  totals,
+  type ReportKind,
+} from './summary';
 
 /** Options of the text renderer. */
 export interface TextOptions {
@@ -34,10 +46,16 @@ function actionLine(a: PlanAction, c: Colors): string {
 
 /** "~ update description "old" → "new"", "+ grant user 12 READ", … */
 function changeLine(a: FileSetAction, c: Colors): string {
-  const detail = a.op === 'update' ? ` ${c.dim(`${JSON.stringify(a.from)} → ${JSON.stringify(a.to)}`)}`
-    : a.op === 'grant' && a.from ? ` ${c.dim(`(was ${a.from})`)}`
-      : a.op === 'revoke' ? ` ${c.dim(`(was ${a.from})`)}`
-        : a.op === 'transfer' ? ` ${c.dim(`(from ${a.from ?? 'unknown'})`)}` : '';
+  const detail =
+    a.op === 'update'
+      ? ` ${c.dim(`${JSON.stringify(a.from)} → ${JSON.stringify(a.to)}`)}`
+      : a.op === 'grant' && a.from
+        ? ` ${c.dim(`(was ${a.from})`)}`
+        : a.op === 'revoke'
+          ? ` ${c.dim(`(was ${a.from})`)}`
+          : a.op === 'transfer'
+            ? ` ${c.dim(`(from ${a.from ?? 'unknown'})`)}`
+            : '';
   const paint = a.op === 'revoke' ? c.red : a.op === 'grant' ? c.green : c.yellow;
   const sign = a.op === 'revoke' ? '-' : a.op === 'grant' ? '+' : '~';
   return `  ${paint(`${sign} ${describeChange(a)}`)}${detail}`;
@@ -91,10 +109,15 @@ export function renderText(report: Report, opts: TextOptions): string {
   const strip = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '');
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => strip(r[i]).length)));
   const numeric = (i: number) => i > 0 && i < header.length - 1;
-  const fmt = (r: string[]) => r.map((cell, i) => pad(cell, widths[i], numeric(i))).join('  ').trimEnd();
+  const fmt = (r: string[]) =>
+    r
+      .map((cell, i) => pad(cell, widths[i], numeric(i)))
+      .join('  ')
+      .trimEnd();
   out.push(c.bold(fmt(header)));
   rows.forEach((r, i) => out.push(i === rows.length - 1 ? c.bold(fmt(r)) : fmt(r)));
   out.push('', conclusion(report, opts.kind));
-  if (report.savedPlan) out.push(c.dim(`${opts.kind === 'plan' ? 'Plan saved to' : 'Applied the plan'} ${report.savedPlan.file} (sha256 ${report.savedPlan.digest})`));
+  if (report.savedPlan)
+    out.push(c.dim(`${opts.kind === 'plan' ? 'Plan saved to' : 'Applied the plan'} ${report.savedPlan.file} (sha256 ${report.savedPlan.digest})`));
   return `${out.join('\n')}\n`;
 }

@@ -251,6 +251,13 @@ export async function listFilesForFileset(app: App, ctx: Ctx): Promise<Result> {
     page.push(...all.slice(lo, lo + limit));
   }
   const last = page[page.length - 1];
-  const next = last ? encodeCursor(cursorOf(last, body.fieldSort.map((s) => s.field))) : sent;
+  const next = last
+    ? encodeCursor(
+        cursorOf(
+          last,
+          body.fieldSort.map((s) => s.field),
+        ),
+      )
+    : sent;
   return json(200, { files: page, pageContext: { next } });
 }

@@ -4,7 +4,19 @@
  * tokens that must never show up in any output or command line.
  */
 import { createHash } from 'node:crypto';
-import { appendFileSync, chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { BIN } from '../support/fs-state';
@@ -54,7 +66,12 @@ export interface Comment {
 function pullRequestEvent(number = 42): { name: string; payload: unknown } {
   return {
     name: 'pull_request',
-    payload: { action: 'synchronize', number, pull_request: { number, head: { repo: { full_name: 'acme/handbook' } } }, repository: { full_name: 'acme/handbook' } },
+    payload: {
+      action: 'synchronize',
+      number,
+      pull_request: { number, head: { repo: { full_name: 'acme/handbook' } } },
+      repository: { full_name: 'acme/handbook' },
+    },
   };
 }
 
@@ -77,7 +94,8 @@ export class Sandbox {
   readonly runs: ActionRun[] = [];
 
   constructor() {
-    for (const d of [this.workspace, this.runnerTemp, this.tools, this.fakeBin, this.ghDir, this.curlDir, this.realBin, this.bareBin]) mkdirSync(d, { recursive: true });
+    for (const d of [this.workspace, this.runnerTemp, this.tools, this.fakeBin, this.ghDir, this.curlDir, this.realBin, this.bareBin])
+      mkdirSync(d, { recursive: true });
     for (const t of TOOLS) symlinkSync(which(t), join(this.tools, t));
     symlinkSync(process.execPath, join(this.tools, 'node'));
     // The CLIs are laid out as in the npm package (<pkg>/dist/cli/bin.js). The fake answers `show` with the
@@ -114,7 +132,11 @@ export class Sandbox {
 
   calls(): Call[] {
     if (!existsSync(this.logFile)) return [];
-    return readFileSync(this.logFile, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Call);
+    return readFileSync(this.logFile, 'utf8')
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Call);
   }
 
   clearCalls(): void {
@@ -128,7 +150,13 @@ export class Sandbox {
    */
   run(
     inputs: Record<string, string>,
-    opts: { cli?: 'fake' | 'bare' | 'real'; github?: 'gh' | 'curl'; domoToken?: boolean; event?: { name: string; payload: unknown } | null; wrap?: string[] } = {},
+    opts: {
+      cli?: 'fake' | 'bare' | 'real';
+      github?: 'gh' | 'curl';
+      domoToken?: boolean;
+      event?: { name: string; payload: unknown } | null;
+      wrap?: string[];
+    } = {},
   ): ActionRun {
     const cliBin = opts.cli === 'real' ? this.realBin : opts.cli === 'bare' ? this.bareBin : this.fakeBin;
     const path = [cliBin, opts.github === 'curl' ? this.curlDir : this.ghDir, this.tools].join(':');

@@ -130,9 +130,14 @@ describe('plan on a pull request, with a comment', () => {
     ]);
   });
 
-  it('posts through curl when gh is not installed, the token on curl\'s stdin config', () => {
+  it("posts through curl when gh is not installed, the token on curl's stdin config", () => {
     sb.setComments([]);
-    sb.scenario({ plan: { exit: 0, stdout: json({ filesets: [{ ...PLAN_EDIT.filesets[0], summary: { upload: 0, replace: 0, delete: 0, unchanged: 3, bytes: 0 }, actions: [] }] }) } });
+    sb.scenario({
+      plan: {
+        exit: 0,
+        stdout: json({ filesets: [{ ...PLAN_EDIT.filesets[0], summary: { upload: 0, replace: 0, delete: 0, unchanged: 3, bytes: 0 }, actions: [] }] }),
+      },
+    });
     const run = sb.run({ command: 'plan', manifest: 'manifest.yaml', comment: 'true' }, { github: 'curl' });
     expect(run.code).toBe(0);
     expect(run.outputs).toMatchObject({ exitcode: '0', changes: '0' });
@@ -192,7 +197,7 @@ describe('the exit-code rule', () => {
     ['gc', 130, {}, 130],
   ] as [string, number, Record<string, string>, number][])('%s exiting %i (%j): the step exits %i', (command, exit, extra, stepCode) => {
     const report = command === 'plan' ? (exit === 3 ? REFUSED : PLAN_EDIT) : command === 'apply' ? APPLIED : null;
-    const stderr = exit === 3 ? guardLine : exit === 1 ? 'domo-filesets: error: 403 Forbidden: the token\'s user may not list FileSets\n' : '';
+    const stderr = exit === 3 ? guardLine : exit === 1 ? "domo-filesets: error: 403 Forbidden: the token's user may not list FileSets\n" : '';
     const stdout = report ? json(report) : 'docs-pr-7  fs-7  created 2024-01-01\n';
     sb.scenario({ [command]: { exit, stdout, stderr } });
     const inputs: Record<string, string> = command === 'gc' ? { command, 'gc-name': 'docs-pr-*' } : { command, manifest: 'manifest.yaml' };
@@ -252,11 +257,34 @@ describe('command lines', () => {
   it('apply: a saved plan, --wait-indexed with its timeout, --backup-dir and extra args', () => {
     sb.scenario({ apply: { exit: 0, stdout: json(APPLIED) } });
     const run = sb.run({
-      command: 'apply', 'plan-file': 'plan.json', 'wait-indexed': 'true', 'index-timeout': '10m', 'backup-dir': 'backups', args: '--concurrency 4\n--max-deletes 20',
+      command: 'apply',
+      'plan-file': 'plan.json',
+      'wait-indexed': 'true',
+      'index-timeout': '10m',
+      'backup-dir': 'backups',
+      args: '--concurrency 4\n--max-deletes 20',
     });
     expect(run.code).toBe(0);
-    expect(cliCalls().map((c) => c.argv).filter((a) => a[0] !== 'show')).toEqual([
-      ['apply', 'plan.json', '--format', 'json', '--wait-indexed', '--index-timeout', '10m', '--backup-dir', 'backups', '--concurrency', '4', '--max-deletes', '20'],
+    expect(
+      cliCalls()
+        .map((c) => c.argv)
+        .filter((a) => a[0] !== 'show'),
+    ).toEqual([
+      [
+        'apply',
+        'plan.json',
+        '--format',
+        'json',
+        '--wait-indexed',
+        '--index-timeout',
+        '10m',
+        '--backup-dir',
+        'backups',
+        '--concurrency',
+        '4',
+        '--max-deletes',
+        '20',
+      ],
     ]);
     expect(run.outputs.changes).toBe('2');
     expect(readFileSync(run.outputs.report, 'utf8')).toMatch(/^### domo-filesets apply/);
@@ -300,7 +328,10 @@ describe('command lines', () => {
     [{ command: 'plan', manifest: 'manifest.yaml', comment: 'yes' }, "input comment must be true or false, not 'yes'"],
     [{ command: 'plan' }, 'input manifest is required for plan'],
     [{ command: 'plan', manifest: 'missing.yaml' }, "manifest 'missing.yaml' not found (relative to working-directory '.')"],
-    [{ command: 'plan', manifest: 'manifest.yaml', args: '--format text' }, 'input args must not contain --format: the action sets it (use the matching input)'],
+    [
+      { command: 'plan', manifest: 'manifest.yaml', args: '--format text' },
+      'input args must not contain --format: the action sets it (use the matching input)',
+    ],
     [{ command: 'apply', manifest: 'manifest.yaml', 'index-timeout': '5m' }, 'input index-timeout needs wait-indexed: true'],
     [{ command: 'gc' }, 'input gc-name is required for gc (e.g. docs-pr-*)'],
     [{ command: 'apply', manifest: 'manifest.yaml', comment: 'true' }, 'input comment is for plan'],
@@ -313,7 +344,7 @@ describe('command lines', () => {
 });
 
 describe('without a Domo token (a pull request from a fork)', () => {
-  it('plans against the real CLI\'s empty embedded emulator: manifest and files checked, every file an upload, no comment', () => {
+  it("plans against the real CLI's empty embedded emulator: manifest and files checked, every file an upload, no comment", () => {
     cpSync(join(ROOT, 'examples', 'docs'), join(sb.workspace, 'fork', 'docs'), { recursive: true });
     cpSync(join(ROOT, 'examples', 'manifest.yaml'), join(sb.workspace, 'fork', 'manifest.yaml'));
     sb.setComments([]);
@@ -366,7 +397,10 @@ const strace = ['/usr/bin/strace', '/bin/strace'].find((p) => existsSync(p));
     sb.scenario({ plan: { exit: 2, stdout: json(PLAN_CREATE) } });
     const trace = join(sb.runnerTemp, 'execve.trace');
     for (const github of ['gh', 'curl'] as const) {
-      const run = sb.run({ command: 'plan', manifest: 'manifest.yaml', comment: 'true' }, { github, wrap: [strace!, '-f', '-qq', '-e', 'trace=execve', '-s', '100000', '-o', trace] });
+      const run = sb.run(
+        { command: 'plan', manifest: 'manifest.yaml', comment: 'true' },
+        { github, wrap: [strace!, '-f', '-qq', '-e', 'trace=execve', '-s', '100000', '-o', trace] },
+      );
       expect(run.code).toBe(0);
       const text = readFileSync(trace, 'utf8');
       expect(text).toMatch(/execve\("[^"]*domo-filesets", \["[^"]*domo-filesets", "plan"/);
@@ -381,13 +415,29 @@ describe('changes, counted from the JSON report', () => {
   const grant = { op: 'grant', group: 7, permission: 'READ' };
 
   it('plan: file actions, FileSet-level actions and creations, refused FileSets included (the plan shows them)', () => {
-    const report = { filesets: [{ ...PLAN_CREATE.filesets[0], actions: [...PLAN_CREATE.filesets[0].actions, grant] }, { ...PLAN_EDIT.filesets[0], refused: { guard: 'maxDeletes', message: '' } }] };
+    const report = {
+      filesets: [
+        { ...PLAN_CREATE.filesets[0], actions: [...PLAN_CREATE.filesets[0].actions, grant] },
+        { ...PLAN_EDIT.filesets[0], refused: { guard: 'maxDeletes', message: '' } },
+      ],
+    };
     expect(countChanges('plan', report)).toBe(2 + 1 + 1 + 2);
   });
 
   it('apply: what was done — results, plus creations and settings of FileSets not refused, less skipped settings', () => {
-    const created = { ...PLAN_CREATE.filesets[0], id: 'fs-1', actions: [...PLAN_CREATE.filesets[0].actions, grant, grant], result: { uploaded: 2, replaced: 0, deleted: 0, failed: 0 }, skipped: [{ op: 'grant', reason: '403' }] };
-    const refused = { ...PLAN_EDIT.filesets[0], actions: [...PLAN_EDIT.filesets[0].actions, grant], refused: { guard: 'maxDeletes', message: '' }, result: { uploaded: 0, replaced: 0, deleted: 0, failed: 0 } };
+    const created = {
+      ...PLAN_CREATE.filesets[0],
+      id: 'fs-1',
+      actions: [...PLAN_CREATE.filesets[0].actions, grant, grant],
+      result: { uploaded: 2, replaced: 0, deleted: 0, failed: 0 },
+      skipped: [{ op: 'grant', reason: '403' }],
+    };
+    const refused = {
+      ...PLAN_EDIT.filesets[0],
+      actions: [...PLAN_EDIT.filesets[0].actions, grant],
+      refused: { guard: 'maxDeletes', message: '' },
+      result: { uploaded: 0, replaced: 0, deleted: 0, failed: 0 },
+    };
     const failed = { ...PLAN_EDIT.filesets[0], result: { uploaded: 0, replaced: 1, deleted: 0, failed: 1 } };
     expect(countChanges('apply', { filesets: [created, refused, failed] })).toBe(2 + 1 + (2 - 1) + 0 + 1);
   });
@@ -396,25 +446,40 @@ describe('changes, counted from the JSON report', () => {
 describe('install.sh', () => {
   it("installs the action's own package.json version from the npm registry into RUNNER_TEMP", () => {
     const fakeNpm = join(sb.root, 'npm-bin');
-    const res = spawnSync('bash', ['-c', `mkdir -p "${fakeNpm}" && cat > "${fakeNpm}/npm" <<'EOF'
+    const res = spawnSync('bash', [
+      '-c',
+      `mkdir -p "${fakeNpm}" && cat > "${fakeNpm}/npm" <<'EOF'
 #!/bin/bash
 echo "npm $*" >> "$FAKE_LOG.npm"
 prefix="$3"; mkdir -p "$prefix/node_modules/.bin"
 printf '#!/bin/sh\\necho 1.2.3\\n' > "$prefix/node_modules/.bin/domo-filesets"; chmod +x "$prefix/node_modules/.bin/domo-filesets"
 EOF
-chmod +x "${fakeNpm}/npm"`]);
+chmod +x "${fakeNpm}/npm"`,
+    ]);
     expect(res.status).toBe(0);
     const out = join(sb.runnerTemp, 'install-output');
-    const env = { PATH: `${fakeNpm}:${process.env.PATH}`, RUNNER_TEMP: sb.runnerTemp, GITHUB_OUTPUT: out, FAKE_LOG: sb.logFile, INPUT_VERSION: '', INPUT_WORKING_DIRECTORY: sb.workspace };
+    const env = {
+      PATH: `${fakeNpm}:${process.env.PATH}`,
+      RUNNER_TEMP: sb.runnerTemp,
+      GITHUB_OUTPUT: out,
+      FAKE_LOG: sb.logFile,
+      INPUT_VERSION: '',
+      INPUT_WORKING_DIRECTORY: sb.workspace,
+    };
     const ok = spawnSync('bash', [join(ROOT, 'github-action', 'install.sh')], { env, encoding: 'utf8' });
     expect(ok.status).toBe(0);
     const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
     const prefix = join(sb.runnerTemp, 'domo-filesets-cli');
-    expect(readFileSync(`${sb.logFile}.npm`, 'utf8')).toBe(`npm install --prefix ${prefix} --no-save --no-audit --no-fund --ignore-scripts --loglevel=error domo-filesets@${version}\n`);
+    expect(readFileSync(`${sb.logFile}.npm`, 'utf8')).toBe(
+      `npm install --prefix ${prefix} --no-save --no-audit --no-fund --ignore-scripts --loglevel=error domo-filesets@${version}\n`,
+    );
     expect(readFileSync(out, 'utf8')).toBe(`bin=${prefix}/node_modules/.bin/domo-filesets\n`);
     expect(ok.stderr).toContain(`domo-filesets 1.2.3 at ${prefix}/node_modules/.bin/domo-filesets`);
 
-    const bad = spawnSync('bash', [join(ROOT, 'github-action', 'install.sh')], { env: { ...env, INPUT_VERSION: 'https://example.invalid/x.tgz' }, encoding: 'utf8' });
+    const bad = spawnSync('bash', [join(ROOT, 'github-action', 'install.sh')], {
+      env: { ...env, INPUT_VERSION: 'https://example.invalid/x.tgz' },
+      encoding: 'utf8',
+    });
     expect(bad.status).toBe(1);
     expect(bad.stdout).toBe("::error title=domo-filesets install::version 'https://example.invalid/x.tgz' is not an npm version or dist-tag\n");
   });

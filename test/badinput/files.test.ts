@@ -8,8 +8,18 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  assertBuilt, expectOneLineError, logFigures, remoteState, runCli, sha256, startBackend, startGateProxy,
-  successfulDeletes, workspace, type Backend, type Workspace,
+  assertBuilt,
+  expectOneLineError,
+  logFigures,
+  remoteState,
+  runCli,
+  sha256,
+  startBackend,
+  startGateProxy,
+  successfulDeletes,
+  workspace,
+  type Backend,
+  type Workspace,
 } from '../support/harness';
 
 beforeAll(assertBuilt);
@@ -144,7 +154,11 @@ describe('the tree changes between the scan and the upload', () => {
     const gate = await startGateProxy(be.emu.url, (req) => req.method === 'POST' && /\/filesets\/[^/]+\/files(\?|$)/.test(req.url ?? ''));
     const logStart = be.emu.requestLog().length;
     try {
-      const pending = runCli(['apply', '-f', 'manifest.yaml', '--concurrency', '1', '--format', 'json'], { env: { DOMO_BASE_URL: gate.url, DOMO_DEVELOPER_TOKEN: be.token }, cwd: ws.dir, timeoutMs: 60_000 });
+      const pending = runCli(['apply', '-f', 'manifest.yaml', '--concurrency', '1', '--format', 'json'], {
+        env: { DOMO_BASE_URL: gate.url, DOMO_DEVELOPER_TOKEN: be.token },
+        cwd: ws.dir,
+        timeoutMs: 60_000,
+      });
       await gate.arrived;
       change();
       gate.release();
@@ -157,14 +171,22 @@ describe('the tree changes between the scan and the upload', () => {
 
   for (const [label, change, want] of [
     ['a file vanishes', () => execFileSync('rm', [join(ws.dir, 'src', 'n3.md')]), /n3\.md/],
-    ['a file becomes a directory', () => {
-      execFileSync('rm', [join(ws.dir, 'src', 'n3.md')]);
-      mkdirSync(join(ws.dir, 'src', 'n3.md'));
-    }, /n3\.md/],
-    ['a file becomes a FIFO (would block a reader forever)', () => {
-      execFileSync('rm', [join(ws.dir, 'src', 'n3.md')]);
-      execFileSync('mkfifo', [join(ws.dir, 'src', 'n3.md')]);
-    }, /n3\.md/],
+    [
+      'a file becomes a directory',
+      () => {
+        execFileSync('rm', [join(ws.dir, 'src', 'n3.md')]);
+        mkdirSync(join(ws.dir, 'src', 'n3.md'));
+      },
+      /n3\.md/,
+    ],
+    [
+      'a file becomes a FIFO (would block a reader forever)',
+      () => {
+        execFileSync('rm', [join(ws.dir, 'src', 'n3.md')]);
+        execFileSync('mkfifo', [join(ws.dir, 'src', 'n3.md')]);
+      },
+      /n3\.md/,
+    ],
   ] as const) {
     it(`${label}: exit 1, one line naming it, the other uploads kept, no delete`, async () => {
       const r = await applyWithChange(label, change);

@@ -138,7 +138,13 @@ describe('bad configuration', () => {
 
   it('bad flag values: --concurrency 0, --max-deletes -1, --format xml, a missing -f', async () => {
     await ws.manifest(entry(''));
-    for (const args of [['apply', '-f', 'manifest.yaml', '--concurrency', '0'], ['apply', '-f', 'manifest.yaml', '--max-deletes', '-1'], ['plan', '-f', 'manifest.yaml', '--format', 'xml'], ['apply'], ['destroy', '-f', 'manifest.yaml']]) {
+    for (const args of [
+      ['apply', '-f', 'manifest.yaml', '--concurrency', '0'],
+      ['apply', '-f', 'manifest.yaml', '--max-deletes', '-1'],
+      ['plan', '-f', 'manifest.yaml', '--format', 'xml'],
+      ['apply'],
+      ['destroy', '-f', 'manifest.yaml'],
+    ]) {
       const before = be.emu.stats().mutating;
       const r = await runCli(args, { env: be.env, cwd: ws.dir });
       expect(r.code).toBe(1);

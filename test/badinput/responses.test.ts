@@ -7,8 +7,20 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  assertBuilt, canary, expectOneLineError, logFigures, remoteState, runCli, sha256, startBackend, startScriptedProxy,
-  successfulDeletes, successfulMutations, workspace, type Backend, type Workspace,
+  assertBuilt,
+  canary,
+  expectOneLineError,
+  logFigures,
+  remoteState,
+  runCli,
+  sha256,
+  startBackend,
+  startScriptedProxy,
+  successfulDeletes,
+  successfulMutations,
+  workspace,
+  type Backend,
+  type Workspace,
 } from '../support/harness';
 
 beforeAll(assertBuilt);
@@ -52,7 +64,14 @@ describe('HTTP errors', () => {
     const wrong = canary('wrong');
     const env = { DOMO_BASE_URL: be.emu.url, DOMO_DEVELOPER_TOKEN: wrong };
     const logStart = be.emu.requestLog().length;
-    for (const args of [['plan', '-f', 'manifest.yaml'], ['apply', '-f', 'manifest.yaml'], ['destroy', '-f', 'manifest.yaml', '--yes'], ['filesets', 'list'], ['files', 'list', id], ['files', 'upload', id, 'src/a.md']]) {
+    for (const args of [
+      ['plan', '-f', 'manifest.yaml'],
+      ['apply', '-f', 'manifest.yaml'],
+      ['destroy', '-f', 'manifest.yaml', '--yes'],
+      ['filesets', 'list'],
+      ['files', 'list', id],
+      ['files', 'upload', id, 'src/a.md'],
+    ]) {
       const r = await runCli(args, { env, cwd: ws.dir });
       expectFailed(r, /401/, wrong);
     }
@@ -65,7 +84,10 @@ describe('HTTP errors', () => {
     tried.push('403 on uploads');
     const id = await seeded(be);
     const proxy = await startScriptedProxy(be.emu.url, (req) =>
-      req.method === 'POST' && /\/filesets\/[^/]+\/files(\?|$)/.test(req.url ?? '') ? { status: 403, body: { status: 403, statusReason: 'Forbidden', message: 'Not allowed to write this FileSet', toe: 'TOE403' } } : null);
+      req.method === 'POST' && /\/filesets\/[^/]+\/files(\?|$)/.test(req.url ?? '')
+        ? { status: 403, body: { status: 403, statusReason: 'Forbidden', message: 'Not allowed to write this FileSet', toe: 'TOE403' } }
+        : null,
+    );
     try {
       const logStart = be.emu.requestLog().length;
       const r = await runCli(['apply', '-f', 'manifest.yaml'], { env: { DOMO_BASE_URL: proxy.url, DOMO_DEVELOPER_TOKEN: be.token }, cwd: ws.dir });
@@ -81,7 +103,10 @@ describe('HTTP errors', () => {
     tried.push('403 everywhere');
     const proxy = await startScriptedProxy(be.emu.url, () => ({ status: 403, body: { status: 403, statusReason: 'Forbidden', message: 'Forbidden' } }));
     try {
-      for (const args of [['plan', '-f', 'manifest.yaml'], ['filesets', 'list']]) {
+      for (const args of [
+        ['plan', '-f', 'manifest.yaml'],
+        ['filesets', 'list'],
+      ]) {
         const r = await runCli(args, { env: { DOMO_BASE_URL: proxy.url, DOMO_DEVELOPER_TOKEN: be.token }, cwd: ws.dir });
         expectFailed(r, /403/, be.token);
       }
@@ -123,7 +148,10 @@ describe('HTTP errors', () => {
     tried.push('413 payload too large');
     const id = await seeded(be);
     const proxy = await startScriptedProxy(be.emu.url, (req) =>
-      req.method === 'POST' && Number(req.headers['content-length'] ?? 0) > 32 * 1024 ? { status: 413, body: { status: 413, statusReason: 'Payload Too Large', message: 'Request entity too large' } } : null);
+      req.method === 'POST' && Number(req.headers['content-length'] ?? 0) > 32 * 1024
+        ? { status: 413, body: { status: 413, statusReason: 'Payload Too Large', message: 'Request entity too large' } }
+        : null,
+    );
     try {
       const logStart = be.emu.requestLog().length;
       const r = await runCli(['apply', '-f', 'manifest.yaml'], { env: { DOMO_BASE_URL: proxy.url, DOMO_DEVELOPER_TOKEN: be.token }, cwd: ws.dir });
@@ -155,24 +183,37 @@ describe('plain http:// to a remote host is refused before any connection', () =
   /** A preload that records (and blocks) every DNS lookup and socket connect of the child. */
   function noNetworkHook(logFile: string): string {
     const hook = join(ws.dir, 'no-network.js');
-    writeFileSync(hook, `
+    writeFileSync(
+      hook,
+      `
       const fs = require('fs'); const net = require('net'); const dns = require('dns');
       const note = (what) => fs.appendFileSync(${JSON.stringify(logFile)}, what + '\\n');
       const origConnect = net.Socket.prototype.connect;
       net.Socket.prototype.connect = function (...a) { note('connect ' + JSON.stringify(a[0] && (a[0].host || a[0].path || a[0]))); return origConnect.apply(this, a); };
       for (const k of ['lookup', 'resolve', 'resolve4', 'resolve6']) { const o = dns[k]; dns[k] = function (h, ...r) { note(k + ' ' + h); return o.call(this, h, ...r); }; }
-    `);
+    `,
+    );
     return hook;
   }
 
-  for (const url of ['http://example.invalid', 'http://example.invalid:8080/api', 'http://192.0.2.10', 'http://[2001:db8::1]:80', 'http://localhost.example.invalid']) {
+  for (const url of [
+    'http://example.invalid',
+    'http://example.invalid:8080/api',
+    'http://192.0.2.10',
+    'http://[2001:db8::1]:80',
+    'http://localhost.example.invalid',
+  ]) {
     it(url, async () => {
       tried.push(`http refused ${url}`);
       const token = canary('token');
       const logFile = join(ws.dir, 'net.log');
       writeFileSync(logFile, '');
       const hook = noNetworkHook(logFile);
-      for (const args of [['plan', '-f', 'manifest.yaml'], ['apply', '-f', 'manifest.yaml'], ['filesets', 'list']]) {
+      for (const args of [
+        ['plan', '-f', 'manifest.yaml'],
+        ['apply', '-f', 'manifest.yaml'],
+        ['filesets', 'list'],
+      ]) {
         const r = await runCli(args, { env: { DOMO_BASE_URL: url, DOMO_DEVELOPER_TOKEN: token, NODE_OPTIONS: `--require ${hook}` }, cwd: ws.dir });
         expectFailed(r, /Refusing plain http:\/\//, token);
       }

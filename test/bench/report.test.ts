@@ -30,15 +30,27 @@ describe('bench stats', () => {
     expect(fmt(1.23456)).toBe('1.23');
     expect(fmt(null)).toBe('—');
     expect(fmtRatio(12.34)).toBe('12.3×');
-    const t = markdownTable(['name', 'n'], [['a|b', '1.5'], ['c', '—']]);
+    const t = markdownTable(
+      ['name', 'n'],
+      [
+        ['a|b', '1.5'],
+        ['c', '—'],
+      ],
+    );
     expect(t.split('\n')).toEqual(['| name | n |', '|---|---:|', '| a\\|b | 1.5 |', '| c | — |']);
   });
 });
 
 describe('summarize', () => {
-  it('keeps the median run\'s requests, CPU and figures, every run\'s exit code, and the highest RSS', () => {
+  it("keeps the median run's requests, CPU and figures, every run's exit code, and the highest RSS", () => {
     const s = (wallMs: number, exitCode: number, rss: number) => ({
-      wallMs, peakRssMB: rss, requests: { total: wallMs, mutating: 0, byOperation: {} }, cpuMs: wallMs / 2, serverCpuMs: 7, exitCode, counters: { uploaded: wallMs },
+      wallMs,
+      peakRssMB: rss,
+      requests: { total: wallMs, mutating: 0, byOperation: {} },
+      cpuMs: wallMs / 2,
+      serverCpuMs: 7,
+      exitCode,
+      counters: { uploaded: wallMs },
     });
     const m = summarize('x', 10, 100, [s(300, 0, 90), s(100, 1, 120), s(200, 0, 80)]);
     expect(m.wallMs).toBe(200);
@@ -154,7 +166,12 @@ describe('regime targets', () => {
       rateLimit: { rate: 50, burst: 20 },
     },
     { name: 'GIT', title: 'Git', emulatorArgs: [], corpora: [{ name: 'git', files: 10000, fileBytes: 4096, totalBytes: 40960000 }] },
-    { name: 'INDEX', title: 'Index', emulatorArgs: ['--index-delay-ms', '2000'], corpora: [{ name: 'index', files: 1000, fileBytes: 4096, totalBytes: 4096000 }] },
+    {
+      name: 'INDEX',
+      title: 'Index',
+      emulatorArgs: ['--index-delay-ms', '2000'],
+      corpora: [{ name: 'index', files: 1000, fileBytes: 4096, totalBytes: 4096000 }],
+    },
   ];
   // A run that meets every regime target.
   const good = (): BenchReport => ({
@@ -198,7 +215,21 @@ describe('regime targets', () => {
     const t = byId(good());
     const ids = Object.keys(t);
     expect(ids.some((id) => id.startsWith('A-') || id.startsWith('C-') || id === 'rss')).toBe(false);
-    for (const id of ['WAN-cold-vs-seed', 'WAN-cold-vs-curl', 'WAN-noop-share', 'WAN-noop-requests', 'WAN-rss', 'RATE-throughput', 'RATE-429-share', 'RATE-exit', 'RATE-rss', 'GIT-cache-hit', 'GIT-rss', 'INDEX-polling', 'INDEX-rss']) {
+    for (const id of [
+      'WAN-cold-vs-seed',
+      'WAN-cold-vs-curl',
+      'WAN-noop-share',
+      'WAN-noop-requests',
+      'WAN-rss',
+      'RATE-throughput',
+      'RATE-429-share',
+      'RATE-exit',
+      'RATE-rss',
+      'GIT-cache-hit',
+      'GIT-rss',
+      'INDEX-polling',
+      'INDEX-rss',
+    ]) {
       expect([id, t[id]?.pass]).toEqual([id, true]);
     }
     expect(t['WAN-noop-requests'].threshold).toBe('≤ 14'); // ceil(10110 / 1000) = 11 pages + 1 lookup + 2

@@ -12,8 +12,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Report } from '../../loader/types';
 import {
-  FAULT_MIX, assertBuilt, expectOneLineError, faultTotal, faulted, fileSetsNamed, localState, logFigures, remoteState,
-  retriedAfterFault, runCli, sha256, startBackend, successfulDeletes, workspace, type Backend, type Workspace,
+  FAULT_MIX,
+  assertBuilt,
+  expectOneLineError,
+  faultTotal,
+  faulted,
+  fileSetsNamed,
+  localState,
+  logFigures,
+  remoteState,
+  retriedAfterFault,
+  runCli,
+  sha256,
+  startBackend,
+  successfulDeletes,
+  workspace,
+  type Backend,
+  type Workspace,
 } from '../support/harness';
 
 const FULL = process.env.CHAOS === 'full';
@@ -21,8 +36,15 @@ const FILES = FULL ? 2000 : 300;
 const MAX_RUNS = 3;
 /** Fixed seeds; on a `cold` seed the remote holds none of the local files yet (a first sync under faults). */
 const SEEDS: { seed: number; cold: boolean }[] = FULL
-  ? [{ seed: 1, cold: false }, { seed: 2, cold: true }, { seed: 3, cold: false }]
-  : [{ seed: 7, cold: false }, { seed: 8, cold: true }];
+  ? [
+      { seed: 1, cold: false },
+      { seed: 2, cold: true },
+      { seed: 3, cold: false },
+    ]
+  : [
+      { seed: 7, cold: false },
+      { seed: 8, cold: true },
+    ];
 
 jest.setTimeout(FULL ? 30 * 60_000 : 6 * 60_000);
 beforeAll(assertBuilt);
@@ -75,18 +97,20 @@ describe(`apply ${FILES} files with prune under faults`, () => {
 
         be = await startBackend({ dataDir, faults: { ...FAULT_MIX, seed }, slowMs: 25, retryAfterSeconds: 1 });
         const [kbId] = await fileSetsNamed(be.client, 'chaos-kb');
-        const file = await ws.manifest([
-          'version: 1',
-          'filesets:',
-          '  - name: chaos-kb',
-          '    source: ./src',
-          '    directoryPath: kb',
-          '    exclude: ["**/*.keep"]',
-          '    maxDeletePercent: 100',
-          '  - name: chaos-fresh',
-          '    source: ./fresh',
-          '',
-        ].join('\n'));
+        const file = await ws.manifest(
+          [
+            'version: 1',
+            'filesets:',
+            '  - name: chaos-kb',
+            '    source: ./src',
+            '    directoryPath: kb',
+            '    exclude: ["**/*.keep"]',
+            '    maxDeletePercent: 100',
+            '  - name: chaos-fresh',
+            '    source: ./fresh',
+            '',
+          ].join('\n'),
+        );
 
         let runs = 0;
         let converged = false;

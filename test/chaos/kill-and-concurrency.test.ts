@@ -5,8 +5,20 @@
 import { join } from 'node:path';
 import type { RequestLogEntry } from '../../emulator';
 import {
-  assertBuilt, fileSetsNamed, localState, logFigures, remoteState, runCli, sha256, spawnCli, startBackend,
-  startBarrierProxy, successfulDeletes, workspace, type Backend, type Workspace,
+  assertBuilt,
+  fileSetsNamed,
+  localState,
+  logFigures,
+  remoteState,
+  runCli,
+  sha256,
+  spawnCli,
+  startBackend,
+  startBarrierProxy,
+  successfulDeletes,
+  workspace,
+  type Backend,
+  type Workspace,
 } from '../support/harness';
 
 const FULL = process.env.CHAOS === 'full';
@@ -64,9 +76,10 @@ describe('SIGKILL mid-apply, then re-run', () => {
       const run = spawnCli(['apply', '-f', file, '--concurrency', '2'], { env: be.env, cwd: ws.dir });
       let exited = false;
       void run.done.then(() => (exited = true));
-      const trigger = phase === 'upload'
-        ? (l: RequestLogEntry[]) => l.filter((e) => e.operationId === 'createFile' && e.status === 201).length >= 20
-        : (l: RequestLogEntry[]) => successfulDeletes(l).length >= 3;
+      const trigger =
+        phase === 'upload'
+          ? (l: RequestLogEntry[]) => l.filter((e) => e.operationId === 'createFile' && e.status === 201).length >= 20
+          : (l: RequestLogEntry[]) => successfulDeletes(l).length >= 3;
       const hit = await waitFor(slice, trigger, () => exited);
       expect(hit).toBe(true);
       run.child.kill('SIGKILL');
@@ -111,7 +124,13 @@ describe('SIGINT / SIGTERM mid-apply', () => {
       const run = spawnCli(['apply', '-f', file, '--concurrency', '2', '--format', 'json'], { env: be.env, cwd: ws.dir });
       let exited = false;
       void run.done.then(() => (exited = true));
-      expect(await waitFor(slice, (l) => l.filter((e) => e.operationId === 'createFile' && e.status === 201).length >= 10, () => exited)).toBe(true);
+      expect(
+        await waitFor(
+          slice,
+          (l) => l.filter((e) => e.operationId === 'createFile' && e.status === 201).length >= 10,
+          () => exited,
+        ),
+      ).toBe(true);
       run.child.kill(sig);
       const r = await run.done;
       expect(r.code).toBe(sig === 'SIGINT' ? 130 : 143);
@@ -139,7 +158,13 @@ describe('SIGINT / SIGTERM mid-apply', () => {
     let stderr = '';
     run.child.stderr!.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
     // Every request takes 2 s: the first signal lands while the FileSet lookup is still running.
-    expect(await waitFor(() => be.emu.requestLog(), () => be.emu.stats().total > 0, () => exited)).toBe(true);
+    expect(
+      await waitFor(
+        () => be.emu.requestLog(),
+        () => be.emu.stats().total > 0,
+        () => exited,
+      ),
+    ).toBe(true);
     run.child.kill('SIGINT');
     for (let i = 0; i < 5_000 && !stderr.includes('starting nothing new') && !exited; i += 1) await tick(2);
     expect(exited).toBe(false);
@@ -171,7 +196,13 @@ describe('two applies of the same manifest at once', () => {
     expect(await fileSetsNamed(be.client, 'killed')).toEqual([fsId]);
     expect(await remoteState(be.client, fsId)).toEqual(local);
     for (const d of successfulDeletes(be.emu.requestLog().slice(logStart))) expect(d.path).toMatch(/^stale(\/|$)/);
-    logFigures('concurrent-existing', { uploads: be.emu.requestLog().slice(logStart).filter((e) => e.operationId === 'createFile').length, files: Object.keys(local).length });
+    logFigures('concurrent-existing', {
+      uploads: be.emu
+        .requestLog()
+        .slice(logStart)
+        .filter((e) => e.operationId === 'createFile').length,
+      files: Object.keys(local).length,
+    });
   });
 
   it('FileSet missing, both look it up before either creates it: both end and one exact FileSet remains', async () => {
@@ -188,7 +219,12 @@ describe('two applies of the same manifest at once', () => {
       const idsAfterRace = await fileSetsNamed(be.client, 'killed');
       const third = await runCli(['apply', '-f', file], { env: be.env, cwd: ws.dir });
       const ids = await fileSetsNamed(be.client, 'killed');
-      logFigures('concurrent-missing', { codes: [a.code, b.code], fileSetsAfterRace: idsAfterRace.length, thirdRun: third.code, thirdStderr: third.stderr.trim().split('\n').pop() });
+      logFigures('concurrent-missing', {
+        codes: [a.code, b.code],
+        fileSetsAfterRace: idsAfterRace.length,
+        thirdRun: third.code,
+        thirdStderr: third.stderr.trim().split('\n').pop(),
+      });
       // Before the loader settled create races (loader/apply.ts settleCreateRace, from a reliability request) both
       // runs created a FileSet named "killed" and every later run refused the name as ambiguous (exit 1).
       // What must hold: both end, one FileSet of that name remains, and it equals the local tree.

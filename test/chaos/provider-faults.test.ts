@@ -141,7 +141,11 @@ describe('provider under the fault mix (engine host over gRPC)', () => {
     const token = canary('token');
     const be = await startBackend({ token });
     // Every GET and DELETE of a FileSet fails (all retries included); search and create pass.
-    const proxy = await startHeaderFaultProxy(be.emu.url, '500', (req) => (req.method === 'GET' || req.method === 'DELETE') && /^\/api\/files\/v1\/filesets\/[^/?]+(\?.*)?$/.test(req.url ?? ''));
+    const proxy = await startHeaderFaultProxy(
+      be.emu.url,
+      '500',
+      (req) => (req.method === 'GET' || req.method === 'DELETE') && /^\/api\/files\/v1\/filesets\/[^/?]+(\?.*)?$/.test(req.url ?? ''),
+    );
     try {
       const h = await host(proxy.url, token);
       const urn = urnOf(T.fileSet, 'rollback');

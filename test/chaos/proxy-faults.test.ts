@@ -16,8 +16,20 @@ import * as path from 'node:path';
 import { applyManifest, loadManifest, planManifest } from '../../loader';
 import { startFaultProxy, type FaultProxy, type FaultRule } from '../support/fault-proxy';
 import {
-  assertBuilt, deletedPaths, expectOneLineError, fileSetsNamed, localState, logFigures, remoteState, runCli, sha256, startScratchBackend,
-  successfulMutations, writeTree, type RunResult, type ScratchBackend,
+  assertBuilt,
+  deletedPaths,
+  expectOneLineError,
+  fileSetsNamed,
+  localState,
+  logFigures,
+  remoteState,
+  runCli,
+  sha256,
+  startScratchBackend,
+  successfulMutations,
+  writeTree,
+  type RunResult,
+  type ScratchBackend,
 } from '../support/harness';
 
 jest.setTimeout(120_000);
@@ -86,7 +98,10 @@ async function scene(): Promise<Scene> {
 
 /** Runs the CLI child through the proxy. */
 async function cli(args: string[], extraEnv: Record<string, string> = {}): Promise<RunResult> {
-  const r = await runCli(args, { env: { DOMO_BASE_URL: proxy.url, DOMO_DEVELOPER_TOKEN: be.token, NODE_OPTIONS: `--require ${PRELOAD}`, ...extraEnv }, timeoutMs: 90_000 });
+  const r = await runCli(args, {
+    env: { DOMO_BASE_URL: proxy.url, DOMO_DEVELOPER_TOKEN: be.token, NODE_OPTIONS: `--require ${PRELOAD}`, ...extraEnv },
+    timeoutMs: 90_000,
+  });
   figures.runs += 1;
   expect(r.signal).toBeNull();
   expect(r.stdout + r.stderr).not.toContain(be.token);
@@ -172,7 +187,12 @@ describe('answers a read cannot be trusted with: apply stops before any change, 
   });
 
   test('a listing whose body drips one byte at a time ends at the deadline', async () => {
-    await expectRefusedUnchanged(await scene(), [{ fault: 'drip', match: LISTING, dripMs: 200 }], /files\/search.*DEADLINE no complete response within the 1000 ms deadline/, { TEST_REQUEST_TIMEOUT_MS: '1000' });
+    await expectRefusedUnchanged(
+      await scene(),
+      [{ fault: 'drip', match: LISTING, dripMs: 200 }],
+      /files\/search.*DEADLINE no complete response within the 1000 ms deadline/,
+      { TEST_REQUEST_TIMEOUT_MS: '1000' },
+    );
   });
 
   test('a directory listed in another shape (no fileType, size and hash null) with its children hidden is never deleted', async () => {
@@ -230,20 +250,30 @@ test('a name the server refuses every time: an error naming the path; that entry
   writeTree(dir, { 'a/ok.md': 'ok', 'a/stale.md': 'stale', 'b/ok.md': 'ok', 'b/stale.md': 'stale' });
   const manifest = path.join(dir, 'manifest.yaml');
   const names = { a: `refused-a-${n}`, b: `refused-b-${n}` };
-  writeFileSync(manifest, `version: 1\nfilesets:\n  - name: ${names.a}\n    source: ./a\n    maxDeletePercent: 100\n  - name: ${names.b}\n    source: ./b\n    maxDeletePercent: 100\n`);
+  writeFileSync(
+    manifest,
+    `version: 1\nfilesets:\n  - name: ${names.a}\n    source: ./a\n    maxDeletePercent: 100\n  - name: ${names.b}\n    source: ./b\n    maxDeletePercent: 100\n`,
+  );
   await applyManifest(await loadManifest(manifest, {}), { client: be.client });
   const [aId] = await fileSetsNamed(be.client, names.a);
   const [bId] = await fileSetsNamed(be.client, names.b);
   rmSync(path.join(dir, 'a', 'stale.md'));
   rmSync(path.join(dir, 'b', 'stale.md'));
   writeTree(dir, { 'a/refused name.md': 'the server never takes this one', 'b/new.md': 'new' });
-  proxy.addRule({ fault: 'status', status: 400, match: (req) => req.method === 'POST' && UPLOAD.path.test(req.url) && req.body.includes('filename="refused name.md"') });
+  proxy.addRule({
+    fault: 'status',
+    status: 400,
+    match: (req) => req.method === 'POST' && UPLOAD.path.test(req.url) && req.body.includes('filename="refused name.md"'),
+  });
   for (let run = 1; run <= 2; run += 1) {
     const from = be.emu.requestLog().length;
     const r = await cli(['apply', '-f', manifest]);
     expect(r.code).toBe(1);
     expect(expectOneLineError(r.stderr)).toMatch(/refused name\.md/);
-    const deleted = be.emu.requestLog().slice(from).filter((e) => deletedPaths([e]).length > 0);
+    const deleted = be.emu
+      .requestLog()
+      .slice(from)
+      .filter((e) => deletedPaths([e]).length > 0);
     expect(deleted.filter((e) => e.fileSetId === aId)).toEqual([]);
     expect(await remoteState(be.client, aId)).toEqual({ 'ok.md': sha256('ok'), 'stale.md': sha256('stale') });
     expect(await remoteState(be.client, bId)).toEqual({ 'ok.md': sha256('ok'), 'new.md': sha256('new') });

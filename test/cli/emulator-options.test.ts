@@ -20,10 +20,19 @@ async function parseFlags(argv: string[]): Promise<EmulatorFlags> {
 describe('emulator flags → EmulatorOptions', () => {
   it('maps every flag, resolving --data-dir against the working directory', () => {
     expect(
-      emulatorOptions({ ...base, token: 't0ken', dataDir: 'data', overwrite: false, faultRate: 0.1, faults: ['500', 'reset'], faultSeed: 7, slowMs: 10, retryAfter: 2 }, '/work'),
+      emulatorOptions(
+        { ...base, token: 't0ken', dataDir: 'data', overwrite: false, faultRate: 0.1, faults: ['500', 'reset'], faultSeed: 7, slowMs: 10, retryAfter: 2 },
+        '/work',
+      ),
     ).toEqual({
-      host: '127.0.0.1', port: 0, overwrite: false, token: 't0ken', dataDir: '/work/data',
-      faults: { rate: 0.1, kinds: ['500', 'reset'], seed: 7 }, slowMs: 10, retryAfterSeconds: 2,
+      host: '127.0.0.1',
+      port: 0,
+      overwrite: false,
+      token: 't0ken',
+      dataDir: '/work/data',
+      faults: { rate: 0.1, kinds: ['500', 'reset'], seed: 7 },
+      slowMs: 10,
+      retryAfterSeconds: 2,
     });
   });
 
@@ -41,15 +50,58 @@ describe('emulator flags → EmulatorOptions', () => {
 
   it('parses the profile, every reading switch, latency, rate limit, users and index delay from a real command line', async () => {
     const flags = await parseFlags([
-      '--profile', 'spec', '--upload-field', 'both', '--delete-status', '200', '--max-limit', 'none', '--no-implicit-dirs', '--missing-status', '403',
-      '--honour-content-type', '--no-cascade-delete', '--no-hashes', '--latency-ms', '20:5', '--fault-seed', '9', '--rate-limit', '50', '--burst', '20',
-      '--user', 'reader=2', '--user', 'b64tok===3:7,8', '--index-delay-ms', '0',
+      '--profile',
+      'spec',
+      '--upload-field',
+      'both',
+      '--delete-status',
+      '200',
+      '--max-limit',
+      'none',
+      '--no-implicit-dirs',
+      '--missing-status',
+      '403',
+      '--honour-content-type',
+      '--no-cascade-delete',
+      '--no-hashes',
+      '--latency-ms',
+      '20:5',
+      '--fault-seed',
+      '9',
+      '--rate-limit',
+      '50',
+      '--burst',
+      '20',
+      '--user',
+      'reader=2',
+      '--user',
+      'b64tok===3:7,8',
+      '--index-delay-ms',
+      '0',
     ]);
     expect(emulatorOptions(flags, '/work')).toEqual({
-      host: '127.0.0.1', port: 0, overwrite: true, profile: 'spec',
-      readings: { uploadField: 'both', deleteStatus: 200, maxLimit: null, implicitDirs: false, missingStatus: 403, honourContentType: true, cascadeDelete: false, hashes: false },
-      latencyMs: 20, latencyJitterMs: 5, seed: 9, rateLimit: { rate: 50, burst: 20 },
-      users: [{ token: 'reader', userId: 2, groups: [] }, { token: 'b64tok==', userId: 3, groups: [7, 8] }],
+      host: '127.0.0.1',
+      port: 0,
+      overwrite: true,
+      profile: 'spec',
+      readings: {
+        uploadField: 'both',
+        deleteStatus: 200,
+        maxLimit: null,
+        implicitDirs: false,
+        missingStatus: 403,
+        honourContentType: true,
+        cascadeDelete: false,
+        hashes: false,
+      },
+      latencyMs: 20,
+      latencyJitterMs: 5,
+      seed: 9,
+      rateLimit: { rate: 50, burst: 20 },
+      users: [
+        { token: 'reader', userId: 2, groups: [] },
+        { token: 'b64tok==', userId: 3, groups: [7, 8] },
+      ],
       indexDelayMs: 0,
     });
   });
@@ -57,10 +109,15 @@ describe('emulator flags → EmulatorOptions', () => {
   it('leaves every switch to the profile unless given, either way round', async () => {
     expect(emulatorOptions(await parseFlags([]), '/')).toEqual({ host: '127.0.0.1', port: 0, overwrite: true });
     expect(emulatorOptions(await parseFlags(['--implicit-dirs', '--hashes', '--cascade-delete', '--honour-content-type']), '/').readings).toEqual({
-      implicitDirs: true, hashes: true, cascadeDelete: true, honourContentType: true,
+      implicitDirs: true,
+      hashes: true,
+      cascadeDelete: true,
+      honourContentType: true,
     });
     expect(emulatorOptions(await parseFlags(['--max-limit', '100', '--delete-status', '204', '--upload-field', 'directoryPath']), '/').readings).toEqual({
-      maxLimit: 100, deleteStatus: 204, uploadField: 'directoryPath',
+      maxLimit: 100,
+      deleteStatus: 204,
+      uploadField: 'directoryPath',
     });
   });
 

@@ -12,7 +12,24 @@ beforeAll(assertBuilt);
 it('serves the spec reading with the users, limits and index delay given on the command line', async () => {
   const child: ChildProcessWithoutNullStreams = spawn(
     process.execPath,
-    [BIN, 'emulator', '--profile', 'spec', '--user', 'reader-secret-token=2:42', '--rate-limit', '0.1', '--burst', '3', '--latency-ms', '1:1', '--fault-seed', '5', '--index-delay-ms', '0'],
+    [
+      BIN,
+      'emulator',
+      '--profile',
+      'spec',
+      '--user',
+      'reader-secret-token=2:42',
+      '--rate-limit',
+      '0.1',
+      '--burst',
+      '3',
+      '--latency-ms',
+      '1:1',
+      '--fault-seed',
+      '5',
+      '--index-delay-ms',
+      '0',
+    ],
     { env: { PATH: process.env.PATH ?? '' } },
   );
   let out = '';
@@ -29,11 +46,18 @@ it('serves the spec reading with the users, limits and index delay given on the 
   try {
     const api = API.replace('http://placeholder', url);
     const owner = { 'content-type': 'application/json', 'x-domo-developer-token': 'owner-token' };
-    const created = (await (await fetch(`${api}/filesets`, { method: 'POST', headers: owner, body: '{"name":"cli"}' })).json()) as { id: string; owner: string };
+    const created = (await (await fetch(`${api}/filesets`, { method: 'POST', headers: owner, body: '{"name":"cli"}' })).json()) as {
+      id: string;
+      owner: string;
+    };
     expect(created.owner).toBe('1');
     // User 2 sees nothing of user 1's FileSet: a 403 with a plain-string body (the spec reading).
     const denied = await fetch(`${api}/filesets/${created.id}`, { headers: { 'x-domo-developer-token': 'reader-secret-token' } });
-    expect([denied.status, denied.headers.get('content-type'), await denied.text()]).toEqual([403, 'text/plain;charset=UTF-8', expect.stringMatching(/^User 2 has no access/)]);
+    expect([denied.status, denied.headers.get('content-type'), await denied.text()]).toEqual([
+      403,
+      'text/plain;charset=UTF-8',
+      expect.stringMatching(/^User 2 has no access/),
+    ]);
     // The spec reading's listing maximum; then the owner's third request empties its bucket of 3 and the fourth is limited.
     const second = await fetch(`${api}/filesets/search?limit=101`, { method: 'POST', headers: owner, body: '{}' });
     expect(second.status).toBe(400);

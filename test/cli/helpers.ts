@@ -22,7 +22,10 @@ export function sink(isTTY = false): PassThrough & { isTTY?: boolean; text(): st
 
 /** Io over fake streams. */
 export function fakeIo(env: Record<string, string | undefined> = {}, tty = false): Io & { stdout: ReturnType<typeof sink>; stderr: ReturnType<typeof sink> } {
-  return createIo({ stdout: sink(tty), stderr: sink(tty), stdinIsTTY: false, env }) as Io & { stdout: ReturnType<typeof sink>; stderr: ReturnType<typeof sink> };
+  return createIo({ stdout: sink(tty), stderr: sink(tty), stdinIsTTY: false, env }) as Io & {
+    stdout: ReturnType<typeof sink>;
+    stderr: ReturnType<typeof sink>;
+  };
 }
 
 /** Runs main() with argv and returns code and output. */

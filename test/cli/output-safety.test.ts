@@ -13,15 +13,17 @@ const CSI = '\u009b';
 
 function report(): Report {
   return {
-    filesets: [fsReport({
-      name: `kb ${ESC}]0;pwned${ESC}\\ ${TOKEN}`,
-      summary: { upload: 1, replace: 0, delete: 1, unchanged: 0, bytes: 1 },
-      actions: [
-        { op: 'upload', path: `evil${ESC}[2Jname${CSI}31m.md`, size: 1, hash: 'a'.repeat(64) },
-        { op: 'delete', path: `with ${TOKEN}.md`, size: 1, hash: null },
-      ],
-      error: { message: `server says ${ESC}[1A${ESC}[2K all good ${TOKEN}`, count: 1 },
-    })],
+    filesets: [
+      fsReport({
+        name: `kb ${ESC}]0;pwned${ESC}\\ ${TOKEN}`,
+        summary: { upload: 1, replace: 0, delete: 1, unchanged: 0, bytes: 1 },
+        actions: [
+          { op: 'upload', path: `evil${ESC}[2Jname${CSI}31m.md`, size: 1, hash: 'a'.repeat(64) },
+          { op: 'delete', path: `with ${TOKEN}.md`, size: 1, hash: null },
+        ],
+        error: { message: `server says ${ESC}[1A${ESC}[2K all good ${TOKEN}`, count: 1 },
+      }),
+    ],
   };
 }
 

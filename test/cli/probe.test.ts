@@ -54,11 +54,31 @@ async function scratchLeft(client: DomoFilesClient): Promise<string[]> {
 
 /** Each switch value: the emulator options, what the probe must report (check id → value), and the flag it must name. */
 const MATRIX: { name: string; opts: EmulatorOptions; expect: Record<string, unknown>; flag?: string }[] = [
-  { name: 'uploadField createFileRequest', opts: { readings: { uploadField: 'createFileRequest' } }, expect: { uploadField: 'createFileRequest' }, flag: '--upload-field createFileRequest' },
-  { name: 'uploadField directoryPath', opts: { readings: { uploadField: 'directoryPath' } }, expect: { uploadField: 'directoryPath' }, flag: '--upload-field directoryPath' },
+  {
+    name: 'uploadField createFileRequest',
+    opts: { readings: { uploadField: 'createFileRequest' } },
+    expect: { uploadField: 'createFileRequest' },
+    flag: '--upload-field createFileRequest',
+  },
+  {
+    name: 'uploadField directoryPath',
+    opts: { readings: { uploadField: 'directoryPath' } },
+    expect: { uploadField: 'directoryPath' },
+    flag: '--upload-field directoryPath',
+  },
   { name: 'uploadField both', opts: { readings: { uploadField: 'both' } }, expect: { uploadField: 'both' }, flag: '--upload-field both' },
-  { name: 'deleteStatus 200', opts: { readings: { deleteStatus: 200 } }, expect: { deleteFile: { byId: 200, byPath: 200 }, deleteFileSet: 200 }, flag: '--delete-status 200' },
-  { name: 'deleteStatus 204', opts: { readings: { deleteStatus: 204 } }, expect: { deleteFile: { byId: 204, byPath: 204 }, deleteFileSet: 204 }, flag: '--delete-status 204' },
+  {
+    name: 'deleteStatus 200',
+    opts: { readings: { deleteStatus: 200 } },
+    expect: { deleteFile: { byId: 200, byPath: 200 }, deleteFileSet: 200 },
+    flag: '--delete-status 200',
+  },
+  {
+    name: 'deleteStatus 204',
+    opts: { readings: { deleteStatus: 204 } },
+    expect: { deleteFile: { byId: 204, byPath: 204 }, deleteFileSet: 204 },
+    flag: '--delete-status 204',
+  },
   { name: 'maxLimit null', opts: { readings: { maxLimit: null } }, expect: { maxLimit: 1000 }, flag: '--max-limit none' },
   { name: 'maxLimit 100', opts: { readings: { maxLimit: 100 } }, expect: { maxLimit: 100 }, flag: '--max-limit 100' },
   { name: 'implicitDirs true', opts: { readings: { implicitDirs: true } }, expect: { implicitDirs: true }, flag: '--implicit-dirs' },
@@ -75,17 +95,37 @@ const MATRIX: { name: string; opts: EmulatorOptions; expect: Record<string, unkn
     name: 'profile seed',
     opts: { profile: 'seed' },
     expect: {
-      uploadField: 'both', deleteFile: { byId: 200, byPath: 200 }, deleteFileSet: 200, maxLimit: 1000, implicitDirs: true, missingStatus: 404,
-      contentType: 'derived', cascadeDelete: 'cascade', sha256: { upload: 'match', listing: 'match' }, queryShape: 'both', endCursor: 'echo',
-      splitUpload: { fromOne: 'assembled', fromZero: 'assembled' }, overwrite: { status: 201, sameId: true }, rateLimitHeaders: [],
+      uploadField: 'both',
+      deleteFile: { byId: 200, byPath: 200 },
+      deleteFileSet: 200,
+      maxLimit: 1000,
+      implicitDirs: true,
+      missingStatus: 404,
+      contentType: 'derived',
+      cascadeDelete: 'cascade',
+      sha256: { upload: 'match', listing: 'match' },
+      queryShape: 'both',
+      endCursor: 'echo',
+      splitUpload: { fromOne: 'assembled', fromZero: 'assembled' },
+      overwrite: { status: 201, sameId: true },
+      rateLimitHeaders: [],
     },
   },
   {
     name: 'profile spec',
     opts: { profile: 'spec' },
     expect: {
-      uploadField: 'directoryPath', deleteFile: { byId: 204, byPath: 204 }, deleteFileSet: 204, maxLimit: 100, implicitDirs: false, missingStatus: 404,
-      contentType: 'kept', cascadeDelete: 'cascade', sha256: { upload: 'match', listing: 'match' }, queryShape: 'spec', endCursor: 'echo',
+      uploadField: 'directoryPath',
+      deleteFile: { byId: 204, byPath: 204 },
+      deleteFileSet: 204,
+      maxLimit: 100,
+      implicitDirs: false,
+      missingStatus: 404,
+      contentType: 'kept',
+      cascadeDelete: 'cascade',
+      sha256: { upload: 'match', listing: 'match' },
+      queryShape: 'spec',
+      endCursor: 'echo',
     },
     flag: '--profile spec',
   },
@@ -152,12 +192,28 @@ describe('probe on the seed emulator', () => {
   });
 
   it('a check whose requests fail records the failure, and the checks after it still run', async () => {
-    const broken = { id: 'broken', assumption: 'Broken', gather: async () => { throw new Error('connection went away'); }, judge: () => ({ observed: '', value: null, handled: true, note: '' }) };
+    const broken = {
+      id: 'broken',
+      assumption: 'Broken',
+      gather: async () => {
+        throw new Error('connection went away');
+      },
+      judge: () => ({ observed: '', value: null, handled: true, note: '' }),
+    };
     const report = await runProbe({
-      baseUrl: b.emu.url, token: TOKEN, client: b.client, indexWaitMs: 0, keep: false, version: 'test', log: () => undefined,
+      baseUrl: b.emu.url,
+      token: TOKEN,
+      client: b.client,
+      indexWaitMs: 0,
+      keep: false,
+      version: 'test',
+      log: () => undefined,
       checks: [broken, CHECKS[0]],
     });
-    expect(report.checks.map((c) => [c.id, c.handled, c.failed ?? false])).toEqual([['broken', false, true], ['uploadField', true, false]]);
+    expect(report.checks.map((c) => [c.id, c.handled, c.failed ?? false])).toEqual([
+      ['broken', false, true],
+      ['uploadField', true, false],
+    ]);
     expect(report.checks[0].observed).toBe('not observed: connection went away');
     expect(await scratchLeft(b.client)).toEqual([]);
   });
@@ -226,7 +282,9 @@ describe('probe when the instance answers what this version does not handle', ()
       expect(r.code).toBe(1);
       expect(r.stdout).toBe('');
       expect(r.stderr.split('\n').filter((l) => l.startsWith('domo-filesets: error: '))).toEqual([
-        expect.stringMatching(/^domo-filesets: error: probe: could not create the scratch FileSet: creating FileSet domo-filesets-probe-[0-9a-f]{8} answered 200 with a body the client cannot read/),
+        expect.stringMatching(
+          /^domo-filesets: error: probe: could not create the scratch FileSet: creating FileSet domo-filesets-probe-[0-9a-f]{8} answered 200 with a body the client cannot read/,
+        ),
       ]);
       expect(b.emu.requestLog().filter((e) => e.operationId === 'createFileSet')).toHaveLength(1);
       expect(await scratchLeft(b.client)).toEqual([]);
@@ -261,15 +319,19 @@ describe('probe interrupted', () => {
     const b = await emulator({ indexDelayMs: 600_000 });
     try {
       const child = spawn(process.execPath, [BIN, 'probe', '--index-wait', '60s'], {
-        cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...b.env }, stdio: ['ignore', 'pipe', 'pipe'],
+        cwd: ROOT,
+        env: { PATH: process.env.PATH ?? '', ...b.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
       });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-      const waiting = new Promise<void>((resolve) => child.stderr.on('data', (c: Buffer) => {
-        stderr += c.toString();
-        if (stderr.includes('Time until a new file leaves PENDING')) resolve();
-      }));
+      const waiting = new Promise<void>((resolve) =>
+        child.stderr.on('data', (c: Buffer) => {
+          stderr += c.toString();
+          if (stderr.includes('Time until a new file leaves PENDING')) resolve();
+        }),
+      );
       const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
       await waiting;
       child.kill('SIGINT');

@@ -39,7 +39,9 @@ describe('summary', () => {
 
   it('concludes like terraform', () => {
     expect(conclusion(mixedPlan(), 'plan')).toBe('Plan: 1 FileSet to create, 3 to upload, 1 to replace, 1 to delete, 7 unchanged.');
-    expect(conclusion({ filesets: [fsReport({ summary: { upload: 0, replace: 0, delete: 0, unchanged: 4, bytes: 0 } })] }, 'dry-run')).toBe('Dry run: no changes (4 unchanged).');
+    expect(conclusion({ filesets: [fsReport({ summary: { upload: 0, replace: 0, delete: 0, unchanged: 4, bytes: 0 } })] }, 'dry-run')).toBe(
+      'Dry run: no changes (4 unchanged).',
+    );
   });
 });
 
@@ -67,20 +69,33 @@ describe('text renderer', () => {
     expect(out).toMatch(/^FileSet\s+Uploaded\s+Replaced\s+Deleted\s+Failed\s+Unchanged\s+Bytes\s+Status$/m);
     expect(out).toMatch(/^kb\|pipe\s+0\s+0\s+0\s+2\s+7\s+10 B\s+2 failed$/m);
     expect(out).toContain('! 2 failed; first error: 500 Internal Server Error');
-    const refused = renderText({ filesets: [fsReport({ refused: { guard: 'emptySource', message: 'source matched no file' } })] }, { kind: 'plan', color: plain });
+    const refused = renderText(
+      { filesets: [fsReport({ refused: { guard: 'emptySource', message: 'source matched no file' } })] },
+      { kind: 'plan', color: plain },
+    );
     expect(refused).toContain('! refused by emptySource: source matched no file');
   });
 
   it('caps long action lists and counts the rest', () => {
     const actions = Array.from({ length: 7 }, (_, i) => ({ op: 'upload' as const, path: `f${i}`, size: 1, hash: null }));
-    const out = renderText({ filesets: [fsReport({ actions, summary: { upload: 7, replace: 0, delete: 0, unchanged: 0, bytes: 7 } })] }, { kind: 'plan', color: plain, maxActions: 5 });
+    const out = renderText(
+      { filesets: [fsReport({ actions, summary: { upload: 7, replace: 0, delete: 0, unchanged: 0, bytes: 7 } })] },
+      { kind: 'plan', color: plain, maxActions: 5 },
+    );
     expect(out).toContain('f4');
     expect(out).not.toContain('f5 ');
     expect(out).toContain('… and 2 more');
   });
 
   it('escapes control characters in paths and keeps columns aligned when coloured', () => {
-    const r = { filesets: [fsReport({ actions: [{ op: 'upload' as const, path: 'a\nb', size: 1, hash: null }], summary: { upload: 1, replace: 0, delete: 0, unchanged: 0, bytes: 1 } })] };
+    const r = {
+      filesets: [
+        fsReport({
+          actions: [{ op: 'upload' as const, path: 'a\nb', size: 1, hash: null }],
+          summary: { upload: 1, replace: 0, delete: 0, unchanged: 0, bytes: 1 },
+        }),
+      ],
+    };
     expect(renderText(r, { kind: 'plan', color: plain })).toContain('a\\nb');
     const c = renderText(r, { kind: 'plan', color: colored });
     expect(c).toContain('\x1b[');
@@ -146,7 +161,9 @@ describe('json renderer', () => {
 
 describe('description updates', () => {
   it('count as a change and are shown in text and markdown', () => {
-    const r: Report = { filesets: [fsReport({ update: { description: 'New <docs>' }, actions: [{ op: 'update', field: 'description', from: 'Old', to: 'New <docs>' }] })] };
+    const r: Report = {
+      filesets: [fsReport({ update: { description: 'New <docs>' }, actions: [{ op: 'update', field: 'description', from: 'Old', to: 'New <docs>' }] })],
+    };
     expect(hasChanges(r)).toBe(true);
     expect(statusText(r.filesets[0], 'plan')).toBe('changes');
     expect(renderText(r, { kind: 'plan', color: plain })).toContain('~ update description "Old" → "New <docs>"');

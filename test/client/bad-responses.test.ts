@@ -65,7 +65,8 @@ describe('answers that are not what the operation needs', () => {
       .filter(([, b]) => required || !b.onlyWhenRequired)
       // a reindex answer may be any object (retriedFilesCount is optional)
       .filter(([, b]) => !(operation === 'reindexFileSetFiles' && b.wrongShape))
-      .map(([label, bad]) => ({ operation, run, idempotent, label, bad })));
+      .map(([label, bad]) => ({ operation, run, idempotent, label, bad })),
+  );
 
   it.each(cases)('$operation answered with $label → UnexpectedResponseError', async ({ operation, run, idempotent, bad }) => {
     server = await scriptedServer((_req, res) => answer(res, 200, bad.type, bad.body));
@@ -84,7 +85,8 @@ describe('answers that are not what the operation needs', () => {
 
   it('recovers when a retry gets a good answer', async () => {
     server = await scriptedServer((_req, res, n) =>
-      n === 1 ? answer(res, 200, 'text/html', '<html>proxy</html>') : answer(res, 200, 'application/json', '{"id":"fs","name":"n"}'));
+      n === 1 ? answer(res, 200, 'text/html', '<html>proxy</html>') : answer(res, 200, 'application/json', '{"id":"fs","name":"n"}'),
+    );
     const retries: string[] = [];
     const client = testClient(server.url, { onRetry: (i) => retries.push(i.reason) });
     await expect(client.getFileSet('fs')).resolves.toMatchObject({ id: 'fs', name: 'n' });
@@ -117,14 +119,18 @@ describe('answers that are not what the operation needs', () => {
     const client = testClient(server.url);
     const err = await client.deleteFileSet('fs').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UnconfirmedDeleteError);
-    expect(err).toMatchObject({ code: 'DELETE_NOT_DONE', message: 'DELETE /filesets/fs answered success, but the FileSet is still there when looked up again; it was not deleted' });
+    expect(err).toMatchObject({
+      code: 'DELETE_NOT_DONE',
+      message: 'DELETE /filesets/fs answered success, but the FileSet is still there when looked up again; it was not deleted',
+    });
     expect(server.requests.map((r) => r.method)).toEqual(['DELETE', ...CONFIRM_DELAYS_MS.map(() => 'GET')]);
     await client.close();
   });
 
   it('refuses a listing page whose entries are not objects, or whose cursor is not a string', async () => {
     server = await scriptedServer((_req, res, n) =>
-      answer(res, 200, 'application/json', n <= 3 ? '{"files":[null]}' : '{"files":[],"pageContext":{"next":7}}'));
+      answer(res, 200, 'application/json', n <= 3 ? '{"files":[null]}' : '{"files":[],"pageContext":{"next":7}}'),
+    );
     const client = testClient(server.url);
     await expect(collect(client.listFiles('fs'))).rejects.toMatchObject({ code: 'BAD_RESPONSE' });
     await expect(collect(client.listFiles('fs'))).rejects.toMatchObject({ code: 'BAD_RESPONSE' });

@@ -12,13 +12,28 @@ const TEXT = 'text/plain; charset=utf-8';
 
 describe('contentTypeFor', () => {
   it.each([
-    ['index.ts', TEXT], ['App.tsx', TEXT], ['mod.mts', TEXT], ['mod.cts', TEXT], ['main.rs', TEXT], ['run.sh', TEXT],
-    ['query.sql', TEXT], ['conf.toml', TEXT], ['a.py', TEXT], ['notes.txt', TEXT], ['x.c', TEXT], ['A.java', TEXT],
-    ['README.md', 'text/markdown; charset=utf-8'], ['data.csv', 'text/csv; charset=utf-8'], ['page.html', 'text/html; charset=utf-8'],
-    ['app.js', 'text/javascript; charset=utf-8'], ['cfg.yaml', 'text/yaml; charset=utf-8'],
-    ['data.json', 'application/json'], ['doc.pdf', 'application/pdf'],
+    ['index.ts', TEXT],
+    ['App.tsx', TEXT],
+    ['mod.mts', TEXT],
+    ['mod.cts', TEXT],
+    ['main.rs', TEXT],
+    ['run.sh', TEXT],
+    ['query.sql', TEXT],
+    ['conf.toml', TEXT],
+    ['a.py', TEXT],
+    ['notes.txt', TEXT],
+    ['x.c', TEXT],
+    ['A.java', TEXT],
+    ['README.md', 'text/markdown; charset=utf-8'],
+    ['data.csv', 'text/csv; charset=utf-8'],
+    ['page.html', 'text/html; charset=utf-8'],
+    ['app.js', 'text/javascript; charset=utf-8'],
+    ['cfg.yaml', 'text/yaml; charset=utf-8'],
+    ['data.json', 'application/json'],
+    ['doc.pdf', 'application/pdf'],
     ['report.docx', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'],
-    ['photo.JPG', 'image/jpeg'], ['clip.mp4', 'video/mp4'],
+    ['photo.JPG', 'image/jpeg'],
+    ['clip.mp4', 'video/mp4'],
   ])('%s → %s', (name, type) => {
     expect(contentTypeFor(name)).toBe(type);
   });
@@ -43,7 +58,12 @@ describe('contentTypeFor', () => {
   });
 
   it('property: any UTF-8 string without NUL is text', () => {
-    fc.assert(fc.property(fc.string({ unit: 'grapheme', maxLength: 200 }).filter((s) => !s.includes('\u0000')), (s) => looksLikeText(Buffer.from(s))));
+    fc.assert(
+      fc.property(
+        fc.string({ unit: 'grapheme', maxLength: 200 }).filter((s) => !s.includes('\u0000')),
+        (s) => looksLikeText(Buffer.from(s)),
+      ),
+    );
   });
 });
 

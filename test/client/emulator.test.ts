@@ -71,7 +71,10 @@ describe.each(['memory', 'disk'])('client against the emulator (%s store)', (bac
       await client.downloadFile(fs.id, { path }, { stream: out });
       expect(Buffer.concat(chunks).toString()).toBe(`content of ${name}`);
     }
-    const logged = emu.requestLog().filter((e) => e.operationId === 'createFile').map((e) => e.path);
+    const logged = emu
+      .requestLog()
+      .filter((e) => e.operationId === 'createFile')
+      .map((e) => e.path);
     expect(logged).toEqual(NAMES.map((n) => `dir one/sub&dir/${n}`));
   });
 
@@ -164,7 +167,10 @@ describe.each(['memory', 'disk'])('client against the emulator (%s store)', (bac
     await expect(client.deleteFileByPath(fs.id, 'x')).rejects.toBeInstanceOf(NotFoundError);
     const left: FileEntry[] = await collect(client.listFiles(fs.id));
     expect(left.map((f) => f.id)).toEqual([keep.id]);
-    const deleted = emu.requestLog().filter((e) => e.operationId === 'deleteFileByPath' && e.status < 300).map((e) => e.path);
+    const deleted = emu
+      .requestLog()
+      .filter((e) => e.operationId === 'deleteFileByPath' && e.status < 300)
+      .map((e) => e.path);
     expect(deleted).toEqual(['hash#name.txt', 'x']);
   });
 

@@ -3,7 +3,9 @@ import { DomoError, ForbiddenError, errorFromResponse, isDomoError, isNotFound, 
 describe('error bodies', () => {
   it('parses Domo JSON bodies', () => {
     expect(parseErrorBody('{"status":404,"statusReason":"Not Found","message":"File not found","toe":"ABC123"}')).toEqual({
-      message: 'File not found', toe: 'ABC123', statusReason: 'Not Found',
+      message: 'File not found',
+      toe: 'ABC123',
+      statusReason: 'Not Found',
     });
   });
   it('parses plain strings, JSON strings, HTML and empty bodies', () => {
@@ -15,15 +17,27 @@ describe('error bodies', () => {
   });
   it('builds the contract message and never includes the token', () => {
     const e = errorFromResponse({
-      status: 404, method: 'POST', path: '/api/files/v1/filesets/X/files', attempts: 1, token: 'SECRET',
+      status: 404,
+      method: 'POST',
+      path: '/api/files/v1/filesets/X/files',
+      attempts: 1,
+      token: 'SECRET',
       bodyText: '{"status":404,"statusReason":"Not Found","message":"File not found for SECRET","toe":"ABC123"}',
     });
     expect(e.message).toBe('404 Not Found: POST /api/files/v1/filesets/X/files — File not found for *** (toe ABC123, 1 attempt)');
     expect(e).toMatchObject({ code: 'NOT_FOUND', name: 'NotFoundError', status: 404, toe: 'ABC123', attempts: 1 });
   });
   it.each([
-    [401, 'UNAUTHORIZED'], [403, 'FORBIDDEN'], [404, 'NOT_FOUND'], [409, 'CONFLICT'], [413, 'PAYLOAD_TOO_LARGE'],
-    [429, 'RATE_LIMITED'], [500, 'SERVER_ERROR'], [503, 'SERVER_ERROR'], [400, 'HTTP_ERROR'], [422, 'HTTP_ERROR'],
+    [401, 'UNAUTHORIZED'],
+    [403, 'FORBIDDEN'],
+    [404, 'NOT_FOUND'],
+    [409, 'CONFLICT'],
+    [413, 'PAYLOAD_TOO_LARGE'],
+    [429, 'RATE_LIMITED'],
+    [500, 'SERVER_ERROR'],
+    [503, 'SERVER_ERROR'],
+    [400, 'HTTP_ERROR'],
+    [422, 'HTTP_ERROR'],
   ])('maps %i to %s', (status, code) => {
     expect(errorFromResponse({ status, method: 'GET', path: '/p', bodyText: '', attempts: 2 }).code).toBe(code);
   });
@@ -64,7 +78,14 @@ describe('isDomoError across copies of the module', () => {
 
 describe('403 is never "gone"', () => {
   it('names the operation and the missing permission, and is not NOT_FOUND', () => {
-    const e = errorFromResponse({ status: 403, method: 'DELETE', path: '/api/files/v1/filesets/x', bodyText: 'Forbidden', attempts: 1, operation: 'deleteFileSet' });
+    const e = errorFromResponse({
+      status: 403,
+      method: 'DELETE',
+      path: '/api/files/v1/filesets/x',
+      bodyText: 'Forbidden',
+      attempts: 1,
+      operation: 'deleteFileSet',
+    });
     expect(e).toBeInstanceOf(ForbiddenError);
     expect(isNotFound(e)).toBe(false);
     expect(e.message).toContain('deleteFileSet');

@@ -10,14 +10,18 @@ describe('error responses over HTTP', () => {
   });
 
   it('parses a Domo JSON error body into a typed error', async () => {
-    server = await scriptedServer((_req, res) =>
-      json(res, 404, { status: 404, statusReason: 'Not Found', message: 'File not found', toe: 'CA6JXYZ' }));
+    server = await scriptedServer((_req, res) => json(res, 404, { status: 404, statusReason: 'Not Found', message: 'File not found', toe: 'CA6JXYZ' }));
     const client = testClient(server.url);
     const err = await catchErr(client.getFileByPath('fs 1', 'a b/c.txt'));
     expect(err).toBeInstanceOf(NotFoundError);
     expect(isDomoError(err)).toBe(true);
     expect(err).toMatchObject({
-      code: 'NOT_FOUND', status: 404, method: 'GET', toe: 'CA6JXYZ', domoMessage: 'File not found', attempts: 1,
+      code: 'NOT_FOUND',
+      status: 404,
+      method: 'GET',
+      toe: 'CA6JXYZ',
+      domoMessage: 'File not found',
+      attempts: 1,
       path: '/api/files/v1/filesets/fs%201/path?path=a%20b%2Fc.txt',
     });
     expect(err.message).toBe('404 Not Found: GET /api/files/v1/filesets/fs%201/path?path=a%20b%2Fc.txt — File not found (toe CA6JXYZ, 1 attempt)');
@@ -48,7 +52,8 @@ describe('error responses over HTTP', () => {
 
   it('never puts the token in an error, even when the server echoes it', async () => {
     server = await scriptedServer((req, res) =>
-      json(res, 401, { status: 401, statusReason: 'Unauthorized', message: `bad token ${String(req.headers['x-domo-developer-token'])}`, toe: 'T' }));
+      json(res, 401, { status: 401, statusReason: 'Unauthorized', message: `bad token ${String(req.headers['x-domo-developer-token'])}`, toe: 'T' }),
+    );
     const client = testClient(server.url);
     const err = await catchErr(client.getFileSet('x'));
     expect(server.requests[0].headers['x-domo-developer-token']).toBe(TOKEN);

@@ -16,9 +16,15 @@ describe('access, ownership, stats and reindex', () => {
   });
 
   it('getAccess reads fileSetAccess and the older indexAccess key', async () => {
-    server = await scriptedServer((_req, res, n) => json(res, 200, n === 1
-      ? { fileSetId: 'fs', fileSetAccess: [{ entityId: 27, entityType: 'USER', permission: 'OWNER' }] }
-      : { fileSetId: 'fs', indexAccess: [{ entityId: 42, entityType: 'GROUP', permission: 'READ' }] }));
+    server = await scriptedServer((_req, res, n) =>
+      json(
+        res,
+        200,
+        n === 1
+          ? { fileSetId: 'fs', fileSetAccess: [{ entityId: 27, entityType: 'USER', permission: 'OWNER' }] }
+          : { fileSetId: 'fs', indexAccess: [{ entityId: 42, entityType: 'GROUP', permission: 'READ' }] },
+      ),
+    );
     const client = testClient(server.url);
     await expect(client.getAccess('fs')).resolves.toEqual({ fileSetId: 'fs', fileSetAccess: [{ entityId: 27, entityType: 'USER', permission: 'OWNER' }] });
     await expect(client.getAccess('fs')).resolves.toEqual({ fileSetId: 'fs', fileSetAccess: [{ entityId: 42, entityType: 'GROUP', permission: 'READ' }] });
@@ -27,9 +33,14 @@ describe('access, ownership, stats and reindex', () => {
   });
 
   it('updateAccess sends only the grants given (NONE revokes) and returns the new list', async () => {
-    server = await scriptedServer((_req, res) => json(res, 200, { fileSetId: 'fs', fileSetAccess: [{ entityId: 27, entityType: 'USER', permission: 'OWNER' }] }));
+    server = await scriptedServer((_req, res) =>
+      json(res, 200, { fileSetId: 'fs', fileSetAccess: [{ entityId: 27, entityType: 'USER', permission: 'OWNER' }] }),
+    );
     const client = testClient(server.url);
-    const grants = [{ entityId: 42, entityType: 'GROUP' as const, permission: 'EDIT' as const }, { entityId: 9, entityType: 'USER' as const, permission: 'NONE' as const }];
+    const grants = [
+      { entityId: 42, entityType: 'GROUP' as const, permission: 'EDIT' as const },
+      { entityId: 9, entityType: 'USER' as const, permission: 'NONE' as const },
+    ];
     await expect(client.updateAccess('fs', grants)).resolves.toMatchObject({ fileSetAccess: [{ entityId: 27 }] });
     expect(server.requests[0].method).toBe('POST');
     expect(server.requests[0].url).toBe('/api/files/v1/filesets/fs/access');
@@ -48,10 +59,15 @@ describe('access, ownership, stats and reindex', () => {
   });
 
   it('transferOwnership posts {userId} and reads the access answer', async () => {
-    server = await scriptedServer((_req, res) => json(res, 200, {
-      fileSetId: 'fs',
-      fileSetAccess: [{ entityId: 109, entityType: 'USER', permission: 'OWNER' }, { entityId: 27, entityType: 'USER', permission: 'OWNER' }],
-    }));
+    server = await scriptedServer((_req, res) =>
+      json(res, 200, {
+        fileSetId: 'fs',
+        fileSetAccess: [
+          { entityId: 109, entityType: 'USER', permission: 'OWNER' },
+          { entityId: 27, entityType: 'USER', permission: 'OWNER' },
+        ],
+      }),
+    );
     const client = testClient(server.url);
     const got = await client.transferOwnership('fs', 109);
     expect(got.fileSetAccess.map((a) => a.entityId)).toEqual([109, 27]);
@@ -61,11 +77,23 @@ describe('access, ownership, stats and reindex', () => {
   });
 
   it('getStats accepts the example (counts) and the schema (a FileSet)', async () => {
-    server = await scriptedServer((_req, res, n) => json(res, 200, n === 1
-      ? { textFileTypeCount: 422, indexCompleteCount: 623, indexFailedCount: 0, indexInProgressCount: 19 }
-      : { id: 'fs', name: 'Policies', fileCount: 12, size: 1000 }));
+    server = await scriptedServer((_req, res, n) =>
+      json(
+        res,
+        200,
+        n === 1
+          ? { textFileTypeCount: 422, indexCompleteCount: 623, indexFailedCount: 0, indexInProgressCount: 19 }
+          : { id: 'fs', name: 'Policies', fileCount: 12, size: 1000 },
+      ),
+    );
     const client = testClient(server.url);
-    await expect(client.getStats('fs')).resolves.toMatchObject({ textFileTypeCount: 422, indexCompleteCount: 623, indexFailedCount: 0, indexInProgressCount: 19, fileCount: null });
+    await expect(client.getStats('fs')).resolves.toMatchObject({
+      textFileTypeCount: 422,
+      indexCompleteCount: 623,
+      indexFailedCount: 0,
+      indexInProgressCount: 19,
+      fileCount: null,
+    });
     await expect(client.getStats('fs')).resolves.toMatchObject({ fileCount: 12, size: 1000, indexCompleteCount: null });
     expect(server.requests[0].url).toBe('/api/files/v1/filesets/fs/stats');
     await client.close();
@@ -103,7 +131,8 @@ describe('deleteFileSet on a server that does not delete a FileSet holding files
         deleted = true;
         return void res.writeHead(204).end();
       }
-      if (req.method === 'GET' && u.pathname === '/api/files/v1/filesets/fs') return deleted ? domoError(res, 404, 'gone') : json(res, 200, { id: 'fs', name: 'fs' });
+      if (req.method === 'GET' && u.pathname === '/api/files/v1/filesets/fs')
+        return deleted ? domoError(res, 404, 'gone') : json(res, 200, { id: 'fs', name: 'fs' });
       if (req.method === 'DELETE') {
         const id = decodeURIComponent(u.pathname.split('/').pop() as string);
         const e = [...entries.values()].find((x) => x.id === id);
@@ -132,7 +161,10 @@ describe('deleteFileSet on a server that does not delete a FileSet holding files
     const client = testClient(fake.server.url);
     await client.deleteFileSet('fs', { force: true });
     expect(fake.wasDeleted()).toBe(true);
-    const deletes = fake.server.requests.filter((r) => r.method === 'DELETE').map((r) => decodeURIComponent(r.url.split('/').pop() as string)).sort();
+    const deletes = fake.server.requests
+      .filter((r) => r.method === 'DELETE')
+      .map((r) => decodeURIComponent(r.url.split('/').pop() as string))
+      .sort();
     // the directory 'a' takes 'a/1.txt' and 'a/b' with it: no request for them
     expect(deletes).toEqual(['fs', 'fs', 'id:a', 'id:c.txt']);
     await client.close();

@@ -27,10 +27,29 @@ describe('normalizers', () => {
 
   it('normalizes a spec-shaped FileSet', () => {
     const fs = normalizeFileSet({
-      id: 'e4', name: 'Policies', aiEnabled: false, indexStatus: null, connector: 'DOMO', created: '2025-07-28T20:17:43.958479Z',
-      createdBy: 27, owner: '27', accountId: 0, connectorContext: { connector: 'S3', relativePath: 'b/p' }, permission: 'OWNER', size: 0, fileCount: 0,
+      id: 'e4',
+      name: 'Policies',
+      aiEnabled: false,
+      indexStatus: null,
+      connector: 'DOMO',
+      created: '2025-07-28T20:17:43.958479Z',
+      createdBy: 27,
+      owner: '27',
+      accountId: 0,
+      connectorContext: { connector: 'S3', relativePath: 'b/p' },
+      permission: 'OWNER',
+      size: 0,
+      fileCount: 0,
     });
-    expect(fs).toMatchObject({ aiEnabled: false, owner: '27', createdBy: '27', accountId: 0, size: 0, fileCount: 0, connectorContext: { connector: 'S3', relativePath: 'b/p' } });
+    expect(fs).toMatchObject({
+      aiEnabled: false,
+      owner: '27',
+      createdBy: '27',
+      accountId: 0,
+      size: 0,
+      fileCount: 0,
+      connectorContext: { connector: 'S3', relativePath: 'b/p' },
+    });
   });
 
   it('accepts both FileSet page shapes and both list keys', () => {
@@ -89,22 +108,37 @@ describe('entry kinds', () => {
   });
 
   it('property: an entry without a numeric size >= 0 is never a file, whatever else it says', () => {
-    const notSize = fc.oneof(fc.constant(null), fc.constant(undefined), fc.string().filter((s) => s.trim() === '' || !Number.isFinite(Number(s))), fc.integer({ max: -1 }));
-    fc.assert(fc.property(fc.record({ id: fc.string(), path: fc.string(), fileType: fc.option(fc.string()), hash: fc.option(fc.string()) }), notSize, (rec, size) =>
-      entryKind({ ...rec, size }) !== 'file'));
+    const notSize = fc.oneof(
+      fc.constant(null),
+      fc.constant(undefined),
+      fc.string().filter((s) => s.trim() === '' || !Number.isFinite(Number(s))),
+      fc.integer({ max: -1 }),
+    );
+    fc.assert(
+      fc.property(
+        fc.record({ id: fc.string(), path: fc.string(), fileType: fc.option(fc.string()), hash: fc.option(fc.string()) }),
+        notSize,
+        (rec, size) => entryKind({ ...rec, size }) !== 'file',
+      ),
+    );
   });
 
   it('property: only a DIRECTORY fileType makes a directory', () => {
-    fc.assert(fc.property(fc.dictionary(fc.string(), fc.jsonValue()), (raw) => {
-      const t = (raw as { fileType?: unknown }).fileType;
-      return (entryKind(raw) === 'directory') === (typeof t === 'string' && t.toUpperCase() === 'DIRECTORY');
-    }));
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), fc.jsonValue()), (raw) => {
+        const t = (raw as { fileType?: unknown }).fileType;
+        return (entryKind(raw) === 'directory') === (typeof t === 'string' && t.toUpperCase() === 'DIRECTORY');
+      }),
+    );
   });
 });
 
 describe('index status, access and stats', () => {
   it('types indexStatus with the spec values; anything else reads as UNKNOWN', () => {
-    expect(normalizeFile({ id: '1', path: 'a', indexStatus: 'RAG_RECEIVED', indexReason: 'ok' })).toMatchObject({ indexStatus: 'RAG_RECEIVED', indexReason: 'ok' });
+    expect(normalizeFile({ id: '1', path: 'a', indexStatus: 'RAG_RECEIVED', indexReason: 'ok' })).toMatchObject({
+      indexStatus: 'RAG_RECEIVED',
+      indexReason: 'ok',
+    });
     expect(normalizeFile({ id: '1', path: 'a', indexStatus: 'completed' }).indexStatus).toBe('COMPLETED');
     expect(normalizeFile({ id: '1', path: 'a', indexStatus: 'WEIRD' }).indexStatus).toBe('UNKNOWN');
     expect(normalizeFile({ id: '1', path: 'a', indexStatus: null }).indexStatus).toBeNull();
@@ -118,7 +152,11 @@ describe('index status, access and stats', () => {
 
   it('reads stats as counts (the example) or as a FileSet (the schema)', () => {
     expect(normalizeStats({ textFileTypeCount: 3, indexCompleteCount: 2, indexFailedCount: 1 })).toMatchObject({
-      textFileTypeCount: 3, indexCompleteCount: 2, indexFailedCount: 1, imageFileTypeCount: null, fileCount: null,
+      textFileTypeCount: 3,
+      indexCompleteCount: 2,
+      indexFailedCount: 1,
+      imageFileTypeCount: null,
+      fileCount: null,
     });
     expect(normalizeStats({ id: 'fs', name: 'n', fileCount: 7, size: 70 })).toMatchObject({ fileCount: 7, size: 70, indexCompleteCount: null });
   });

@@ -3,13 +3,21 @@
  * whole runs against a simulated token bucket in virtual time (no sockets, no wall clock).
  */
 import fc from 'fast-check';
-import { admit, burstNeeded, currentRate, initialPacing, pacingConfig, rateFromTwoCycles, settle, type PacingConfig, type PacingState, type SuccessLog } from '../../client/pacing';
+import {
+  admit,
+  burstNeeded,
+  currentRate,
+  initialPacing,
+  pacingConfig,
+  rateFromTwoCycles,
+  settle,
+  type PacingConfig,
+  type PacingState,
+  type SuccessLog,
+} from '../../client/pacing';
 import { simulate } from './helpers/pacing-sim';
 
-type Cmd =
-  | { kind: 'tick'; ms: number }
-  | { kind: 'admit' }
-  | { kind: 'settle'; pick: number; status: number | undefined; retryAfterMs: number | undefined };
+type Cmd = { kind: 'tick'; ms: number } | { kind: 'admit' } | { kind: 'settle'; pick: number; status: number | undefined; retryAfterMs: number | undefined };
 
 const cmd: fc.Arbitrary<Cmd> = fc.oneof(
   fc.record({ kind: fc.constant('tick' as const), ms: fc.integer({ min: 0, max: 3000 }) }),
@@ -22,14 +30,20 @@ const cmd: fc.Arbitrary<Cmd> = fc.oneof(
   }),
 );
 
-const configs = fc.record({
-  concurrency: fc.integer({ min: 1, max: 128 }),
-  adaptive: fc.boolean(),
-  maxGateMs: fc.integer({ min: 0, max: 60_000 }),
-}).map(pacingConfig);
+const configs = fc
+  .record({
+    concurrency: fc.integer({ min: 1, max: 128 }),
+    adaptive: fc.boolean(),
+    maxGateMs: fc.integer({ min: 0, max: 60_000 }),
+  })
+  .map(pacingConfig);
 
 /** Runs the commands; `check` sees every transition. */
-function run(cfg: PacingConfig, cmds: Cmd[], check: (t: { before: PacingState; after: PacingState; cmd: Cmd; now: number; started: boolean; gate: number }) => void): void {
+function run(
+  cfg: PacingConfig,
+  cmds: Cmd[],
+  check: (t: { before: PacingState; after: PacingState; cmd: Cmd; now: number; started: boolean; gate: number }) => void,
+): void {
   let now = 1_000_000;
   let s = initialPacing(cfg, now);
   const running: number[] = [];
@@ -58,66 +72,88 @@ describe('throughput controller invariants (property tests)', () => {
   const params = { numRuns: 300 };
 
   it('keeps the window within [1, concurrency]', () => {
-    fc.assert(fc.property(configs, fc.array(cmd, { maxLength: 300 }), (cfg, cmds) => {
-      run(cfg, cmds, ({ after }) => {
-        expect(Number.isInteger(after.window)).toBe(true);
-        expect(after.window).toBeGreaterThanOrEqual(1);
-        expect(after.window).toBeLessThanOrEqual(cfg.concurrency);
-      });
-    }), params);
+    fc.assert(
+      fc.property(configs, fc.array(cmd, { maxLength: 300 }), (cfg, cmds) => {
+        run(cfg, cmds, ({ after }) => {
+          expect(Number.isInteger(after.window)).toBe(true);
+          expect(after.window).toBeGreaterThanOrEqual(1);
+          expect(after.window).toBeLessThanOrEqual(cfg.concurrency);
+        });
+      }),
+      params,
+    );
   });
 
   it('a 429 or 503 never increases the window or the pace', () => {
-    fc.assert(fc.property(configs, fc.array(cmd, { maxLength: 300 }), (cfg, cmds) => {
-      run(cfg, cmds, ({ before, after, cmd: c, now }) => {
-        if (c.kind !== 'settle' || (c.status !== 429 && c.status !== 503)) return;
-        expect(after.window).toBeLessThanOrEqual(before.window);
-        const r0 = currentRate(cfg, before, now);
-        const r1 = currentRate(cfg, after, now);
-        if (r0 !== null) expect(r1 as number).toBeLessThanOrEqual(r0 + 1e-9);
-      });
-    }), params);
+    fc.assert(
+      fc.property(configs, fc.array(cmd, { maxLength: 300 }), (cfg, cmds) => {
+        run(cfg, cmds, ({ before, after, cmd: c, now }) => {
+          if (c.kind !== 'settle' || (c.status !== 429 && c.status !== 503)) return;
+          expect(after.window).toBeLessThanOrEqual(before.window);
+          const r0 = currentRate(cfg, before, now);
+          const r1 = currentRate(cfg, after, now);
+          if (r0 !== null) expect(r1 as number).toBeLessThanOrEqual(r0 + 1e-9);
+        });
+      }),
+      params,
+    );
   });
 
   it('grows the window only on an answer that is not throttled, in an epoch without throttling', () => {
-    fc.assert(fc.property(configs, fc.array(cmd, { maxLength: 300 }), (cfg, cmds) => {
-      run(cfg, cmds, ({ before, after, cmd: c }) => {
-        if (after.window <= before.window) return;
-        expect(c.kind).toBe('settle');
-        expect(c.kind === 'settle' && (c.status === 429 || c.status === 503)).toBe(false);
-        expect(before.epochThrottled).toBe(false);
-        expect(cfg.adaptive).toBe(true);
-      });
-    }), params);
+    fc.assert(
+      fc.property(configs, fc.array(cmd, { maxLength: 300 }), (cfg, cmds) => {
+        run(cfg, cmds, ({ before, after, cmd: c }) => {
+          if (after.window <= before.window) return;
+          expect(c.kind).toBe('settle');
+          expect(c.kind === 'settle' && (c.status === 429 || c.status === 503)).toBe(false);
+          expect(before.epochThrottled).toBe(false);
+          expect(cfg.adaptive).toBe(true);
+        });
+      }),
+      params,
+    );
   });
 
   it('never lets a request start before a Retry-After instant it was told', () => {
-    fc.assert(fc.property(configs, fc.array(cmd, { maxLength: 300 }), (cfg, cmds) => {
-      run(cfg, cmds, ({ started, now, gate }) => {
-        if (started) expect(now).toBeGreaterThanOrEqual(gate);
-      });
-    }), params);
+    fc.assert(
+      fc.property(configs, fc.array(cmd, { maxLength: 300 }), (cfg, cmds) => {
+        run(cfg, cmds, ({ started, now, gate }) => {
+          if (started) expect(now).toBeGreaterThanOrEqual(gate);
+        });
+      }),
+      params,
+    );
   });
 
   it('adaptive: false pins the window at concurrency and never paces', () => {
-    fc.assert(fc.property(configs.map((c) => ({ ...c, adaptive: false, initialWindow: c.concurrency })), fc.array(cmd, { maxLength: 200 }), (cfg, cmds) => {
-      run(cfg, cmds, ({ after, now }) => {
-        expect(after.window).toBe(cfg.concurrency);
-        expect(currentRate(cfg, after, now)).toBeNull();
-      });
-    }), params);
+    fc.assert(
+      fc.property(
+        configs.map((c) => ({ ...c, adaptive: false, initialWindow: c.concurrency })),
+        fc.array(cmd, { maxLength: 200 }),
+        (cfg, cmds) => {
+          run(cfg, cmds, ({ after, now }) => {
+            expect(after.window).toBe(cfg.concurrency);
+            expect(currentRate(cfg, after, now)).toBeNull();
+          });
+        },
+      ),
+      params,
+    );
   });
 
   it('never starts more than the window', () => {
-    fc.assert(fc.property(configs, fc.array(cmd, { maxLength: 300 }), (cfg, cmds) => {
-      let inFlight = 0;
-      run(cfg, cmds, ({ before, started, cmd: c }) => {
-        if (started) {
-          expect(inFlight).toBeLessThan(before.window);
-          inFlight++;
-        } else if (c.kind === 'settle' && inFlight > 0) inFlight--;
-      });
-    }), params);
+    fc.assert(
+      fc.property(configs, fc.array(cmd, { maxLength: 300 }), (cfg, cmds) => {
+        let inFlight = 0;
+        run(cfg, cmds, ({ before, started, cmd: c }) => {
+          if (started) {
+            expect(inFlight).toBeLessThan(before.window);
+            inFlight++;
+          } else if (c.kind === 'settle' && inFlight > 0) inFlight--;
+        });
+      }),
+      params,
+    );
   });
 });
 
@@ -132,33 +168,43 @@ describe('whole runs against a simulated token bucket (virtual time)', () => {
     [1, 5, 64, 3],
     [2, 20, 64, 4],
     [40, 20, 16, 5],
-  ])('50 req/s, burst 20, 1,000 requests, latency %i ms + jitter %i ms, concurrency %i: >= 85%% of the limit, <= 5%% answered 429', (latencyMs, jitterMs, concurrency, seed) => {
-    const cfg = pacingConfig({ concurrency, adaptive: true, maxGateMs: 30_000 });
-    const r = simulate(cfg, { rate: 50, burst: 20, latencyMs, jitterMs, seed }, 1000);
-    const floorMs = ((1000 - 20) / 50) * 1000;
-    expect(floorMs / r.elapsedMs).toBeGreaterThanOrEqual(0.85);
-    expect(r.limited / r.sent).toBeLessThanOrEqual(0.05);
-    expect(r.gateViolations).toBe(0);
-    expect(r.final.rateBase).not.toBeNull();
-    expect(r.final.rateBase as number).toBeLessThanOrEqual(50);
-  });
+  ])(
+    '50 req/s, burst 20, 1,000 requests, latency %i ms + jitter %i ms, concurrency %i: >= 85%% of the limit, <= 5%% answered 429',
+    (latencyMs, jitterMs, concurrency, seed) => {
+      const cfg = pacingConfig({ concurrency, adaptive: true, maxGateMs: 30_000 });
+      const r = simulate(cfg, { rate: 50, burst: 20, latencyMs, jitterMs, seed }, 1000);
+      const floorMs = ((1000 - 20) / 50) * 1000;
+      expect(floorMs / r.elapsedMs).toBeGreaterThanOrEqual(0.85);
+      expect(r.limited / r.sent).toBeLessThanOrEqual(0.05);
+      expect(r.gateViolations).toBe(0);
+      expect(r.final.rateBase).not.toBeNull();
+      expect(r.final.rateBase as number).toBeLessThanOrEqual(50);
+    },
+  );
 
   it('honours every Retry-After, and estimates the rate of a bucket that refills within one pause closely', () => {
-    fc.assert(fc.property(
-      fc.integer({ min: 2, max: 400 }), fc.integer({ min: 1, max: 100 }), fc.integer({ min: 1, max: 150 }), fc.integer({ min: 1, max: 64 }),
-      fc.integer({ min: 0, max: 30 }), fc.integer(),
-      (rate, burst, latencyMs, concurrency, jitterMs, seed) => {
-        const cfg = pacingConfig({ concurrency, adaptive: true, maxGateMs: 30_000 });
-        const r = simulate(cfg, { rate, burst, latencyMs, jitterMs, seed }, 400);
-        expect(r.gateViolations).toBe(0);
-        // The model assumes the bucket is full again after a one-second pause; a burst larger than a
-        // second's refill breaks that (such a run is held to the limit by the pauses themselves).
-        if (r.final.estimate !== null && burst <= rate) {
-          expect(r.final.estimate).toBeLessThanOrEqual(rate * 1.3);
-          expect(r.final.rateBase as number).toBeLessThanOrEqual(Math.max(rate * 1.3, r.final.rateFloor));
-        }
-      },
-    ), { numRuns: 60 });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2, max: 400 }),
+        fc.integer({ min: 1, max: 100 }),
+        fc.integer({ min: 1, max: 150 }),
+        fc.integer({ min: 1, max: 64 }),
+        fc.integer({ min: 0, max: 30 }),
+        fc.integer(),
+        (rate, burst, latencyMs, concurrency, jitterMs, seed) => {
+          const cfg = pacingConfig({ concurrency, adaptive: true, maxGateMs: 30_000 });
+          const r = simulate(cfg, { rate, burst, latencyMs, jitterMs, seed }, 400);
+          expect(r.gateViolations).toBe(0);
+          // The model assumes the bucket is full again after a one-second pause; a burst larger than a
+          // second's refill breaks that (such a run is held to the limit by the pauses themselves).
+          if (r.final.estimate !== null && burst <= rate) {
+            expect(r.final.estimate).toBeLessThanOrEqual(rate * 1.3);
+            expect(r.final.rateBase as number).toBeLessThanOrEqual(Math.max(rate * 1.3, r.final.rateFloor));
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 
   it.each([1, 2, 3])('429s that come at random (5%% of requests, no rate limit) do not slow the run to a crawl (seed %i)', (seed) => {
@@ -198,7 +244,11 @@ describe('the two-cycle rate estimate', () => {
     throw new Error('the cycle never emptied the bucket');
   }
 
-  it.each([[50, 20], [10, 5], [200, 60]])('recovers a token bucket of %i/s, burst %i, from a fast burst and a ramp', (r, b) => {
+  it.each([
+    [50, 20],
+    [10, 5],
+    [200, 60],
+  ])('recovers a token bucket of %i/s, burst %i, from a fast burst and a ramp', (r, b) => {
     const first = cycle(0, r, b, () => r * 20);
     const second = cycle(5000, r, b, (ms) => (r / 2) * 2 ** (ms / 1000));
     const est = rateFromTwoCycles(first, second, 1, r * 4);

@@ -49,9 +49,11 @@ describe('file listing pagination', () => {
     });
     const client = testClient(server.url);
     const ids: string[] = [];
-    const err = await catchErr((async () => {
-      for await (const f of client.listFiles('fs')) ids.push(f.id);
-    })());
+    const err = await catchErr(
+      (async () => {
+        for await (const f of client.listFiles('fs')) ids.push(f.id);
+      })(),
+    );
     expect(err).toBeInstanceOf(PaginationError);
     expect(err).toMatchObject({ code: 'PAGINATION', operation: 'listFilesForFileset' });
     expect(ids).toEqual(['first', 'A']);
@@ -61,7 +63,8 @@ describe('file listing pagination', () => {
 
   it('sends directoryPath, immediateChildren, limit and the search body; filesOnly drops directories', async () => {
     server = await scriptedServer((_req, res) =>
-      json(res, 200, { files: [...files(['a']), { id: 'dir', path: 'd/sub', name: 'sub', size: null, fileType: 'DIRECTORY' }], pageContext: { next: null } }));
+      json(res, 200, { files: [...files(['a']), { id: 'dir', path: 'd/sub', name: 'sub', size: null, fileType: 'DIRECTORY' }], pageContext: { next: null } }),
+    );
     const client = testClient(server.url);
     const got = [];
     const fieldSort = [{ field: 'name', order: 'ASC' as const }];
@@ -125,9 +128,13 @@ describe('listing page size and endless listings', () => {
   it('does not retry a 400 to a page size of 100 or less', async () => {
     server = await scriptedServer((_req, res) => json(res, 400, { status: 400, message: 'bad filter' }));
     const client = testClient(server.url);
-    await expect(catchErr((async () => {
-      for await (const _ of client.listFiles('fs', { limit: 100 })) void _;
-    })())).resolves.toMatchObject({ code: 'HTTP_ERROR', status: 400 });
+    await expect(
+      catchErr(
+        (async () => {
+          for await (const _ of client.listFiles('fs', { limit: 100 })) void _;
+        })(),
+      ),
+    ).resolves.toMatchObject({ code: 'HTTP_ERROR', status: 400 });
     expect(server.requests).toHaveLength(1);
     await client.close();
   });
@@ -136,9 +143,11 @@ describe('listing page size and endless listings', () => {
     let n = 0;
     server = await scriptedServer((_req, res) => json(res, 200, { files: files(['same']), pageContext: { next: `cursor-${++n}` } }));
     const client = testClient(server.url);
-    const err = await catchErr((async () => {
-      for await (const _ of client.listFiles('fs')) void _;
-    })());
+    const err = await catchErr(
+      (async () => {
+        for await (const _ of client.listFiles('fs')) void _;
+      })(),
+    );
     expect(err).toBeInstanceOf(PaginationError);
     expect(err.message).toContain('no path that was not listed before');
     expect(server.requests).toHaveLength(2);
@@ -146,18 +155,23 @@ describe('listing page size and endless listings', () => {
   });
 
   it('filesOnly leaves out only entries that are positively directories', async () => {
-    server = await scriptedServer((_req, res) => json(res, 200, {
-      files: [
-        { id: 'f', path: 'a.txt', fileType: 'TEXT', size: 1 },
-        { id: 'd', path: 'dir', fileType: 'directory', size: null },
-        { id: 'u', path: 'odd', size: null, hash: null }, // a directory in another shape?
-      ],
-      pageContext: { next: null },
-    }));
+    server = await scriptedServer((_req, res) =>
+      json(res, 200, {
+        files: [
+          { id: 'f', path: 'a.txt', fileType: 'TEXT', size: 1 },
+          { id: 'd', path: 'dir', fileType: 'directory', size: null },
+          { id: 'u', path: 'odd', size: null, hash: null }, // a directory in another shape?
+        ],
+        pageContext: { next: null },
+      }),
+    );
     const client = testClient(server.url);
     const got: [string, string][] = [];
     for await (const f of client.listFiles('fs', { filesOnly: true })) got.push([f.id, f.kind]);
-    expect(got).toEqual([['f', 'file'], ['u', 'unknown']]);
+    expect(got).toEqual([
+      ['f', 'file'],
+      ['u', 'unknown'],
+    ]);
     await client.close();
   });
 });

@@ -37,7 +37,9 @@ describe('retries against a scripted server', () => {
   });
 
   it('retries a 500 for a GET but not a 400', async () => {
-    server = await scriptedServer((req, res, n) => (req.url.endsWith('/bad') ? domoError(res, 400, 'bad') : n === 1 ? domoError(res, 500, 'boom') : json(res, 200, FS)));
+    server = await scriptedServer((req, res, n) =>
+      req.url.endsWith('/bad') ? domoError(res, 400, 'bad') : n === 1 ? domoError(res, 500, 'boom') : json(res, 200, FS),
+    );
     const client = testClient(server.url);
     await expect(client.getFileSet('fs1')).resolves.toMatchObject({ id: 'fs1' });
     expect(server.requests).toHaveLength(2);
@@ -192,7 +194,9 @@ describe('retries against a scripted server', () => {
   });
 
   it('retries an upload from a Buffer, sending identical bodies (same path overwritten)', async () => {
-    server = await scriptedServer((_req, res, n) => (n === 1 ? domoError(res, 503, 'busy') : json(res, 201, { id: 'f1', path: 'd/a.txt', name: 'a.txt', size: 5 })));
+    server = await scriptedServer((_req, res, n) =>
+      n === 1 ? domoError(res, 503, 'busy') : json(res, 201, { id: 'f1', path: 'd/a.txt', name: 'a.txt', size: 5 }),
+    );
     const client = testClient(server.url);
     await expect(client.uploadFile('fs1', { path: 'd/a.txt', source: { content: 'hello' } })).resolves.toMatchObject({ id: 'f1' });
     expect(server.requests).toHaveLength(2);

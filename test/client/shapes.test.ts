@@ -17,10 +17,16 @@ describe('response shapes', () => {
   });
 
   it.each([
-    ['spec: fileSets + {count,totalCount,offset}', (res: ServerResponse, items: unknown[], offset: number) =>
-      json(res, 200, { fileSets: items, pageContext: { count: items.length, totalCount: ALL.length, offset } })],
-    ['older reference: fileSets + {offset,limit,total}', (res: ServerResponse, items: unknown[], offset: number, limit: number) =>
-      json(res, 200, { fileSets: items, pageContext: { offset, limit, total: ALL.length } })],
+    [
+      'spec: fileSets + {count,totalCount,offset}',
+      (res: ServerResponse, items: unknown[], offset: number) =>
+        json(res, 200, { fileSets: items, pageContext: { count: items.length, totalCount: ALL.length, offset } }),
+    ],
+    [
+      'older reference: fileSets + {offset,limit,total}',
+      (res: ServerResponse, items: unknown[], offset: number, limit: number) =>
+        json(res, 200, { fileSets: items, pageContext: { offset, limit, total: ALL.length } }),
+    ],
     ['filesets key, no pageContext', (res: ServerResponse, items: unknown[]) => json(res, 200, { filesets: items })],
   ])('pages FileSet search with %s', async (_label, answer) => {
     server = await scriptedServer((req, res) => {
@@ -75,9 +81,18 @@ describe('response shapes', () => {
 
   it('accepts both query match shapes and sends the prefix under both names', async () => {
     server = await scriptedServer((_req, res, n) =>
-      json(res, 200, n === 1
-        ? { matches: [{ content: { type: 'TEXT', text: 'PTO policy' }, metadata: { fileId: 'f1', path: 'hr/pto.md' }, score: 0.41 }] }
-        : { matches: [{ id: 'f3', node: { id: 'f3', path: 'reports/q2.pdf', name: 'q2.pdf', fileType: 'FILE', created: 1718826000000, type: 'TEXT' }, score: 0.89 }] }));
+      json(
+        res,
+        200,
+        n === 1
+          ? { matches: [{ content: { type: 'TEXT', text: 'PTO policy' }, metadata: { fileId: 'f1', path: 'hr/pto.md' }, score: 0.41 }] }
+          : {
+              matches: [
+                { id: 'f3', node: { id: 'f3', path: 'reports/q2.pdf', name: 'q2.pdf', fileType: 'FILE', created: 1718826000000, type: 'TEXT' }, score: 0.89 },
+              ],
+            },
+      ),
+    );
     const client = testClient(server.url);
     const spec = await client.query('fs', { query: 'pto', topK: 2, directoryPath: 'hr' });
     expect(spec).toEqual([{ fileId: 'f1', path: 'hr/pto.md', score: 0.41, text: 'PTO policy', uri: null, file: null }]);
@@ -90,7 +105,9 @@ describe('response shapes', () => {
   });
 
   it('normalizes an older-reference create response (200, createdBy number)', async () => {
-    server = await scriptedServer((_req, res) => json(res, 200, { id: 'x', name: 'Sample', description: 'd', created: '2025-01-01T00:00:00.000Z', createdBy: 111111111 }));
+    server = await scriptedServer((_req, res) =>
+      json(res, 200, { id: 'x', name: 'Sample', description: 'd', created: '2025-01-01T00:00:00.000Z', createdBy: 111111111 }),
+    );
     const client = testClient(server.url);
     await expect(client.createFileSet({ name: 'Sample', description: 'd' })).resolves.toMatchObject({ id: 'x', createdBy: '111111111', aiEnabled: null });
     expect(server.requests[0].headers['content-type']).toBe('application/json');

@@ -26,10 +26,11 @@ async function heldServer(handler: (req: IncomingMessage, res: ServerResponse, o
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     peak: () => peak,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

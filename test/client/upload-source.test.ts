@@ -103,8 +103,12 @@ describe('upload sources', () => {
     await symlink(file, join(dir, 'link.txt'));
     const client = testClient(emu.url);
     const fs = await client.createFileSet({ name: 'links' });
-    await expect(client.uploadFile(fs.id, { path: 'l.txt', source: { filePath: join(dir, 'link.txt') }, expectedSha256: sha('real') })).resolves.toMatchObject({ verified: 'sha256' });
-    await expect(client.uploadFile(fs.id, { path: 'r.txt', source: { filePath: file, expect: approve(file) }, expectedSha256: sha('real') })).resolves.toMatchObject({ verified: 'sha256' });
+    await expect(client.uploadFile(fs.id, { path: 'l.txt', source: { filePath: join(dir, 'link.txt') }, expectedSha256: sha('real') })).resolves.toMatchObject({
+      verified: 'sha256',
+    });
+    await expect(
+      client.uploadFile(fs.id, { path: 'r.txt', source: { filePath: file, expect: approve(file) }, expectedSha256: sha('real') }),
+    ).resolves.toMatchObject({ verified: 'sha256' });
     await client.close();
   });
 

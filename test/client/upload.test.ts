@@ -40,15 +40,18 @@ describe('uploads', () => {
     await client.close();
   });
 
-  it.each(['a\\b.txt', 'quote".txt', 'line\nbreak.txt', 'cr\rname.txt', 'tab\tname.txt', 'dir\\sub/x.txt'])('refuses %j before any request (the server would store another name)', async (p) => {
-    server = await scriptedServer((_req, res) => json(res, 201, {}));
-    const client = testClient(server.url);
-    const err = await catchErr(client.uploadFile('fs', { path: p, source: { content: 'x' } }));
-    expect(err).toBeInstanceOf(ValidationError);
-    expect(err.message).toContain(JSON.stringify(p));
-    expect(server.requests).toHaveLength(0);
-    await client.close();
-  });
+  it.each(['a\\b.txt', 'quote".txt', 'line\nbreak.txt', 'cr\rname.txt', 'tab\tname.txt', 'dir\\sub/x.txt'])(
+    'refuses %j before any request (the server would store another name)',
+    async (p) => {
+      server = await scriptedServer((_req, res) => json(res, 201, {}));
+      const client = testClient(server.url);
+      const err = await catchErr(client.uploadFile('fs', { path: p, source: { content: 'x' } }));
+      expect(err).toBeInstanceOf(ValidationError);
+      expect(err.message).toContain(JSON.stringify(p));
+      expect(server.requests).toHaveLength(0);
+      await client.close();
+    },
+  );
 
   it('streams a file from disk with an exact Content-Length and a content type from the name', async () => {
     const file = join(dir, 'report.pdf');
@@ -70,8 +73,9 @@ describe('uploads', () => {
   it('sends a stream of unknown size chunked', async () => {
     server = await scriptedServer((_req, res) => json(res, 201, { id: 'f', path: 'x.bin', name: 'x.bin', size: 4 }));
     const client = testClient(server.url);
-    await expect(client.uploadFile('fs', { path: 'x.bin', source: { stream: Readable.from([Buffer.from('ab'), Buffer.from('cd')]) } }))
-      .resolves.toMatchObject({ verified: 'size' });
+    await expect(client.uploadFile('fs', { path: 'x.bin', source: { stream: Readable.from([Buffer.from('ab'), Buffer.from('cd')]) } })).resolves.toMatchObject({
+      verified: 'size',
+    });
     expect(server.requests[0].headers['transfer-encoding']).toBe('chunked');
     expect((await parseForm(server.requests[0])).files[0].data.toString()).toBe('abcd');
     await client.close();
@@ -133,7 +137,8 @@ describe('uploads', () => {
           if (Number(m[1]) === failPart) return domoError(res, 400, 'part mismatch');
           return json(res, 202, { file: { id: 'up1' }, status: 'PROCESSING' });
         }
-        if (u.pathname.endsWith('/finalize')) return json(res, 201, { file: { id: 'up1', path: 'big/x.bin', hash: 'c'.repeat(64), size: 250 }, status: 'SUCCESS' });
+        if (u.pathname.endsWith('/finalize'))
+          return json(res, 201, { file: { id: 'up1', path: 'big/x.bin', hash: 'c'.repeat(64), size: 250 }, status: 'SUCCESS' });
         if (u.pathname.endsWith('/abort')) return json(res, 200, { file: { id: 'up1' }, status: 'FAILED' });
         return domoError(res, 500, 'unexpected');
       });
@@ -144,7 +149,12 @@ describe('uploads', () => {
       const data = Buffer.from('0123456789'.repeat(25)); // 250 bytes → parts of 100, 100, 50
       const file = join(dir, 'x.bin');
       await writeFile(file, data);
-      const source = kind === 'file' ? { filePath: file } : kind === 'buffer' ? { content: data } : { stream: Readable.from([data.subarray(0, 33), data.subarray(33)]), size: data.length };
+      const source =
+        kind === 'file'
+          ? { filePath: file }
+          : kind === 'buffer'
+            ? { content: data }
+            : { stream: Readable.from([data.subarray(0, 33), data.subarray(33)]), size: data.length };
       const client = testClient(server.url, { splitUploadThreshold: 200, splitPartSize: 100 });
       await expect(client.uploadFile('fs', { path: 'big/x.bin', source })).resolves.toMatchObject({ id: 'up1', path: 'big/x.bin', hash: 'c'.repeat(64) });
       const urls = server.requests.map((r) => r.url.replace('/api/files/v1/filesets/fs/files/multipart', ''));

@@ -15,11 +15,22 @@ const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex')
 function readingServer(reading: 'directoryPath' | 'createFileRequest' | 'neither', extra: Record<string, unknown> = {}) {
   return scriptedServer(async (req: Recorded, res) => {
     const form = await parseForm(req);
-    const dir = reading === 'directoryPath' ? form.fields.directoryPath ?? ''
-      : reading === 'createFileRequest' ? (JSON.parse(form.fields.createFileRequest ?? '{}') as { directoryPath?: string }).directoryPath ?? ''
-        : '';
+    const dir =
+      reading === 'directoryPath'
+        ? (form.fields.directoryPath ?? '')
+        : reading === 'createFileRequest'
+          ? ((JSON.parse(form.fields.createFileRequest ?? '{}') as { directoryPath?: string }).directoryPath ?? '')
+          : '';
     const f = form.files[0];
-    json(res, 201, { id: 'f1', path: dir ? `${dir}/${f.filename}` : f.filename, name: f.filename, size: f.data.length, hash: sha(f.data), hashAlgorithm: 'SHA_256_HEX', ...extra });
+    json(res, 201, {
+      id: 'f1',
+      path: dir ? `${dir}/${f.filename}` : f.filename,
+      name: f.filename,
+      size: f.data.length,
+      hash: sha(f.data),
+      hashAlgorithm: 'SHA_256_HEX',
+      ...extra,
+    });
   });
 }
 
@@ -33,8 +44,10 @@ describe('upload verification', () => {
   it.each(['directoryPath', 'createFileRequest'] as const)('lands in the right directory on a server that reads only %s', async (reading) => {
     server = await readingServer(reading);
     const client = testClient(server.url);
-    await expect(client.uploadFile('fs', { path: 'docs/guide/a.md', source: { content: 'hello' }, expectedSha256: sha('hello') }))
-      .resolves.toMatchObject({ path: 'docs/guide/a.md', verified: 'sha256' });
+    await expect(client.uploadFile('fs', { path: 'docs/guide/a.md', source: { content: 'hello' }, expectedSha256: sha('hello') })).resolves.toMatchObject({
+      path: 'docs/guide/a.md',
+      verified: 'sha256',
+    });
     await client.close();
   });
 
@@ -64,8 +77,9 @@ describe('upload verification', () => {
   ])('falls back to the size when the server has %s (verified: size)', async (_label, hashFields) => {
     server = await scriptedServer((_req, res) => json(res, 201, { id: 'f', path: 'a.txt', size: 5, ...hashFields }));
     const client = testClient(server.url);
-    await expect(client.uploadFile('fs', { path: 'a.txt', source: { content: 'hello' }, expectedSha256: sha('hello') }))
-      .resolves.toMatchObject({ verified: 'size' });
+    await expect(client.uploadFile('fs', { path: 'a.txt', source: { content: 'hello' }, expectedSha256: sha('hello') })).resolves.toMatchObject({
+      verified: 'size',
+    });
     // The answer had no usable SHA-256: one GET by path looked for one.
     expect(server.requests.map((r) => r.method)).toEqual(['POST', 'GET']);
     await client.close();
@@ -91,7 +105,24 @@ describe('upload verification', () => {
   it('verifyUpload returns how it verified', async () => {
     server = await scriptedServer((_req, res) => json(res, 200, { id: 'f', path: 'a.txt', size: 5, hash: null }));
     const client = testClient(server.url);
-    const entry = { id: 'f', path: 'a.txt', name: 'a.txt', fileType: 'TEXT', kind: 'file' as const, isDirectory: false, contentType: null, size: 5, hash: sha('hello'), hashAlgorithm: 'SHA_256_HEX', downloadUrl: null, created: null, createdBy: null, connectorKey: null, indexStatus: null, indexReason: null };
+    const entry = {
+      id: 'f',
+      path: 'a.txt',
+      name: 'a.txt',
+      fileType: 'TEXT',
+      kind: 'file' as const,
+      isDirectory: false,
+      contentType: null,
+      size: 5,
+      hash: sha('hello'),
+      hashAlgorithm: 'SHA_256_HEX',
+      downloadUrl: null,
+      created: null,
+      createdBy: null,
+      connectorKey: null,
+      indexStatus: null,
+      indexReason: null,
+    };
     await expect(client.verifyUpload('fs', 'a.txt', entry, sha('hello'))).resolves.toBe('sha256');
     await expect(client.verifyUpload('fs', 'a.txt', { ...entry, hash: null }, sha('hello'), 5)).resolves.toBe('size');
     await expect(client.verifyUpload('fs', 'a.txt', { ...entry, hash: null }, sha('hello'))).rejects.toBeInstanceOf(IntegrityError);
@@ -112,7 +143,8 @@ describe('upload verification', () => {
       return scriptedServer((req, res) => {
         const u = new URL(req.url, 'http://x');
         if (u.pathname.endsWith('/files')) return domoError(res, 413, 'too large');
-        if (u.pathname.endsWith('/files/multipart')) return json(res, 202, { file: { id: 'up1', path: JSON.parse(req.body.toString()).path }, status: 'CREATED' });
+        if (u.pathname.endsWith('/files/multipart'))
+          return json(res, 202, { file: { id: 'up1', path: JSON.parse(req.body.toString()).path }, status: 'CREATED' });
         if (u.pathname.includes('/part/')) return json(res, 202, {});
         if (u.pathname.endsWith('/finalize')) return json(res, 201, { file: { id: 'up1', path: finalPath, size: 20 }, status: 'SUCCESS' });
         if (u.pathname.endsWith('/abort')) return json(res, 200, {});
@@ -131,7 +163,10 @@ describe('upload verification', () => {
     it('a 413 on a single upload goes through the split upload, and lowers the threshold for the client', async () => {
       server = await splitServer('x.bin');
       const client = testClient(server.url, { splitPartSize: 1024 * 1024 });
-      await expect(client.uploadFile('fs', { path: 'x.bin', source: { content: Buffer.alloc(20) } })).resolves.toMatchObject({ path: 'x.bin', verified: 'size' });
+      await expect(client.uploadFile('fs', { path: 'x.bin', source: { content: Buffer.alloc(20) } })).resolves.toMatchObject({
+        path: 'x.bin',
+        verified: 'size',
+      });
       const first = server.requests.map((r) => new URL(r.url, 'http://x').pathname.split('/').slice(-2).join('/'));
       expect(first).toEqual(['fs/files', 'files/multipart', 'part/1', 'part/2', 'up1/finalize']);
       // The same size again goes straight to the split upload: no second 413.

@@ -13,7 +13,7 @@ describe('dist/cli/bin.js', () => {
     expect(r).toMatchObject({ code: 0, stdout: `${version}\n`, stderr: '' });
   });
 
-  it('loads command code lazily: --help requires no client, loader or emulator code (the client\'s list of variable names aside)', () => {
+  it("loads command code lazily: --help requires no client, loader or emulator code (the client's list of variable names aside)", () => {
     const script = `
       const { main } = require(${JSON.stringify(join(ROOT, 'dist', 'cli', 'main.js'))});
       main(['--help']).then((code) => {

@@ -1,5 +1,18 @@
 import type { Report } from '../../loader/types';
-import { TOKEN, assertBuilt, startHeaderFaultProxy, fileSetId, localState, expectOneLineError, remoteState, runCli, startBackend, workspace, type Backend, type Workspace } from '../support/harness';
+import {
+  TOKEN,
+  assertBuilt,
+  startHeaderFaultProxy,
+  fileSetId,
+  localState,
+  expectOneLineError,
+  remoteState,
+  runCli,
+  startBackend,
+  workspace,
+  type Backend,
+  type Workspace,
+} from '../support/harness';
 import { join } from 'node:path';
 
 let ws: Workspace;
@@ -73,7 +86,10 @@ describe('faults mid-apply', () => {
           expect([0, 1]).toContain(r.code);
           if (r.code === 1) {
             expect(expectOneLineError(r.stderr)).toMatch(/^domo-filesets: error: /);
-            const deletes = be.emu.requestLog().slice(logStart).filter((e) => e.operationId.startsWith('deleteFile') && e.status < 300);
+            const deletes = be.emu
+              .requestLog()
+              .slice(logStart)
+              .filter((e) => e.operationId.startsWith('deleteFile') && e.status < 300);
             expect(deletes).toEqual([]);
           } else {
             converged = true;

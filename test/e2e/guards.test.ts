@@ -1,5 +1,17 @@
 import type { Report } from '../../loader/types';
-import { TOKEN, assertBuilt, fileSetId, mutatingSince, expectOneLineError, remoteState, runCli, startBackend, workspace, type Backend, type Workspace } from '../support/harness';
+import {
+  TOKEN,
+  assertBuilt,
+  fileSetId,
+  mutatingSince,
+  expectOneLineError,
+  remoteState,
+  runCli,
+  startBackend,
+  workspace,
+  type Backend,
+  type Workspace,
+} from '../support/harness';
 
 let be: Backend;
 let ws: Workspace;
@@ -79,7 +91,10 @@ describe('safety guards (exit 3, nothing changed)', () => {
   it('empty source with allowEmpty: true prunes everything', async () => {
     const { id } = await seeded('allow-empty', '', 0);
     await ws.write('empty/.hidden', 'dotfiles are not included by default');
-    const file = await ws.manifest('version: 1\nfilesets:\n  - name: allow-empty\n    source: ./empty\n    allowEmpty: true\n    maxDeletePercent: 100\n', 'empty.yaml');
+    const file = await ws.manifest(
+      'version: 1\nfilesets:\n  - name: allow-empty\n    source: ./empty\n    allowEmpty: true\n    maxDeletePercent: 100\n',
+      'empty.yaml',
+    );
     const r = await cli(['apply', '-f', file]);
     expect(r.code).toBe(0);
     expect(await remoteState(be.client, id)).toEqual({});
@@ -88,14 +103,14 @@ describe('safety guards (exit 3, nothing changed)', () => {
   it('a refused FileSet does not stop the others, but the run still exits 3', async () => {
     const { id, before } = await seeded('guarded', '', 3);
     await ws.write('other/x.md', 'x');
-    const file = await ws.manifest(
-      'version: 1\nfilesets:\n  - name: guarded\n    source: ./src\n  - name: free\n    source: ./other\n',
-      'two.yaml',
-    );
+    const file = await ws.manifest('version: 1\nfilesets:\n  - name: guarded\n    source: ./src\n  - name: free\n    source: ./other\n', 'two.yaml');
     const r = await cli(['apply', '-f', file, '--format', 'json']);
     expect(r.code).toBe(3);
     const report = JSON.parse(r.stdout) as Report;
-    expect(report.filesets.map((f) => [f.name, f.refused?.guard ?? null])).toEqual([['guarded', 'maxDeletePercent'], ['free', null]]);
+    expect(report.filesets.map((f) => [f.name, f.refused?.guard ?? null])).toEqual([
+      ['guarded', 'maxDeletePercent'],
+      ['free', null],
+    ]);
     expect(await remoteState(be.client, id)).toEqual(before);
     expect(Object.keys(await remoteState(be.client, await fileSetId(be.client, 'free')))).toEqual(['x.md']);
   });

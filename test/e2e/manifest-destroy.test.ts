@@ -30,12 +30,19 @@ describe('bad manifests: one line naming file and line, exit 1, nothing sent', (
     ['unknown key', 'version: 1\nfilesets:\n  - name: x\n    source: ./src\n    colour: blue\n', /manifest\.yaml:5: .*colour/],
     ['wrong type', 'version: 1\nfilesets:\n  - name: x\n    source: ./src\n    prune: sometimes\n', /manifest\.yaml:5: .*prune/],
     ['missing variable', 'version: 1\nfilesets:\n  - name: "docs-${E2E_SURELY_UNSET_VAR}"\n    source: ./src\n', /manifest\.yaml:3: .*E2E_SURELY_UNSET_VAR/],
-    ['source escaping the manifest dir is fine but .. patterns are not', 'version: 1\nfilesets:\n  - name: x\n    source: ./src\n    include: ["../**"]\n', /manifest\.yaml:5/],
+    [
+      'source escaping the manifest dir is fine but .. patterns are not',
+      'version: 1\nfilesets:\n  - name: x\n    source: ./src\n    include: ["../**"]\n',
+      /manifest\.yaml:5/,
+    ],
     ['wrong version', 'version: 2\nfilesets: []\n', /manifest\.yaml:1: .*version/],
   ])('%s', async (_label, yaml, pattern) => {
     const file = await ws.manifest(yaml);
     const m0 = be.emu.stats().total;
-    for (const cmd of [['plan', '-f', file], ['apply', '-f', file]]) {
+    for (const cmd of [
+      ['plan', '-f', file],
+      ['apply', '-f', file],
+    ]) {
       const r = await cli(cmd);
       expect(r.code).toBe(1);
       expect(r.stdout).toBe('');
@@ -76,7 +83,10 @@ describe('destroy', () => {
     const r = await cli(['destroy', '-f', file, '--yes', '--format', 'json']);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout) as { filesets: { name: string; id: string | null; deleted: boolean }[] };
-    expect(out.filesets.map((f) => [f.name, f.deleted])).toEqual([['pr-1-docs', true], ['pr-1-kb', true]]);
+    expect(out.filesets.map((f) => [f.name, f.deleted])).toEqual([
+      ['pr-1-docs', true],
+      ['pr-1-kb', true],
+    ]);
     expect(await be.client.findFileSetsByName('pr-1-docs')).toEqual([]);
     expect(await be.client.findFileSetsByName('pr-1-kb')).toEqual([]);
     expect((await be.client.getFileSet(untouched.id)).name).toBe('main-docs');

@@ -17,8 +17,16 @@ test.each(['seed', 'spec'] as const)('an emulator of the run answers by the runâ
   try {
     // Under the spec's reading a listing above 100 entries per page is a 400; the `seed` profile's has no maximum.
     const status = async (url: string, token: string): Promise<number> => {
-      const fs = await fetch(`${url}/api/files/v1/filesets`, { method: 'POST', headers: { 'x-domo-developer-token': token, 'content-type': 'application/json' }, body: '{"name":"p"}' }).then((r) => r.json()) as { id: string };
-      const res = await fetch(`${url}/api/files/v1/filesets/${fs.id}/files/search?limit=1000`, { method: 'POST', headers: { 'x-domo-developer-token': token, 'content-type': 'application/json' }, body: '{}' });
+      const fs = (await fetch(`${url}/api/files/v1/filesets`, {
+        method: 'POST',
+        headers: { 'x-domo-developer-token': token, 'content-type': 'application/json' },
+        body: '{"name":"p"}',
+      }).then((r) => r.json())) as { id: string };
+      const res = await fetch(`${url}/api/files/v1/filesets/${fs.id}/files/search?limit=1000`, {
+        method: 'POST',
+        headers: { 'x-domo-developer-token': token, 'content-type': 'application/json' },
+        body: '{}',
+      });
       await res.arrayBuffer();
       return res.status;
     };

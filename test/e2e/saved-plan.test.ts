@@ -8,7 +8,22 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Report } from '../../loader/types';
 import { runCli as runInProcess } from '../cli/helpers';
-import { TOKEN, type RunResult, assertBuilt, fileSetId, localState, mutatingSince, expectOneLineError, remoteState, runCli, sha256, startBackend, workspace, type Backend, type Workspace } from '../support/harness';
+import {
+  TOKEN,
+  type RunResult,
+  assertBuilt,
+  fileSetId,
+  localState,
+  mutatingSince,
+  expectOneLineError,
+  remoteState,
+  runCli,
+  sha256,
+  startBackend,
+  workspace,
+  type Backend,
+  type Workspace,
+} from '../support/harness';
 
 let be: Backend;
 let ws: Workspace;
@@ -85,21 +100,37 @@ test.each([
   ['a local file planned for upload changed', async () => ws.write('src/new.md', 'newer'), /local files under the root changed.*would now also upload new\.md/],
   ['an unchanged local file changed', async () => ws.write('src/b.md', 'b changed after review'), /would now also replace b\.md/],
   ['a local file appeared', async () => ws.write('src/extra.md', 'x'), /would now also upload extra\.md/],
-  ['a remote file changed', async () => {
-    const id = await fileSetId(be.client, 'saved');
-    await be.client.uploadFile(id, { path: 'b.md', source: { content: 'edited in Domo' } });
-  }, /remote files under the root changed since the plan/],
-  ['a remote file was replaced under a new id with the same content', async () => {
-    const id = await fileSetId(be.client, 'saved');
-    await be.client.deleteFileByPath(id, 'b.md');
-    await be.client.uploadFile(id, { path: 'b.md', source: { content: 'content of b.md' } });
-  }, /remote files under the root changed since the plan \(ids or hashes\)/],
-  ['the manifest changed', async () => {
-    await ws.manifest('version: 1\nfilesets:\n  - name: saved\n    source: ./src\n    maxDeletePercent: 90\n');
-  }, /the manifest .*manifest\.yaml changed since the plan was made/],
-  ['the FileSet was deleted', async () => {
-    await be.client.deleteFileSet(await fileSetId(be.client, 'saved'));
-  }, /FileSet 'saved': planned as [0-9a-f-]+, now absent/],
+  [
+    'a remote file changed',
+    async () => {
+      const id = await fileSetId(be.client, 'saved');
+      await be.client.uploadFile(id, { path: 'b.md', source: { content: 'edited in Domo' } });
+    },
+    /remote files under the root changed since the plan/,
+  ],
+  [
+    'a remote file was replaced under a new id with the same content',
+    async () => {
+      const id = await fileSetId(be.client, 'saved');
+      await be.client.deleteFileByPath(id, 'b.md');
+      await be.client.uploadFile(id, { path: 'b.md', source: { content: 'content of b.md' } });
+    },
+    /remote files under the root changed since the plan \(ids or hashes\)/,
+  ],
+  [
+    'the manifest changed',
+    async () => {
+      await ws.manifest('version: 1\nfilesets:\n  - name: saved\n    source: ./src\n    maxDeletePercent: 90\n');
+    },
+    /the manifest .*manifest\.yaml changed since the plan was made/,
+  ],
+  [
+    'the FileSet was deleted',
+    async () => {
+      await be.client.deleteFileSet(await fileSetId(be.client, 'saved'));
+    },
+    /FileSet 'saved': planned as [0-9a-f-]+, now absent/,
+  ],
 ])('refused when %s', async (_what, change, reason) => {
   await savePlan(inProcess);
   await change();

@@ -3,8 +3,18 @@ import { join } from 'node:path';
 import { fileActions } from '../../loader/actions';
 import type { Report } from '../../loader/types';
 import {
-  TOKEN, assertBuilt, fileSetId, localState, mutatingSince, expectOneLineError, remoteState, runCli, startBackend, workspace,
-  type Backend, type Workspace,
+  TOKEN,
+  assertBuilt,
+  fileSetId,
+  localState,
+  mutatingSince,
+  expectOneLineError,
+  remoteState,
+  runCli,
+  startBackend,
+  workspace,
+  type Backend,
+  type Workspace,
 } from '../support/harness';
 
 let be: Backend;
@@ -60,7 +70,12 @@ describe('plan / apply scenarios', () => {
     expect(first.code).toBe(0);
     expect(first.report.filesets).toHaveLength(1);
     const fs = first.report.filesets[0];
-    expect(fs).toMatchObject({ name: 'first-sync', create: true, summary: { upload: 4, replace: 0, delete: 0, unchanged: 0 }, result: { uploaded: 4, failed: 0 } });
+    expect(fs).toMatchObject({
+      name: 'first-sync',
+      create: true,
+      summary: { upload: 4, replace: 0, delete: 0, unchanged: 0 },
+      result: { uploaded: 4, failed: 0 },
+    });
     expect(typeof fs.id).toBe('string');
     await expectExact('first-sync');
 
@@ -88,7 +103,9 @@ describe('plan / apply scenarios', () => {
     const plan = await cli(['plan', '-f', file, '--format', 'json']);
     expect(plan.code).toBe(0);
     const planned = JSON.parse(plan.stdout) as Report;
-    const ops = fileActions(planned.filesets[0]).map((a) => `${a.op} ${a.path}`).sort();
+    const ops = fileActions(planned.filesets[0])
+      .map((a) => `${a.op} ${a.path}`)
+      .sort();
     expect(ops).toEqual(['delete gone.md', 'delete old-name.md', 'replace edit.md', 'upload new-name.md']);
     expect(planned.filesets[0].summary).toMatchObject({ upload: 1, replace: 1, delete: 2, unchanged: 2 });
 

@@ -9,7 +9,13 @@ const OTHER = 'other-token';
 let emu: Emu;
 beforeEach(async () => {
   // TOKEN (and any unlisted token) is user 1; READER is user 2 in group 42; OTHER is user 3.
-  emu = await startEmu({ token: undefined, users: [{ token: READER, userId: 2, groups: [42] }, { token: OTHER, userId: 3 }] });
+  emu = await startEmu({
+    token: undefined,
+    users: [
+      { token: READER, userId: 2, groups: [42] },
+      { token: OTHER, userId: 3 },
+    ],
+  });
 });
 afterEach(() => emu.close());
 
@@ -23,7 +29,18 @@ describe('users', () => {
     expect(mine).toMatchObject({ createdBy: 1, updatedBy: 1, owner: '1', permission: 'OWNER' });
     const theirs = (await emu.req('POST', `${API}/filesets`, { name: 'theirs' }, as(OTHER))).body;
     expect(theirs).toMatchObject({ createdBy: 3, owner: '3', permission: 'OWNER' });
-    const file = (await emu.req('POST', `${API}/filesets/${theirs.id}/files`, (() => { const f = new FormData(); f.append('file', new Blob(['x']), 'x.txt'); return f; })(), as(OTHER))).body;
+    const file = (
+      await emu.req(
+        'POST',
+        `${API}/filesets/${theirs.id}/files`,
+        (() => {
+          const f = new FormData();
+          f.append('file', new Blob(['x']), 'x.txt');
+          return f;
+        })(),
+        as(OTHER),
+      )
+    ).body;
     expect(file.createdBy).toBe(3);
     expect((await emu.req('GET', `${API}/filesets/${mine.id}`, undefined, as('any-other-token'))).body.permission).toBe('OWNER');
   });
@@ -43,7 +60,14 @@ describe('users', () => {
   it('validates the users option', async () => {
     await expect(startEmu({ users: [{ token: '', userId: 2 }] })).rejects.toThrow('users[0].token must be a non-empty string');
     await expect(startEmu({ users: [{ token: 'a', userId: 0 }] })).rejects.toThrow('users[0].userId must be an integer >= 1');
-    await expect(startEmu({ users: [{ token: 'a', userId: 2 }, { token: 'a', userId: 3 }] })).rejects.toThrow('users[1]: the same token is listed twice');
+    await expect(
+      startEmu({
+        users: [
+          { token: 'a', userId: 2 },
+          { token: 'a', userId: 3 },
+        ],
+      }),
+    ).rejects.toThrow('users[1]: the same token is listed twice');
     await expect(startEmu({ users: [{ token: 'a', userId: 2, groups: [1.5] }] })).rejects.toThrow('users[0].groups');
   });
 });
@@ -51,7 +75,8 @@ describe('users', () => {
 describe('visibility', () => {
   it('hides a FileSet without a grant from search and answers 403 elsewhere; a grant shows it with the caller’s permission', async () => {
     const fs = await emu.createFileSet('private');
-    const search = (token: string) => emu.req('POST', `${API}/filesets/search`, {}, as(token)).then((r) => r.body.fileSets.map((f: any) => [f.id, f.permission]));
+    const search = (token: string) =>
+      emu.req('POST', `${API}/filesets/search`, {}, as(token)).then((r) => r.body.fileSets.map((f: any) => [f.id, f.permission]));
     expect(await search(READER)).toEqual([]);
     const denied = await emu.req('GET', `${API}/filesets/${fs.id}`, undefined, as(READER));
     expect([denied.status, denied.body.message]).toEqual([403, `User 2 has no access to FileSet ${fs.id}; getFileSet needs READ`]);
@@ -125,7 +150,8 @@ describe('permissions on every route', () => {
       await emu.req('POST', `${API}/filesets/${fs.id}/files`, fd, as(READER)),
       await emu.req('DELETE', `${API}/filesets/${fs.id}/path?path=d`, undefined, as(READER)),
       await emu.req('POST', `${API}/filesets/${fs.id}`, { description: 'changed' }, as(READER)),
-    ]) expect(r.status).toBe(403);
+    ])
+      expect(r.status).toBe(403);
     expect((await emu.listAll(fs.id, '')).map((f) => f.path)).toEqual(['d', 'd/f.txt']);
     expect((await emu.req('GET', `${API}/filesets/${fs.id}`)).body.description).toBe('same');
   });
@@ -135,7 +161,10 @@ describe('access and ownership', () => {
   it('changes only the grants sent, revokes with NONE, takes the older key indexAccess, and lists the owner first', async () => {
     const fs = await emu.createFileSet();
     const first = await emu.req('POST', `${API}/filesets/${fs.id}/access`, {
-      fileSetAccess: [{ entityId: 42, entityType: 'GROUP', permission: 'READ' }, { entityId: 3, entityType: 'USER', permission: 'EDIT' }],
+      fileSetAccess: [
+        { entityId: 42, entityType: 'GROUP', permission: 'READ' },
+        { entityId: 3, entityType: 'USER', permission: 'EDIT' },
+      ],
     });
     expect(first.body).toEqual({
       fileSetId: fs.id,
@@ -145,7 +174,12 @@ describe('access and ownership', () => {
         { entityId: 3, entityType: 'USER', permission: 'EDIT' },
       ],
     });
-    const older = await emu.req('POST', `${API}/filesets/${fs.id}/access`, { indexAccess: [{ entityId: 3, entityType: 'USER', permission: 'NONE' }, { entityId: 42, entityType: 'GROUP', permission: 'EDIT' }] });
+    const older = await emu.req('POST', `${API}/filesets/${fs.id}/access`, {
+      indexAccess: [
+        { entityId: 3, entityType: 'USER', permission: 'NONE' },
+        { entityId: 42, entityType: 'GROUP', permission: 'EDIT' },
+      ],
+    });
     expect(older.body.fileSetAccess).toEqual([
       { entityId: 1, entityType: 'USER', permission: 'OWNER' },
       { entityId: 42, entityType: 'GROUP', permission: 'EDIT' },

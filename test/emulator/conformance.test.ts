@@ -17,8 +17,41 @@ beforeAll(async () => {
 });
 afterAll(() => e.close());
 
-const FILE_FIELDS = ['id', 'path', 'name', 'fileType', 'contentType', 'size', 'hash', 'hashAlgorithm', 'downloadUrl', 'created', 'createdBy', 'connectorKey', 'indexStatus', 'indexReason'];
-const FILESET_FIELDS = ['id', 'name', 'description', 'aiEnabled', 'indexStatus', 'batchType', 'connector', 'created', 'createdBy', 'updated', 'updatedBy', 'owner', 'accountId', 'connectorContext', 'permission', 'size', 'fileCount'];
+const FILE_FIELDS = [
+  'id',
+  'path',
+  'name',
+  'fileType',
+  'contentType',
+  'size',
+  'hash',
+  'hashAlgorithm',
+  'downloadUrl',
+  'created',
+  'createdBy',
+  'connectorKey',
+  'indexStatus',
+  'indexReason',
+];
+const FILESET_FIELDS = [
+  'id',
+  'name',
+  'description',
+  'aiEnabled',
+  'indexStatus',
+  'batchType',
+  'connector',
+  'created',
+  'createdBy',
+  'updated',
+  'updatedBy',
+  'owner',
+  'accountId',
+  'connectorContext',
+  'permission',
+  'size',
+  'fileCount',
+];
 
 function hasFields(obj: any, fields: string[]): void {
   for (const f of fields) expect(obj).toHaveProperty(f);
@@ -81,16 +114,22 @@ describe('the API reference’s examples against the emulator', () => {
   });
 
   it('Get File by Path and Get File by Id', async () => {
-    const byPath = (await fetch(`${base}/api/files/v1/filesets/${filesetId}/path?path=${'rules.txt'}`, { method: 'GET', headers: jsonHeaders() }).then((r) => r.json())) as any;
+    const byPath = (await fetch(`${base}/api/files/v1/filesets/${filesetId}/path?path=${'rules.txt'}`, { method: 'GET', headers: jsonHeaders() }).then((r) =>
+      r.json(),
+    )) as any;
     hasFields(byPath, FILE_FIELDS);
     expect(byPath).toMatchObject({ id: rules.id, path: 'rules.txt', hashAlgorithm: 'SHA_256_HEX', hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
-    const byId = (await fetch(`${base}/api/files/v1/filesets/${filesetId}/files/${rules.id}`, { method: 'GET', headers: jsonHeaders() }).then((r) => r.json())) as any;
+    const byId = (await fetch(`${base}/api/files/v1/filesets/${filesetId}/files/${rules.id}`, { method: 'GET', headers: jsonHeaders() }).then((r) =>
+      r.json(),
+    )) as any;
     expect(byId).toEqual(byPath);
     expect(byId.downloadUrl).toBe(`${base}/api/files/v1/filesets/${filesetId}/files/${rules.id}/download`);
   });
 
   it('Download File by Id (fetch follows the redirect; .blob() holds the bytes)', async () => {
-    const blob = await fetch(`${base}/api/files/v1/filesets/${filesetId}/files/${rules.id}/download`, { method: 'GET', headers: jsonHeaders() }).then((response) => response.blob());
+    const blob = await fetch(`${base}/api/files/v1/filesets/${filesetId}/files/${rules.id}/download`, { method: 'GET', headers: jsonHeaders() }).then(
+      (response) => response.blob(),
+    );
     expect(await blob.text()).toBe('Rule 1: be kind.\n');
   });
 
@@ -98,8 +137,18 @@ describe('the API reference’s examples against the emulator', () => {
     await uploadAsReference(filesetId, '%PDF-1.4 quarterly', 'quarterly-report.pdf', 'reports');
     await uploadAsReference(filesetId, '%PDF-1.4 annual', 'annual-report.pdf', 'reports');
     await uploadAsReference(filesetId, 'notes', 'notes.txt', 'reports');
-    const ex1 = (await fetch(`${base}/api/files/v1/filesets/${filesetId}/files/search`, { method: 'POST', headers: jsonHeaders(), body: JSON.stringify({}) }).then((r) => r.json())) as any;
-    expect(ex1.files.map((f: any) => f.path)).toEqual(['reports', 'reports/annual-report.pdf', 'reports/notes.txt', 'reports/quarterly-report.pdf', 'rules.txt']);
+    const ex1 = (await fetch(`${base}/api/files/v1/filesets/${filesetId}/files/search`, {
+      method: 'POST',
+      headers: jsonHeaders(),
+      body: JSON.stringify({}),
+    }).then((r) => r.json())) as any;
+    expect(ex1.files.map((f: any) => f.path)).toEqual([
+      'reports',
+      'reports/annual-report.pdf',
+      'reports/notes.txt',
+      'reports/quarterly-report.pdf',
+      'rules.txt',
+    ]);
     const ex2 = (await fetch(`${base}/api/files/v1/filesets/${filesetId}/files/search?directoryPath=reports&limit=20`, {
       method: 'POST',
       headers: jsonHeaders(),
@@ -132,7 +181,13 @@ describe('the API reference’s examples against the emulator', () => {
     expect(names.sort()).toEqual(['Q1-2024-sales.txt', 'Q2-2024-sales.txt']);
     for (const match of result.matches) {
       expect(match.id).toBe(match.node.id);
-      expect(match.node).toMatchObject({ path: expect.stringMatching(/^reports\/quarterly\//), fileType: expect.any(String), contentType: 'text/plain', size: expect.any(Number), type: 'TEXT' });
+      expect(match.node).toMatchObject({
+        path: expect.stringMatching(/^reports\/quarterly\//),
+        fileType: expect.any(String),
+        contentType: 'text/plain',
+        size: expect.any(Number),
+        type: 'TEXT',
+      });
       expect(match.score).toBeGreaterThan(0);
       expect(match.score).toBeLessThanOrEqual(1);
     }
@@ -140,10 +195,15 @@ describe('the API reference’s examples against the emulator', () => {
 
   it('Search FileSets (Example 1 and Example 2)', async () => {
     await fetch(`${base}/api/files/v1/filesets`, { method: 'POST', headers: jsonHeaders(), body: JSON.stringify({ name: 'Marketing Assets' }) });
-    const ex1 = (await fetch(`${base}/api/files/v1/filesets/search?limit=50&offset=0`, { method: 'POST', headers: jsonHeaders(), body: JSON.stringify({}) }).then((r) => r.json())) as any;
+    const ex1 = (await fetch(`${base}/api/files/v1/filesets/search?limit=50&offset=0`, {
+      method: 'POST',
+      headers: jsonHeaders(),
+      body: JSON.stringify({}),
+    }).then((r) => r.json())) as any;
     expect(ex1.fileSets.map((f: any) => f.name).sort()).toEqual(['Marketing Assets', 'Updated FileSet Name']);
     expect(ex1.pageContext).toMatchObject({ offset: 0, limit: 50, total: 2 });
-    for (const f of ex1.fileSets) hasFields(f, ['id', 'name', 'description', 'created', 'createdBy', 'updated', 'updatedBy', 'owner', 'permission', 'fileCount']);
+    for (const f of ex1.fileSets)
+      hasFields(f, ['id', 'name', 'description', 'created', 'createdBy', 'updated', 'updatedBy', 'owner', 'permission', 'fileCount']);
     const ex2 = (await fetch(`${base}/api/files/v1/filesets/search`, {
       method: 'POST',
       headers: jsonHeaders(),
@@ -165,10 +225,16 @@ describe('the API reference’s examples against the emulator', () => {
   });
 
   it('Delete Files by Path and Delete File by Id', async () => {
-    const byPath = await fetch(`${base}/api/files/v1/filesets/${filesetId}/path?path=rules.txt`, { method: 'DELETE', headers: jsonHeaders() }).then((r) => r.json());
+    const byPath = await fetch(`${base}/api/files/v1/filesets/${filesetId}/path?path=rules.txt`, { method: 'DELETE', headers: jsonHeaders() }).then((r) =>
+      r.json(),
+    );
     expect(byPath).toEqual({ status: 'success', message: 'File deleted successfully.' });
-    const notes = (await fetch(`${base}/api/files/v1/filesets/${filesetId}/path?path=reports/notes.txt`, { headers: jsonHeaders() }).then((r) => r.json())) as any;
-    const byId = await fetch(`${base}/api/files/v1/filesets/${filesetId}/files/${notes.id}`, { method: 'DELETE', headers: jsonHeaders() }).then((r) => r.json());
+    const notes = (await fetch(`${base}/api/files/v1/filesets/${filesetId}/path?path=reports/notes.txt`, { headers: jsonHeaders() }).then((r) =>
+      r.json(),
+    )) as any;
+    const byId = await fetch(`${base}/api/files/v1/filesets/${filesetId}/files/${notes.id}`, { method: 'DELETE', headers: jsonHeaders() }).then((r) =>
+      r.json(),
+    );
     expect(byId).toEqual({ status: 'success', message: 'File deleted successfully.' });
   });
 

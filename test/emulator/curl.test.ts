@@ -72,5 +72,14 @@ it('create, upload into a/b, list with limit=1 to the end, download, query and d
   expect(JSON.parse(del.body)).toMatchObject({ status: 'success' });
   expect((await curl(`${api}/filesets/${fs.id}/files/${file.id}`)).status).toBe(404);
   expect((await curl('-X', 'DELETE', `${api}/filesets/${fs.id}`)).status).toBe(200);
-  expect(e.stats().requests).toMatchObject({ createFileSet: 1, createFile: 1, download: 1, downloadByPath: 1, getFileContent: 2, queryFileSet: 1, deleteFileByPath: 1, deleteFileSet: 1 });
+  expect(e.stats().requests).toMatchObject({
+    createFileSet: 1,
+    createFile: 1,
+    download: 1,
+    downloadByPath: 1,
+    getFileContent: 2,
+    queryFileSet: 1,
+    deleteFileByPath: 1,
+    deleteFileSet: 1,
+  });
 });

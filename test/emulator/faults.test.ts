@@ -9,10 +9,14 @@ afterEach(() => emu?.close());
 /** Sends a raw request and reports whether the socket was reset before a response arrived. */
 function raw(url: string, method: string, path: string, body: Buffer | null, headers: Record<string, string>): Promise<{ status: number } | { reset: true }> {
   return new Promise((resolve) => {
-    const req = request(url + path, { method, headers: { 'X-DOMO-Developer-Token': TOKEN, ...headers, ...(body ? { 'content-length': String(body.length) } : {}) } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
-    });
+    const req = request(
+      url + path,
+      { method, headers: { 'X-DOMO-Developer-Token': TOKEN, ...headers, ...(body ? { 'content-length': String(body.length) } : {}) } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
+      },
+    );
     req.on('error', () => resolve({ reset: true }));
     if (body) req.end(body);
     else req.end();
@@ -49,7 +53,10 @@ describe('x-emulator-fault header', () => {
       big,
       Buffer.from(`\r\n--${boundary}--\r\n`),
     ]);
-    const r = await raw(emu.url, 'POST', `${API}/filesets/${fs.id}/files`, body, { 'content-type': `multipart/form-data; boundary=${boundary}`, 'x-emulator-fault': 'reset' });
+    const r = await raw(emu.url, 'POST', `${API}/filesets/${fs.id}/files`, body, {
+      'content-type': `multipart/form-data; boundary=${boundary}`,
+      'x-emulator-fault': 'reset',
+    });
     expect(r).toEqual({ reset: true });
     expect(await emu.listAll(fs.id, '')).toEqual([]);
     const got = await emu.req('GET', `${API}/filesets/${fs.id}`);

@@ -32,7 +32,13 @@ export interface Emu {
   url: string;
   req(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers }>;
   createFileSet(name?: string, extra?: Record<string, unknown>): Promise<any>;
-  upload(fileSetId: string, directoryPath: string, name: string, content: string | Uint8Array, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
+  upload(
+    fileSetId: string,
+    directoryPath: string,
+    name: string,
+    content: string | Uint8Array,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: any }>;
   listAll(fileSetId: string, query?: string, body?: unknown): Promise<any[]>;
   /** Waits until no file of the FileSet is waiting for or in indexing; returns GET /stats. */
   indexed(fileSetId: string): Promise<any>;

@@ -114,7 +114,11 @@ describe.each(['memory', 'disk'] as const)('a truncated multipart upload (%s sto
     // The whole declared body, but the multipart ends without its closing boundary.
     const stay = await rawUpload(emu.e.port, fs.id, part, part.length, 'stay');
     expect(stay).toMatch(/^HTTP\/1\.1 400 /);
-    expect(JSON.parse(stay.slice(stay.indexOf('\r\n\r\n') + 4))).toMatchObject({ status: 400, message: expect.stringMatching(/multipart/i), toe: expect.any(String) });
+    expect(JSON.parse(stay.slice(stay.indexOf('\r\n\r\n') + 4))).toMatchObject({
+      status: 400,
+      message: expect.stringMatching(/multipart/i),
+      toe: expect.any(String),
+    });
     // The client vanishes right after sending part of the body.
     expect(await rawUpload(emu.e.port, fs.id, part.slice(0, 300), part.length, 'destroy')).toBe('');
     await waitFor(() => emu.e.requestLog().filter((l) => l.operationId === 'createFile').length === 3, 'the three uploads in the request log');

@@ -17,11 +17,26 @@ describe('upload', () => {
     const r = await emu.upload(fsId, 'a/b', 'notes.md', '# hi');
     expect(r.status).toBe(201);
     expect(r.body).toMatchObject({
-      path: 'a/b/notes.md', name: 'notes.md', fileType: 'TEXT', contentType: 'text/markdown', size: 4,
-      hash: sha('# hi'), hashAlgorithm: 'SHA_256_HEX', createdBy: expect.any(Number), created: expect.any(String),
+      path: 'a/b/notes.md',
+      name: 'notes.md',
+      fileType: 'TEXT',
+      contentType: 'text/markdown',
+      size: 4,
+      hash: sha('# hi'),
+      hashAlgorithm: 'SHA_256_HEX',
+      createdBy: expect.any(Number),
+      created: expect.any(String),
     });
     expect(r.body.downloadUrl).toBe(`${emu.url}${API}/filesets/${fsId}/files/${r.body.id}/download`);
-    const types: Record<string, string> = { 'a.pdf': 'DOCUMENT', 'a.png': 'IMAGE', 'a.mp3': 'AUDIO', 'a.mp4': 'VIDEO', 'a.bin': 'OTHER', 'a.json': 'TEXT', 'a.csv': 'TEXT' };
+    const types: Record<string, string> = {
+      'a.pdf': 'DOCUMENT',
+      'a.png': 'IMAGE',
+      'a.mp3': 'AUDIO',
+      'a.mp4': 'VIDEO',
+      'a.bin': 'OTHER',
+      'a.json': 'TEXT',
+      'a.csv': 'TEXT',
+    };
     for (const [name, type] of Object.entries(types)) expect((await emu.upload(fsId, '', name, 'x')).body.fileType).toBe(type);
   });
 

@@ -57,7 +57,25 @@ describe('FileSet CRUD', () => {
     const created = await emu.req('POST', `${API}/filesets`, { name: 'Docs', description: 'd', aiEnabled: true });
     expect(created.status).toBe(201);
     const fs = created.body;
-    for (const k of ['id', 'name', 'description', 'aiEnabled', 'indexStatus', 'batchType', 'connector', 'created', 'createdBy', 'updated', 'updatedBy', 'owner', 'accountId', 'connectorContext', 'permission', 'size', 'fileCount']) {
+    for (const k of [
+      'id',
+      'name',
+      'description',
+      'aiEnabled',
+      'indexStatus',
+      'batchType',
+      'connector',
+      'created',
+      'createdBy',
+      'updated',
+      'updatedBy',
+      'owner',
+      'accountId',
+      'connectorContext',
+      'permission',
+      'size',
+      'fileCount',
+    ]) {
       expect(fs).toHaveProperty(k);
     }
     expect(fs).toMatchObject({ name: 'Docs', description: 'd', aiEnabled: true, connector: 'DOMO', permission: 'OWNER', size: 0, fileCount: 0 });

@@ -63,7 +63,10 @@ it('answers only files whose indexing completed, and nothing while AI is disable
   expect((await emu.req('POST', `${API}/filesets/${off}/query`, { query: 'walrus' })).body.matches).toHaveLength(1);
   // An empty file fails indexing and is never a match, whatever its name says.
   await emu.upload(fsId, 'failed', 'walrus.txt', '');
-  expect((await emu.req('GET', `${API}/filesets/${fsId}/path?path=failed/walrus.txt`)).body).toMatchObject({ indexStatus: 'FAILED', indexReason: expect.any(String) });
+  expect((await emu.req('GET', `${API}/filesets/${fsId}/path?path=failed/walrus.txt`)).body).toMatchObject({
+    indexStatus: 'FAILED',
+    indexReason: expect.any(String),
+  });
   expect((await query({ query: 'walrus', topK: 5 })).body.matches).toEqual([]);
 });
 

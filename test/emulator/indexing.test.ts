@@ -29,16 +29,40 @@ describe('Indexer on a fake clock', () => {
     const store = new MemoryStore();
     await store.open();
     const fs: FileSetRecord = {
-      id: 'fs', name: 'fs', description: '', aiEnabled, indexStatus: null, batchType: null, connector: 'DOMO', created: 't', createdBy: 1,
-      updated: 't', updatedBy: 1, owner: '1', accountId: 0, connectorContext: null, grants: [],
+      id: 'fs',
+      name: 'fs',
+      description: '',
+      aiEnabled,
+      indexStatus: null,
+      batchType: null,
+      connector: 'DOMO',
+      created: 't',
+      createdBy: 1,
+      updated: 't',
+      updatedBy: 1,
+      owner: '1',
+      accountId: 0,
+      connectorContext: null,
+      grants: [],
     };
     await store.putFileSet(fs);
     const indexer = new Indexer(store, 1000);
     const put = async (content: string, id = 'f1'): Promise<NodeRecord> => {
       const blob = await store.writeBlob(Readable.from([Buffer.from(content)]));
       const node: NodeRecord = {
-        id, path: `${id}.txt`, name: `${id}.txt`, kind: 'FILE', blobs: [blob.blobId], size: blob.size, hash: 'h', contentType: 'text/plain', fileType: 'TEXT',
-        created: 't', createdBy: 1, indexStatus: null, indexReason: null,
+        id,
+        path: `${id}.txt`,
+        name: `${id}.txt`,
+        kind: 'FILE',
+        blobs: [blob.blobId],
+        size: blob.size,
+        hash: 'h',
+        contentType: 'text/plain',
+        fileType: 'TEXT',
+        created: 't',
+        createdBy: 1,
+        indexStatus: null,
+        indexReason: null,
       };
       const admitted = indexer.admit('fs', node, Buffer.from(content));
       await store.putNode('fs', admitted);
@@ -128,7 +152,8 @@ describe('indexing over HTTP', () => {
     await emu.upload(fsId, 'docs', 'real.pdf', '%PDF-1.4 real');
     await emu.upload(fsId, 'img', 'logo.png', 'png bytes');
   }
-  const states = async (fsId: string) => Object.fromEntries((await emu.listAll(fsId, '')).filter((f) => f.fileType !== 'DIRECTORY').map((f) => [f.path, [f.indexStatus, f.indexReason]]));
+  const states = async (fsId: string) =>
+    Object.fromEntries((await emu.listAll(fsId, '')).filter((f) => f.fileType !== 'DIRECTORY').map((f) => [f.path, [f.indexStatus, f.indexReason]]));
 
   it('files start PENDING in the upload answer and end as their content says; /stats counts them', async () => {
     const fs = await emu.createFileSet('kb', { aiEnabled: true });
@@ -146,9 +171,22 @@ describe('indexing over HTTP', () => {
       'new.txt': ['COMPLETED', null],
     });
     expect(stats).toMatchObject({
-      id: fs.id, name: 'kb', fileCount: 7, permission: 'OWNER',
-      textFileTypeCount: 4, documentFileTypeCount: 2, imageFileTypeCount: 1, audioFileTypeCount: 0, videoFileTypeCount: 0, otherFileTypeCount: 0,
-      notIndexedCount: 0, indexQueuedCount: 0, indexInProgressCount: 0, indexCompleteCount: 4, indexFailedCount: 2, indexSkippedCount: 1,
+      id: fs.id,
+      name: 'kb',
+      fileCount: 7,
+      permission: 'OWNER',
+      textFileTypeCount: 4,
+      documentFileTypeCount: 2,
+      imageFileTypeCount: 1,
+      audioFileTypeCount: 0,
+      videoFileTypeCount: 0,
+      otherFileTypeCount: 0,
+      notIndexedCount: 0,
+      indexQueuedCount: 0,
+      indexInProgressCount: 0,
+      indexCompleteCount: 4,
+      indexFailedCount: 2,
+      indexSkippedCount: 1,
     });
   });
 

@@ -28,7 +28,12 @@ it('lists a directory’s whole subtree, a file alone, nothing for a failed dele
     ['deleteFileSet', null, 200, ['ab', 'ab/keep.txt']],
   ]);
   // Only deletes carry the field; /_emulator/log serves the same entries.
-  expect(emu.e.requestLog().filter((l) => 'removed' in l).map((l) => l.operationId)).toEqual(['deleteFileByPath', 'deleteFile', 'deleteFileByPath', 'deleteFileSet']);
+  expect(
+    emu.e
+      .requestLog()
+      .filter((l) => 'removed' in l)
+      .map((l) => l.operationId),
+  ).toEqual(['deleteFileByPath', 'deleteFile', 'deleteFileByPath', 'deleteFileSet']);
   expect(((await (await fetch(`${emu.url}/_emulator/log`)).json()) as { entries: unknown }).entries).toEqual(emu.e.requestLog());
 });
 

@@ -8,7 +8,28 @@ import { pathProblem } from '../../emulator/paths';
 import { API, startEmu, TOKEN, type Emu } from './helpers';
 
 /** Characters that matter to the rule, plus ordinary and non-ASCII ones. */
-const tricky = fc.constantFrom('/', '.', '\\', '"', '\r', '\n', '\t', '\u0000', '\u001f', '\u007f', '\u0085', '\u009f', '\u00a0', ' ', '%', '#', '?', 'é', '文', '😀');
+const tricky = fc.constantFrom(
+  '/',
+  '.',
+  '\\',
+  '"',
+  '\r',
+  '\n',
+  '\t',
+  '\u0000',
+  '\u001f',
+  '\u007f',
+  '\u0085',
+  '\u009f',
+  '\u00a0',
+  ' ',
+  '%',
+  '#',
+  '?',
+  'é',
+  '文',
+  '😀',
+);
 const anyChar = fc.oneof(fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }), tricky, fc.constantFrom('a', 'b'));
 const candidate = fc.oneof(
   fc.string({ unit: anyChar, maxLength: 24 }),
@@ -39,12 +60,13 @@ describe('the emulator and the client apply the same path rule', () => {
 /** Names a user may well have: spaces, trailing dots and spaces, URL and shell specials, NFC and NFD, non-ASCII. */
 const nameChar = fc.oneof(
   { weight: 3, arbitrary: fc.constantFrom('a', 'B', '1', '-', '_') },
-  { weight: 2, arbitrary: fc.constantFrom(' ', '.', '%', '#', '?', '+', '&', ';', ':', '*', '<', '>', '|', '=', ',', "'", '~', '!', '@', '$', '[', ']', '{', '}') },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(' ', '.', '%', '#', '?', '+', '&', ';', ':', '*', '<', '>', '|', '=', ',', "'", '~', '!', '@', '$', '[', ']', '{', '}'),
+  },
   { weight: 2, arbitrary: fc.constantFrom('é', 'e\u0301', 'ñ', 'n\u0303', 'Å', 'A\u030a', '文', 'Ωμέγα', '😀', '\u00a0', '%20', '%2F', '%22') },
 );
-const segment = fc
-  .string({ unit: nameChar, minLength: 1, maxLength: 12 })
-  .filter((s) => s !== '.' && s !== '..');
+const segment = fc.string({ unit: nameChar, minLength: 1, maxLength: 12 }).filter((s) => s !== '.' && s !== '..');
 const remotePath = fc.array(segment, { minLength: 1, maxLength: 3 }).map((segs) => segs.join('/'));
 
 describe.each(['seed', 'spec'] as const)('accepted names round-trip byte for byte (%s profile)', (profile) => {
@@ -84,7 +106,15 @@ describe.each(['seed', 'spec'] as const)('accepted names round-trip byte for byt
 
   it('refuses with 400 and stores nothing for names the rule refuses', async () => {
     const fsId = (await emu.createFileSet('refused')).id;
-    for (const [dir, name] of [['a\\b', 'f.txt'], ['', 'a\\b.txt'], ['x/', 'f.txt'], ['x//y', 'f.txt'], ['.', 'f.txt'], ['', '..'], ['', 'x'.repeat(256)]]) {
+    for (const [dir, name] of [
+      ['a\\b', 'f.txt'],
+      ['', 'a\\b.txt'],
+      ['x/', 'f.txt'],
+      ['x//y', 'f.txt'],
+      ['.', 'f.txt'],
+      ['', '..'],
+      ['', 'x'.repeat(256)],
+    ]) {
       const fd = new FormData();
       fd.append('file', new Blob(['x']), name);
       fd.append('createFileRequest', JSON.stringify({ directoryPath: dir }));

@@ -38,7 +38,11 @@ it('keeps FileSets, files, directories, content, grants and unfinished split upl
   const b = await startEmu({ dataDir, indexDelayMs: 1 });
   try {
     expect((await b.req('GET', `${API}/filesets/${fs.id}`)).body).toMatchObject({ name: 'persisted', description: 'kept', fileCount: 1, size: 20 });
-    expect((await b.req('GET', `${API}/filesets/${fs.id}/access`)).body.fileSetAccess).toContainEqual({ entityId: 42, entityType: 'GROUP', permission: 'READ' });
+    expect((await b.req('GET', `${API}/filesets/${fs.id}/access`)).body.fileSetAccess).toContainEqual({
+      entityId: 42,
+      entityType: 'GROUP',
+      permission: 'READ',
+    });
     await waitFor(async () => (await b.req('GET', `${API}/filesets/${fs.id}/stats`)).body.indexCompleteCount === 1, 'resumed indexing');
     expect((await b.listAll(fs.id, '')).map((x) => x.path)).toEqual(['x', 'x/y', 'x/y/doc.md']);
     const got = (await b.req('GET', `${API}/filesets/${fs.id}/files/${f.id}`)).body;
@@ -77,7 +81,11 @@ it('writes nothing outside dataDir, whatever the names, and names no file after 
     ];
     for (const [dir, name] of hostile) expect((await emu.upload(fs.id, dir, name, 'x')).status).toBe(400);
     // Accepted, but only as names inside the FileSet.
-    for (const [dir, name] of [['..%2f..', 'evil8.txt'], ['....', '....'], ['a', '.evil10']] as [string, string][]) {
+    for (const [dir, name] of [
+      ['..%2f..', 'evil8.txt'],
+      ['....', '....'],
+      ['a', '.evil10'],
+    ] as [string, string][]) {
       expect((await emu.upload(fs.id, dir, name, 'x')).status).toBe(201);
     }
     expect((await emu.req('POST', `${API}/filesets/${fs.id}/files/multipart`, { path: '../../evil11.bin' })).status).toBe(400);
@@ -94,10 +102,53 @@ it('reads a journal written before grants and index states existed: no grants, f
   const dataDir = join(parent, 'old');
   mkdirSync(dataDir);
   const t = '2025-01-01T00:00:00.000000Z';
-  const oldFileSet = { id: 'fs-old', name: 'old', description: '', aiEnabled: false, indexStatus: null, batchType: 'INCREMENTAL', connector: 'DOMO', created: t, createdBy: 27, updated: t, updatedBy: 27, owner: '1', accountId: 0, connectorContext: null, permission: 'OWNER' };
-  const oldDir = { id: 'd1', path: 'docs', name: 'docs', kind: 'DIRECTORY', blobs: [], size: null, hash: null, contentType: null, fileType: 'DIRECTORY', created: t, createdBy: 27 };
-  const oldFile = { ...oldDir, id: 'f1', path: 'docs/a.txt', name: 'a.txt', kind: 'FILE', blobs: ['00000000-0000-0000-0000-000000000000'], size: 1, hash: 'h', contentType: 'text/plain', fileType: 'TEXT' };
-  const lines = [{ t: 'fs', v: oldFileSet }, { t: 'n', f: 'fs-old', v: oldDir }, { t: 'n', f: 'fs-old', v: oldFile }];
+  const oldFileSet = {
+    id: 'fs-old',
+    name: 'old',
+    description: '',
+    aiEnabled: false,
+    indexStatus: null,
+    batchType: 'INCREMENTAL',
+    connector: 'DOMO',
+    created: t,
+    createdBy: 27,
+    updated: t,
+    updatedBy: 27,
+    owner: '1',
+    accountId: 0,
+    connectorContext: null,
+    permission: 'OWNER',
+  };
+  const oldDir = {
+    id: 'd1',
+    path: 'docs',
+    name: 'docs',
+    kind: 'DIRECTORY',
+    blobs: [],
+    size: null,
+    hash: null,
+    contentType: null,
+    fileType: 'DIRECTORY',
+    created: t,
+    createdBy: 27,
+  };
+  const oldFile = {
+    ...oldDir,
+    id: 'f1',
+    path: 'docs/a.txt',
+    name: 'a.txt',
+    kind: 'FILE',
+    blobs: ['00000000-0000-0000-0000-000000000000'],
+    size: 1,
+    hash: 'h',
+    contentType: 'text/plain',
+    fileType: 'TEXT',
+  };
+  const lines = [
+    { t: 'fs', v: oldFileSet },
+    { t: 'n', f: 'fs-old', v: oldDir },
+    { t: 'n', f: 'fs-old', v: oldFile },
+  ];
   writeFileSync(join(dataDir, 'meta.ndjson'), lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
   const emu = await startEmu({ dataDir });
   try {

@@ -11,7 +11,13 @@ const profiles = ['seed', 'spec'] as const;
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 
 /** Runs `fn` against an emulator started with the profile and one switch set. */
-async function withSwitch<K extends keyof Readings>(profile: (typeof profiles)[number], key: K, value: Readings[K], fn: (emu: Emu) => Promise<void>, extra: EmulatorOptions = {}): Promise<void> {
+async function withSwitch<K extends keyof Readings>(
+  profile: (typeof profiles)[number],
+  key: K,
+  value: Readings[K],
+  fn: (emu: Emu) => Promise<void>,
+  extra: EmulatorOptions = {},
+): Promise<void> {
   const emu = await startEmu({ profile, readings: { [key]: value } as Partial<Readings>, indexDelayMs: 0, ...extra });
   try {
     await fn(emu);
@@ -33,12 +39,30 @@ describe('profiles', () => {
   it('seed answers as the API reference does, spec as the OpenAPI spec reads', () => {
     expect(resolveReadings()).toEqual(PROFILES.seed);
     expect(PROFILES.seed).toEqual({
-      uploadField: 'both', deleteStatus: 200, maxLimit: null, implicitDirs: true, missingStatus: 404, honourContentType: false,
-      cascadeDelete: true, hashes: true, fileSetPage: 'union', query: 'union', forbiddenBody: 'json',
+      uploadField: 'both',
+      deleteStatus: 200,
+      maxLimit: null,
+      implicitDirs: true,
+      missingStatus: 404,
+      honourContentType: false,
+      cascadeDelete: true,
+      hashes: true,
+      fileSetPage: 'union',
+      query: 'union',
+      forbiddenBody: 'json',
     });
     expect(resolveReadings('spec')).toEqual({
-      uploadField: 'directoryPath', deleteStatus: 204, maxLimit: 100, implicitDirs: false, missingStatus: 404, honourContentType: true,
-      cascadeDelete: true, hashes: true, fileSetPage: 'spec', query: 'spec', forbiddenBody: 'text',
+      uploadField: 'directoryPath',
+      deleteStatus: 204,
+      maxLimit: 100,
+      implicitDirs: false,
+      missingStatus: 404,
+      honourContentType: true,
+      cascadeDelete: true,
+      hashes: true,
+      fileSetPage: 'spec',
+      query: 'spec',
+      forbiddenBody: 'text',
     });
     expect(resolveReadings('spec', { deleteStatus: 200, maxLimit: null })).toMatchObject({ deleteStatus: 200, maxLimit: null, implicitDirs: false });
   });
@@ -57,7 +81,11 @@ describe.each(profiles)('uploadField (%s profile)', (profile) => {
   const cases: [string, { createFileRequest?: string; directoryPath?: string }, Record<Readings['uploadField'], string | number>][] = [
     ['createFileRequest only', { createFileRequest: '{"directoryPath":"cfr"}' }, { createFileRequest: 'cfr/f.txt', directoryPath: 'f.txt', both: 'cfr/f.txt' }],
     ['directoryPath only', { directoryPath: 'dp' }, { createFileRequest: 'f.txt', directoryPath: 'dp/f.txt', both: 'dp/f.txt' }],
-    ['both, disagreeing', { createFileRequest: '{"directoryPath":"cfr"}', directoryPath: 'dp' }, { createFileRequest: 'cfr/f.txt', directoryPath: 'dp/f.txt', both: 'cfr/f.txt' }],
+    [
+      'both, disagreeing',
+      { createFileRequest: '{"directoryPath":"cfr"}', directoryPath: 'dp' },
+      { createFileRequest: 'cfr/f.txt', directoryPath: 'dp/f.txt', both: 'cfr/f.txt' },
+    ],
     ['malformed createFileRequest', { createFileRequest: '{not json', directoryPath: 'dp' }, { createFileRequest: 400, directoryPath: 'dp/f.txt', both: 400 }],
   ];
   it.each(['createFileRequest', 'directoryPath', 'both'] as const)('%s: reads only its field(s)', async (value) => {
@@ -124,16 +152,30 @@ describe.each(profiles)('implicitDirs (%s profile)', (profile) => {
       expect((await emu.req('POST', `${API}/filesets/${fs.id}/files`, form('x.txt', 'x', fields))).status).toBe(201);
       const listed = () => emu.listAll(fs.id, '').then((all) => all.map((f) => [f.path, f.fileType]));
       if (value) {
-        expect(await listed()).toEqual([['a', 'DIRECTORY'], ['a/b', 'DIRECTORY'], ['a/b/x.txt', 'TEXT']]);
-        expect((await emu.req('POST', `${API}/filesets/${fs.id}/files`, form('', '', { createFileRequest: '{"directoryPath":"a/b"}', directoryPath: 'a/b' }))).status).toBe(200);
+        expect(await listed()).toEqual([
+          ['a', 'DIRECTORY'],
+          ['a/b', 'DIRECTORY'],
+          ['a/b/x.txt', 'TEXT'],
+        ]);
+        expect(
+          (await emu.req('POST', `${API}/filesets/${fs.id}/files`, form('', '', { createFileRequest: '{"directoryPath":"a/b"}', directoryPath: 'a/b' })))
+            .status,
+        ).toBe(200);
         return;
       }
       expect(await listed()).toEqual([['a/b/x.txt', 'TEXT']]);
       expect((await emu.req('GET', `${API}/filesets/${fs.id}/path?path=a`)).status).toBe(404);
       // As in the spec's examples: the directory is created (201) after a file was uploaded into it.
-      const made = await emu.req('POST', `${API}/filesets/${fs.id}/files`, form('', '', { createFileRequest: '{"directoryPath":"a/b"}', directoryPath: 'a/b' }));
+      const made = await emu.req(
+        'POST',
+        `${API}/filesets/${fs.id}/files`,
+        form('', '', { createFileRequest: '{"directoryPath":"a/b"}', directoryPath: 'a/b' }),
+      );
       expect([made.status, made.body.fileType]).toEqual([201, 'DIRECTORY']);
-      expect(await listed()).toEqual([['a/b', 'DIRECTORY'], ['a/b/x.txt', 'TEXT']]);
+      expect(await listed()).toEqual([
+        ['a/b', 'DIRECTORY'],
+        ['a/b/x.txt', 'TEXT'],
+      ]);
       // A path that already holds entries cannot become a file, directory entry or not.
       expect((await emu.req('POST', `${API}/filesets/${fs.id}/files`, form('a', 'x', { createFileRequest: '{}', directoryPath: '' }))).status).toBe(409);
     });
@@ -218,7 +260,13 @@ describe.each(profiles)('hashes (%s profile)', (profile) => {
       expect(await dl.text()).toBe('hello');
       const hashes = [up, got, fin, ...listed].map((f: any) => [f.hash, f.hashAlgorithm]);
       if (value) {
-        expect(hashes).toEqual([[sha('hello'), 'SHA_256_HEX'], [sha('hello'), 'SHA_256_HEX'], [sha('split'), 'SHA_256_HEX'], [sha('hello'), 'SHA_256_HEX'], [sha('split'), 'SHA_256_HEX']]);
+        expect(hashes).toEqual([
+          [sha('hello'), 'SHA_256_HEX'],
+          [sha('hello'), 'SHA_256_HEX'],
+          [sha('split'), 'SHA_256_HEX'],
+          [sha('hello'), 'SHA_256_HEX'],
+          [sha('split'), 'SHA_256_HEX'],
+        ]);
         expect(dl.headers.get('etag')).toBe(`"${sha('hello')}"`);
       } else {
         expect(hashes).toEqual(Array(5).fill([null, null]));

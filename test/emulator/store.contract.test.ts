@@ -13,17 +13,40 @@ async function readAll(s: Readable): Promise<string> {
 function fileSet(id: string, name = id): FileSetRecord {
   const t = '2025-01-01T00:00:00.000000Z';
   return {
-    id, name, description: '', aiEnabled: false, indexStatus: null, batchType: 'INCREMENTAL', connector: 'DOMO', created: t, createdBy: 1,
-    updated: t, updatedBy: 1, owner: '1', accountId: 0, connectorContext: null, grants: [],
+    id,
+    name,
+    description: '',
+    aiEnabled: false,
+    indexStatus: null,
+    batchType: 'INCREMENTAL',
+    connector: 'DOMO',
+    created: t,
+    createdBy: 1,
+    updated: t,
+    updatedBy: 1,
+    owner: '1',
+    accountId: 0,
+    connectorContext: null,
+    grants: [],
   };
 }
 
 let seq = 0;
 function node(path: string, kind: 'FILE' | 'DIRECTORY' = 'FILE', blobs: string[] = [], size: number | null = kind === 'FILE' ? 1 : null): NodeRecord {
   return {
-    id: `n${++seq}`, path, name: path.split('/').pop()!, kind, blobs, size, hash: kind === 'FILE' ? 'h' : null,
-    contentType: kind === 'FILE' ? 'text/plain' : null, fileType: kind === 'FILE' ? 'TEXT' : 'DIRECTORY', created: '2025-01-01T00:00:00Z', createdBy: 1,
-    indexStatus: kind === 'FILE' ? 'PENDING' : null, indexReason: null,
+    id: `n${++seq}`,
+    path,
+    name: path.split('/').pop()!,
+    kind,
+    blobs,
+    size,
+    hash: kind === 'FILE' ? 'h' : null,
+    contentType: kind === 'FILE' ? 'text/plain' : null,
+    fileType: kind === 'FILE' ? 'TEXT' : 'DIRECTORY',
+    created: '2025-01-01T00:00:00Z',
+    createdBy: 1,
+    indexStatus: kind === 'FILE' ? 'PENDING' : null,
+    indexReason: null,
   };
 }
 
@@ -63,7 +86,12 @@ describe.each(backends)('Store contract: %s', (_name, make) => {
   it('stores, replaces, lists and deletes FileSets', async () => {
     await store.putFileSet(fileSet('fs2', 'two'));
     await store.putFileSet({ ...fileSet('fs2'), name: 'renamed' });
-    expect(store.listFileSets().map((f) => f.id).sort()).toEqual(['fs1', 'fs2']);
+    expect(
+      store
+        .listFileSets()
+        .map((f) => f.id)
+        .sort(),
+    ).toEqual(['fs1', 'fs2']);
     expect(store.getFileSet('fs2')?.name).toBe('renamed');
     expect(await store.deleteFileSet('fs2')).toBe(true);
     expect(await store.deleteFileSet('fs2')).toBe(false);
@@ -131,7 +159,12 @@ describe.each(backends)('Store contract: %s', (_name, make) => {
     await store.putUpload({ fileSetId: 'fs1', fileId: 'u1', path: 'big.bin', created: 't', createdBy: 1, parts: { '1': { blobId: p1.blobId, size: 2 } } });
     await store.putUpload({ fileSetId: 'fs1', fileId: 'u2', path: 'big2.bin', created: 't', createdBy: 1, parts: { '1': { blobId: p2.blobId, size: 2 } } });
     expect(store.getUpload('fs1', 'u1')?.path).toBe('big.bin');
-    expect(store.listUploads('fs1').map((u) => u.fileId).sort()).toEqual(['u1', 'u2']);
+    expect(
+      store
+        .listUploads('fs1')
+        .map((u) => u.fileId)
+        .sort(),
+    ).toEqual(['u1', 'u2']);
     await store.deleteUpload('fs1', 'u1', true);
     await store.deleteUpload('fs1', 'u2', false);
     expect(store.listUploads('fs1')).toEqual([]);

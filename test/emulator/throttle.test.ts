@@ -161,7 +161,11 @@ describe('latency over HTTP', () => {
       await emu.upload(fs.id, '', 'keep.txt', 'k');
       const before = emu.e.stats().total;
       const ac = new AbortController();
-      const pending = fetch(`${emu.url}${API}/filesets/${fs.id}/path?path=keep.txt`, { method: 'DELETE', headers: { 'X-DOMO-Developer-Token': TOKEN }, signal: ac.signal }).catch(() => 'aborted');
+      const pending = fetch(`${emu.url}${API}/filesets/${fs.id}/path?path=keep.txt`, {
+        method: 'DELETE',
+        headers: { 'X-DOMO-Developer-Token': TOKEN },
+        signal: ac.signal,
+      }).catch(() => 'aborted');
       await waitFor(() => emu.e.stats().total > before, 'the delete to arrive');
       ac.abort();
       expect(await pending).toBe('aborted');

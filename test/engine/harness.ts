@@ -81,7 +81,11 @@ export function buildPackage(): BuiltPackage {
   symlinkSync(join(PROJECT_PULUMI_MODULES, '@pulumi'), join(projectDir, 'node_modules', '@pulumi'), 'dir');
   writeFileSync(join(projectDir, 'Pulumi.yaml'), 'name: domo-filesets-example\nruntime: nodejs\n');
   const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-  const r = spawnSync(process.execPath, [tsc, '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', join(pkgDir, 'dist'), '--declaration', 'false', '--sourceMap', 'false'], { encoding: 'utf8' });
+  const r = spawnSync(
+    process.execPath,
+    [tsc, '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', join(pkgDir, 'dist'), '--declaration', 'false', '--sourceMap', 'false'],
+    { encoding: 'utf8' },
+  );
   for (const entry of ['client/index.js', 'loader/index.js', 'provider/index.js']) {
     if (!existsSync(join(pkgDir, 'dist', entry))) {
       throw new Error(`build did not produce dist/${entry}:\n${r.stdout}\n${r.stderr}`);
@@ -149,7 +153,11 @@ export function captureInstalledProviders(projectDir: string): Record<string, st
       process.stdout.write(JSON.stringify(seen));
     }).catch((e) => { console.error(e); process.exit(1); });
   `;
-  const r = spawnSync(process.execPath, ['-e', script], { cwd: projectDir, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir() } });
+  const r = spawnSync(process.execPath, ['-e', script], {
+    cwd: projectDir,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir() },
+  });
   if (r.status !== 0) throw new Error(`serializing the installed providers failed:\n${r.stderr}`);
   return JSON.parse(r.stdout) as Record<string, string>;
 }
@@ -183,7 +191,12 @@ export interface Host {
   check(urn: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<CheckReply>;
   diff(id: string, urn: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<DiffReply>;
   create(urn: string, props: Record<string, unknown>): Promise<{ id: string; properties: Record<string, unknown> }>;
-  read(id: string, urn: string, props: Record<string, unknown>, inputs?: Record<string, unknown>): Promise<{ id: string; properties: Record<string, unknown>; inputs?: Record<string, unknown> }>;
+  read(
+    id: string,
+    urn: string,
+    props: Record<string, unknown>,
+    inputs?: Record<string, unknown>,
+  ): Promise<{ id: string; properties: Record<string, unknown>; inputs?: Record<string, unknown> }>;
   update(id: string, urn: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<Record<string, unknown>>;
   delete(id: string, urn: string, props: Record<string, unknown>): Promise<void>;
   stop(): Promise<void>;
@@ -267,7 +280,10 @@ export async function startHost(opts: { cwd: string; env?: Record<string, string
       req.setUrn(urn);
       req.setOlds(struct(olds));
       req.setNews(struct(news));
-      const res = await call<{ getInputs(): { toJavaScript(): Record<string, unknown> }; getFailuresList(): { getProperty(): string; getReason(): string }[] }>('check', req);
+      const res = await call<{ getInputs(): { toJavaScript(): Record<string, unknown> }; getFailuresList(): { getProperty(): string; getReason(): string }[] }>(
+        'check',
+        req,
+      );
       return { inputs: js(res.getInputs()), failures: res.getFailuresList().map((f) => ({ property: f.getProperty(), reason: f.getReason() })) };
     },
     async diff(id, urn, olds, news) {
@@ -294,7 +310,11 @@ export async function startHost(opts: { cwd: string; env?: Record<string, string
       req.setUrn(urn);
       req.setProperties(struct(props));
       if (inputs) req.setInputs(struct(inputs));
-      const res = await call<{ getId(): string; getProperties(): { toJavaScript(): Record<string, unknown> } | undefined; getInputs(): { toJavaScript(): Record<string, unknown> } | undefined }>('read', req);
+      const res = await call<{
+        getId(): string;
+        getProperties(): { toJavaScript(): Record<string, unknown> } | undefined;
+        getInputs(): { toJavaScript(): Record<string, unknown> } | undefined;
+      }>('read', req);
       const ins = res.getInputs();
       return { id: res.getId(), properties: js(res.getProperties()), inputs: ins ? js(ins) : undefined };
     },

@@ -9,7 +9,22 @@ import { join } from 'node:path';
 import { DomoFilesClient } from '../../client';
 import type { EmulatorHandle } from '../../emulator';
 import { FileSet, FileSetAccess, FileSetFile, FileSetFolder } from '../../provider';
-import { buildPackage, captureInstalledProviders, captureProviders, engineUp, startHost, secret, urnOf, UNKNOWN, PULUMI_VERSION, HOST_READS_GET_INPUTS, hostAtLeast, type BuiltPackage, type Host, type RpcError } from './harness';
+import {
+  buildPackage,
+  captureInstalledProviders,
+  captureProviders,
+  engineUp,
+  startHost,
+  secret,
+  urnOf,
+  UNKNOWN,
+  PULUMI_VERSION,
+  HOST_READS_GET_INPUTS,
+  hostAtLeast,
+  type BuiltPackage,
+  type Host,
+  type RpcError,
+} from './harness';
 import { startBackend, type Backend } from '../support/harness';
 
 const CANARY = `canary-${randomBytes(12).toString('hex')}`;
@@ -61,7 +76,12 @@ async function host(env?: Record<string, string>): Promise<Host> {
 }
 
 /** Check then Create, as `pulumi up` does for a new resource. */
-async function up(h: Host, type: string, name: string, news: Record<string, unknown>): Promise<{ id: string; inputs: Record<string, unknown>; outs: Record<string, unknown> }> {
+async function up(
+  h: Host,
+  type: string,
+  name: string,
+  news: Record<string, unknown>,
+): Promise<{ id: string; inputs: Record<string, unknown>; outs: Record<string, unknown> }> {
   const urn = urnOf(type, name);
   const checked = await h.check(urn, {}, { ...news, __provider: providers[type] });
   expect(checked.failures).toEqual([]);
@@ -224,8 +244,13 @@ function localUnder(dir: string, prefix: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const e of readdirSync(dir, { recursive: true, withFileTypes: true })) {
     if (!e.isFile()) continue;
-    const rel = join(e.parentPath, e.name).slice(dir.length + 1).split('\\').join('/');
-    out[prefix ? `${prefix}/${rel}` : rel] = createHash('sha256').update(readFileSync(join(e.parentPath, e.name))).digest('hex');
+    const rel = join(e.parentPath, e.name)
+      .slice(dir.length + 1)
+      .split('\\')
+      .join('/');
+    out[prefix ? `${prefix}/${rel}` : rel] = createHash('sha256')
+      .update(readFileSync(join(e.parentPath, e.name)))
+      .digest('hex');
   }
   return out;
 }
@@ -306,17 +331,24 @@ describe('resources of one program that overlap', () => {
 
     const folderUrn = urnOf(T.folder, 'handbook');
     const folder = await h.check(folderUrn, {}, inputsOf('handbook'));
-    expect(folder.failures).toEqual([{
-      property: 'directoryPath',
-      reason: "FileSetFile 'about' (path 'handbook/about.md') is inside FileSetFolder 'handbook' (prefix 'handbook') and would be pruned by it; exclude it in the folder (exclude: ['about.md']) or move it",
-    }]);
+    expect(folder.failures).toEqual([
+      {
+        property: 'directoryPath',
+        reason:
+          "FileSetFile 'about' (path 'handbook/about.md') is inside FileSetFolder 'handbook' (prefix 'handbook') and would be pruned by it; exclude it in the folder (exclude: ['about.md']) or move it",
+      },
+    ]);
 
     const preview = await h.check(folderUrn, {}, { ...inputsOf('handbook'), overlaps: UNKNOWN });
     expect(preview.failures).toEqual([]);
     expect(preview.inputs).not.toHaveProperty('overlaps');
     // Stored state never had it; a program that sends it (empty or not) sees no diff because of it.
     const state = { ...preview.inputs, fileCount: 2, totalBytes: 14 };
-    expect(await h.diff('docs-id/handbook', folderUrn, state, { ...preview.inputs, overlaps: ['x'] })).toEqual({ changes: 'none', replaces: [], deleteBeforeReplace: false });
+    expect(await h.diff('docs-id/handbook', folderUrn, state, { ...preview.inputs, overlaps: ['x'] })).toEqual({
+      changes: 'none',
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
   });
 });
 
@@ -363,7 +395,10 @@ describe('credentials', () => {
     await h.configure({ 'domo:baseUrl': emu.url, 'domo:token': secret('wrong-token-xyz') });
     const urn = urnOf(T.fileSet, 'wrong');
     const checked = await h.check(urn, {}, { name: 'engine-wrong', __provider: providers[T.fileSet] });
-    const err = await h.create(urn, checked.inputs).then(() => undefined, (e: Error) => e);
+    const err = await h.create(urn, checked.inputs).then(
+      () => undefined,
+      (e: Error) => e,
+    );
     expect(err?.message).toMatch(/creating FileSet "engine-wrong": 401/);
     expect(err?.message).not.toContain('wrong-token-xyz');
     expect(h.output()).not.toContain('wrong-token-xyz');
@@ -395,12 +430,18 @@ describe('the knowledge base: owner, access and indexing against an emulator wit
   it('FileSet owner: a transfer is refused without allowOwnerTransfer, done with it; refresh shows drift', async () => {
     const urn = urnOf(T.fileSet, 'owned');
     const created = await h.check(urnOf(T.fileSet, 'new'), {}, { name: 'engine-kb-new', owner: 7, __provider: providers[T.fileSet] });
-    expect(created.failures).toEqual([{ property: 'owner', reason: expect.stringMatching(/^owner 7 would move FileSet 'engine-kb-new' away from this token's user .*set allowOwnerTransfer: true/) }]);
+    expect(created.failures).toEqual([
+      {
+        property: 'owner',
+        reason: expect.stringMatching(/^owner 7 would move FileSet 'engine-kb-new' away from this token's user .*set allowOwnerTransfer: true/),
+      },
+    ]);
 
     const fs = await up(h, T.fileSet, 'owned', { name: 'engine-kb-owned' });
     expect(fs.outs).toMatchObject({ owner: 1, permission: 'OWNER' });
-    await expect(engineUp(h, urn, fs, { name: 'engine-kb-owned', owner: 7, __provider: providers[T.fileSet] }))
-      .rejects.toThrow("owner 7 would move FileSet 'engine-kb-owned' away from user 1, this token's user, who may then lose access; set allowOwnerTransfer: true to allow it");
+    await expect(engineUp(h, urn, fs, { name: 'engine-kb-owned', owner: 7, __provider: providers[T.fileSet] })).rejects.toThrow(
+      "owner 7 would move FileSet 'engine-kb-owned' away from user 1, this token's user, who may then lose access; set allowOwnerTransfer: true to allow it",
+    );
     expect((await owner.getFileSet(fs.id)).owner).toBe('1');
 
     const { stored, steps } = await engineUp(h, urn, fs, { name: 'engine-kb-owned', owner: 7, allowOwnerTransfer: true, __provider: providers[T.fileSet] });
@@ -420,21 +461,53 @@ describe('the knowledge base: owner, access and indexing against an emulator wit
     const fileSetId = (await owner.createFileSet({ name: 'engine-kb-access' })).id;
     await owner.updateAccess(fileSetId, [{ entityType: 'USER', entityId: 9, permission: 'READ' }]);
     const urn = urnOf(T.access, 'team');
-    const grants = [{ user: 7, permission: 'READ' }, { group: 70, permission: 'EDIT' }];
+    const grants = [
+      { user: 7, permission: 'READ' },
+      { group: 70, permission: 'EDIT' },
+    ];
     const access = await up(h, T.access, 'team', { fileSetId, grants });
     expect(access.id).toBe(fileSetId);
     expect(await accessList(fileSetId)).toEqual(['GROUP 70 EDIT', 'USER 1 OWNER', 'USER 7 READ']);
 
-    expect((await engineUp(h, urn, access, { fileSetId, grants: [...grants].reverse(), __provider: providers[T.access] })).steps).toEqual(['check', 'diff:none']);
+    expect((await engineUp(h, urn, access, { fileSetId, grants: [...grants].reverse(), __provider: providers[T.access] })).steps).toEqual([
+      'check',
+      'diff:none',
+    ]);
 
-    const changed = await engineUp(h, urn, access, { fileSetId, grants: [{ user: 8, permission: 'READ' }, { user: 7, permission: 'EDIT' }], __provider: providers[T.access] });
+    const changed = await engineUp(h, urn, access, {
+      fileSetId,
+      grants: [
+        { user: 8, permission: 'READ' },
+        { user: 7, permission: 'EDIT' },
+      ],
+      __provider: providers[T.access],
+    });
     expect(changed.steps).toEqual(['check', 'diff:some', 'update']);
     expect(await accessList(fileSetId)).toEqual(['USER 1 OWNER', 'USER 7 EDIT', 'USER 8 READ']);
 
-    await owner.updateAccess(fileSetId, [{ entityType: 'GROUP', entityId: 80, permission: 'READ' }, { entityType: 'USER', entityId: 8, permission: 'EDIT' }]);
+    await owner.updateAccess(fileSetId, [
+      { entityType: 'GROUP', entityId: 80, permission: 'READ' },
+      { entityType: 'USER', entityId: 8, permission: 'EDIT' },
+    ]);
     const refreshed = await h.read(fileSetId, urn, changed.stored.outs, changed.stored.inputs);
-    expect(refreshed.properties.grants).toEqual([{ user: 7, permission: 'EDIT' }, { user: 8, permission: 'EDIT' }, { group: 80, permission: 'READ' }]);
-    const again = await engineUp(h, urn, { ...changed.stored, outs: refreshed.properties }, { fileSetId, grants: [{ user: 8, permission: 'READ' }, { user: 7, permission: 'EDIT' }], __provider: providers[T.access] });
+    expect(refreshed.properties.grants).toEqual([
+      { user: 7, permission: 'EDIT' },
+      { user: 8, permission: 'EDIT' },
+      { group: 80, permission: 'READ' },
+    ]);
+    const again = await engineUp(
+      h,
+      urn,
+      { ...changed.stored, outs: refreshed.properties },
+      {
+        fileSetId,
+        grants: [
+          { user: 8, permission: 'READ' },
+          { user: 7, permission: 'EDIT' },
+        ],
+        __provider: providers[T.access],
+      },
+    );
     expect(again.steps).toEqual(['check', 'diff:some', 'update']);
     expect(await accessList(fileSetId)).toEqual(['USER 1 OWNER', 'USER 7 EDIT', 'USER 8 READ']);
 
@@ -448,10 +521,19 @@ describe('the knowledge base: owner, access and indexing against an emulator wit
     writeFileSync(join(pkg.projectDir, 'kb', 'guide.md'), '# guide');
     writeFileSync(join(pkg.projectDir, 'kb', 'broken.pdf'), 'not a pdf at all');
     const urn = urnOf(T.folder, 'kb');
-    const checked = await h.check(urn, {}, { fileSetId, source: 'kb', directoryPath: 'kb', waitForIndex: { timeoutSeconds: 60 }, __provider: providers[T.folder] });
+    const checked = await h.check(
+      urn,
+      {},
+      { fileSetId, source: 'kb', directoryPath: 'kb', waitForIndex: { timeoutSeconds: 60 }, __provider: providers[T.folder] },
+    );
     expect(checked.failures).toEqual([]);
-    const err = await h.create(urn, checked.inputs).then(() => undefined, (e: RpcError) => e);
-    expect(err?.message).toMatch(/indexing failed for 1 of 2 uploaded file\(s\): "kb\/broken\.pdf" \(The file is not a readable PDF \(it does not start with %PDF\)\)/);
+    const err = await h.create(urn, checked.inputs).then(
+      () => undefined,
+      (e: RpcError) => e,
+    );
+    expect(err?.message).toMatch(
+      /indexing failed for 1 of 2 uploaded file\(s\): "kb\/broken\.pdf" \(The file is not a readable PDF \(it does not start with %PDF\)\)/,
+    );
     expect(err?.initFailed).toMatchObject({
       id: `${fileSetId}/kb`,
       properties: { digest: checked.inputs.digest, fileCount: 2, indexCompleted: 1, indexFailed: 1, indexPending: 0, __provider: providers[T.folder] },

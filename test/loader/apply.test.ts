@@ -107,7 +107,14 @@ test('excluded paths and files outside the prefix survive a prune', async () => 
   await env.client.uploadFile(id, { path: 'kb/stale.md', source: { content: 'stale' } });
   const report = await applyManifest(m, { client: env.client });
   expect(fileActions(report.filesets[0]).map((a) => `${a.op} ${a.path}`)).toEqual(['delete kb/stale.md']);
-  expect((await remoteListing(env.client, id)).map(([p]) => p)).toEqual(['elsewhere/keep.md', 'kb/a.md', 'kb/b.md', 'kb/c.md', 'kb/drafts/x.md', 'kb/scratch.tmp']);
+  expect((await remoteListing(env.client, id)).map(([p]) => p)).toEqual([
+    'elsewhere/keep.md',
+    'kb/a.md',
+    'kb/b.md',
+    'kb/c.md',
+    'kb/drafts/x.md',
+    'kb/scratch.tmp',
+  ]);
 });
 
 test.each([
@@ -161,7 +168,10 @@ test('dry run sends no mutating request; the description is updated when it diff
 test('two entries share a FileSet with disjoint prefixes; one lookup, one create', async () => {
   writeTree(src, { 'a.md': 'a' });
   writeTree(path.join(env.dir, 'pdfs'), { 'x.pdf': 'x' });
-  const m = await manifestOf(env.dir, 'version: 1\nfilesets:\n  - name: kb\n    source: ./docs\n    directoryPath: md\n  - name: kb\n    source: ./pdfs\n    directoryPath: pdf\n');
+  const m = await manifestOf(
+    env.dir,
+    'version: 1\nfilesets:\n  - name: kb\n    source: ./docs\n    directoryPath: md\n  - name: kb\n    source: ./pdfs\n    directoryPath: pdf\n',
+  );
   const delta = statsDelta(env.emu);
   const report = await applyManifest(m, { client: env.client });
   expect(report.filesets).toHaveLength(1);
@@ -201,7 +211,10 @@ test('destroy deletes the declared FileSets; missing ones are nothing to do', as
   const id = await fileSetId();
   const other = await env.client.createFileSet({ name: 'unrelated' });
   const res = await destroyManifest(m, { client: env.client });
-  expect(res.filesets).toEqual([{ name: 'docs', id, deleted: true }, { name: 'never-created', id: null, deleted: false }]);
+  expect(res.filesets).toEqual([
+    { name: 'docs', id, deleted: true },
+    { name: 'never-created', id: null, deleted: false },
+  ]);
   expect(await env.client.findFileSetsByName('docs')).toEqual([]);
   expect((await env.client.getFileSet(other.id)).name).toBe('unrelated');
   expect((await destroyManifest(m, { client: env.client })).filesets.every((f) => !f.deleted)).toBe(true);

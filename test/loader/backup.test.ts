@@ -33,7 +33,11 @@ test('apply backs up every file it replaces or deletes before the change; restor
   expect(path.dirname(dir)).toBe(path.join(backupRoot, 'kb_prod')); // the FileSet name cannot make a path
   expect(report.filesets[0].backup!.files).toBe(3);
   const index = await readBackup(dir);
-  expect(index.files.map((f) => [f.path, f.reason])).toEqual([['a.md', 'replace'], ['b.md', 'delete'], ['d/c.bin', 'delete']]);
+  expect(index.files.map((f) => [f.path, f.reason])).toEqual([
+    ['a.md', 'replace'],
+    ['b.md', 'delete'],
+    ['d/c.bin', 'delete'],
+  ]);
   expect(readFileSync(path.join(dir, 'a.md'), 'utf8')).toBe('old a');
   for (const f of index.files) expect(f.sha256).toBe(before[f.path]);
 

@@ -43,7 +43,10 @@ it('finds the swallowed delete by listing the prefix when there are more deletes
   const { done, scope } = await deleteWithOneSwallowed();
   const from = be.emu.requestLog().length;
   expect(await unconfirmedDeletes(scope, done)).toEqual([done[1]]);
-  const ops = be.emu.requestLog().slice(from).map((e) => e.operationId);
+  const ops = be.emu
+    .requestLog()
+    .slice(from)
+    .map((e) => e.operationId);
   // The first look lists; the one delete left is then looked up by id.
   const firstById = ops.indexOf('getFile');
   expect(firstById).toBeGreaterThan(0);
@@ -56,7 +59,10 @@ it('looks up by id when there are fewer deletes than listing pages', async () =>
   const { done, scope } = await deleteWithOneSwallowed();
   const from = be.emu.requestLog().length;
   expect(await unconfirmedDeletes({ ...scope, remaining: 10_000 }, done)).toEqual([done[1]]);
-  const ops = be.emu.requestLog().slice(from).map((e) => e.operationId);
+  const ops = be.emu
+    .requestLog()
+    .slice(from)
+    .map((e) => e.operationId);
   expect(ops.filter((o) => o !== 'getFile')).toEqual([]);
   expect(ops.length).toBeGreaterThanOrEqual(3);
 });
@@ -67,7 +73,12 @@ it('confirms a delete that was made with one look', async () => {
   const step: DeleteStep = { op: 'delete', path: gone.path, rel: 'gone.md', id: gone.id, kind: 'file', size: 1, hash: null, phase: 'after' };
   const from = be.emu.requestLog().length;
   expect(await unconfirmedDeletes({ client: be.client, fileSetId, directoryPath: 'docs', remaining: 1, concurrency: 4 }, [step])).toEqual([]);
-  expect(be.emu.requestLog().slice(from).map((e) => e.operationId)).toEqual(['getFile']);
+  expect(
+    be.emu
+      .requestLog()
+      .slice(from)
+      .map((e) => e.operationId),
+  ).toEqual(['getFile']);
 });
 
 describe('on a server that answers 403 for what does not exist', () => {
@@ -84,7 +95,10 @@ describe('on a server that answers 403 for what does not exist', () => {
     const step: DeleteStep = { op: 'delete', path: f.path, rel: 'x.md', id: f.id, kind: 'file', size: 1, hash: null, phase: 'after' };
     const from = forbidding.emu.requestLog().length;
     expect(await unconfirmedDeletes({ client: forbidding.client, fileSetId: id, directoryPath: 'd', remaining: 0, concurrency: 2 }, [step])).toEqual([]);
-    const ops = forbidding.emu.requestLog().slice(from).map((e) => [e.operationId, e.status]);
+    const ops = forbidding.emu
+      .requestLog()
+      .slice(from)
+      .map((e) => [e.operationId, e.status]);
     expect(ops[0]).toEqual(['getFile', 403]);
     expect(ops.slice(1).map(([op]) => op)).toContain('listFilesForFileset');
   });

@@ -50,21 +50,42 @@ test('two entries reaching one FileSet under different names (a name and an id) 
   clean(await applyManifest(first, { client: env.client }));
   const id = await onlyId();
   writeTree(path.join(env.dir, 'other'), { 'b.md': 'b' });
-  const overlapping = await manifestOf(env.dir, [
-    'version: 1', 'filesets:',
-    '  - name: docs', '    source: ./docs',
-    '  - name: other', `    id: ${id}`, '    source: ./other', '    directoryPath: sub', '',
-  ].join('\n'));
+  const overlapping = await manifestOf(
+    env.dir,
+    [
+      'version: 1',
+      'filesets:',
+      '  - name: docs',
+      '    source: ./docs',
+      '  - name: other',
+      `    id: ${id}`,
+      '    source: ./other',
+      '    directoryPath: sub',
+      '',
+    ].join('\n'),
+  );
   const before = env.emu.stats().mutating;
   await expect(applyManifest(overlapping, { client: env.client })).rejects.toThrow(ManifestError);
-  await expect(applyManifest(overlapping, { client: env.client })).rejects.toThrow(/lines 3 and 5 reach the same FileSet with overlapping directoryPaths '' \(the root\) and 'sub'/);
+  await expect(applyManifest(overlapping, { client: env.client })).rejects.toThrow(
+    /lines 3 and 5 reach the same FileSet with overlapping directoryPaths '' \(the root\) and 'sub'/,
+  );
   expect(env.emu.stats().mutating).toBe(before);
   // disjoint prefixes under two names are one FileSet with two entries
-  const disjoint = await manifestOf(env.dir, [
-    'version: 1', 'filesets:',
-    '  - name: docs', '    source: ./docs', '    directoryPath: main',
-    '  - name: other', `    id: ${id}`, '    source: ./other', '    directoryPath: sub', '',
-  ].join('\n'));
+  const disjoint = await manifestOf(
+    env.dir,
+    [
+      'version: 1',
+      'filesets:',
+      '  - name: docs',
+      '    source: ./docs',
+      '    directoryPath: main',
+      '  - name: other',
+      `    id: ${id}`,
+      '    source: ./other',
+      '    directoryPath: sub',
+      '',
+    ].join('\n'),
+  );
   const r = await applyManifest(disjoint, { client: env.client });
   clean(r);
   expect(r.filesets).toHaveLength(1);
@@ -88,12 +109,12 @@ test('a narrowed include deletes what the plan showed, exits clean, and the next
 });
 
 test('file → directory and directory → file swaps converge in one run, deleting only what the plan showed', async () => {
-  writeTree(src, { 'a': 'a file', 'b/x.md': 'x', 'b/deep/y.md': 'y', 'keep.md': 'k' });
+  writeTree(src, { a: 'a file', 'b/x.md': 'x', 'b/deep/y.md': 'y', 'keep.md': 'k' });
   const m = await manifest();
   clean(await applyManifest(m, { client: env.client }));
   rmSync(path.join(src, 'a'));
   rmSync(path.join(src, 'b'), { recursive: true });
-  writeTree(src, { 'a/inner.md': 'now a directory', 'b': 'now a file' });
+  writeTree(src, { 'a/inner.md': 'now a directory', b: 'now a file' });
   const plan = await createPlan(m, { client: env.client });
   const shown = plan.filesets[0].entries[0].deletes.map((d) => d.path);
   const from = env.emu.requestLog().length;
@@ -134,7 +155,10 @@ test('a file swapped for a symlink after the plan is not uploaded through the li
 });
 
 test('a cancelled run aborts a split upload in flight: no upload is left open on the server', async () => {
-  const slow = await startBackend({ faults: { rate: 1, kinds: ['slow'], seed: 1 }, slowMs: 200 }, { splitUploadThreshold: 1024, splitPartSize: 256, retry: { attempts: 3 } });
+  const slow = await startBackend(
+    { faults: { rate: 1, kinds: ['slow'], seed: 1 }, slowMs: 200 },
+    { splitUploadThreshold: 1024, splitPartSize: 256, retry: { attempts: 3 } },
+  );
   const { emu: slowEmu, client } = slow;
   try {
     writeTree(src, { 'big.bin': Buffer.alloc(4096, 7) });

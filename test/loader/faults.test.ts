@@ -40,7 +40,10 @@ test('faults mid-apply: failures reported, no deletes in that run, a re-run conv
       } catch {
         report = undefined;
       }
-      const deletes = env.emu.requestLog().slice(from).filter((e) => e.operationId.startsWith('deleteFile'));
+      const deletes = env.emu
+        .requestLog()
+        .slice(from)
+        .filter((e) => e.operationId.startsWith('deleteFile'));
       if (report && report.filesets[0].result!.failed > 0) {
         failedRun = report;
         expect(deletes).toEqual([]);

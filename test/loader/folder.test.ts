@@ -27,8 +27,16 @@ test('syncFolder makes the prefix match the folder, idempotently; the digest fol
   expect(res.result).toEqual({ uploaded: 2, replaced: 0, deleted: 1, failed: 0 });
   expect(res.fileCount).toBe(2);
   expect(res.totalBytes).toBe(4 + 6);
-  expect(res.digest).toBe(createHash('sha256').update(`web/img/logo.svg\0${sha('<svg/>')}\nweb/index.md\0${sha('home')}\n`).digest('hex'));
-  expect(await remoteListing(env.client, fs.id)).toEqual([['outside.md', sha('keep')], ['web/img/logo.svg', sha('<svg/>')], ['web/index.md', sha('home')]]);
+  expect(res.digest).toBe(
+    createHash('sha256')
+      .update(`web/img/logo.svg\0${sha('<svg/>')}\nweb/index.md\0${sha('home')}\n`)
+      .digest('hex'),
+  );
+  expect(await remoteListing(env.client, fs.id)).toEqual([
+    ['outside.md', sha('keep')],
+    ['web/img/logo.svg', sha('<svg/>')],
+    ['web/index.md', sha('home')],
+  ]);
 
   const delta = statsDelta(env.emu);
   const again = await syncFolder(env.client, opts);

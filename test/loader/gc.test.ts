@@ -6,13 +6,31 @@ import { runCli } from '../cli/helpers';
 import { startEnv, type Env } from './helpers';
 
 const fileSet = (name: string, updated: string | null = '2026-01-01T00:00:00.000Z'): FileSet => ({
-  id: `id-${name}`, name, description: null, aiEnabled: null, indexStatus: null, batchType: null, connector: null, created: updated,
-  createdBy: null, updated, updatedBy: null, owner: null, accountId: null, connectorContext: null, permission: null, size: null, fileCount: null,
+  id: `id-${name}`,
+  name,
+  description: null,
+  aiEnabled: null,
+  indexStatus: null,
+  batchType: null,
+  connector: null,
+  created: updated,
+  createdBy: null,
+  updated,
+  updatedBy: null,
+  owner: null,
+  accountId: null,
+  connectorContext: null,
+  permission: null,
+  size: null,
+  fileCount: null,
 });
 
 /** An oracle independent of the matcher: the pattern as an escaped regular expression. */
 function oracle(pattern: string): (name: string) => boolean {
-  const re = new RegExp(`^${[...pattern].map((c) => (c === '*' ? '[\\s\\S]*' : c === '?' ? '[\\s\\S]' : c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('')}$`, 'u');
+  const re = new RegExp(
+    `^${[...pattern].map((c) => (c === '*' ? '[\\s\\S]*' : c === '?' ? '[\\s\\S]' : c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('')}$`,
+    'u',
+  );
   return (name) => re.test(name);
 }
 
@@ -34,23 +52,35 @@ describe('gc selection', () => {
 
   const chars = fc.constantFrom('d', 'o', 'c', 's', '-', 'p', 'r', '1', '2', '*', '?', '.', '[', '(', '\\', '%', 'é', ' ');
   const name = fc.array(chars, { maxLength: 12 }).map((a) => a.join(''));
-  const pattern = fc.tuple(fc.array(fc.constantFrom('d', 'o', 'c', '-', 'p', '.', '('), { minLength: 1, maxLength: 5 }), fc.array(chars, { maxLength: 6 }))
+  const pattern = fc
+    .tuple(fc.array(fc.constantFrom('d', 'o', 'c', '-', 'p', '.', '('), { minLength: 1, maxLength: 5 }), fc.array(chars, { maxLength: 6 }))
     .map(([lit, rest]) => lit.join('') + rest.join(''));
 
   test('property: a name is selected exactly when the pattern matches it (independent oracle) and it is not kept', () => {
-    fc.assert(fc.property(pattern, fc.uniqueArray(name, { maxLength: 15 }), fc.array(name, { maxLength: 3 }), (p, names, keep) => {
-      const selected = new Set(gcCandidates(names.map((n) => fileSet(n)), { pattern: p, keep }).map((c) => c.name));
-      const matches = oracle(p);
-      for (const n of names) expect(selected.has(n)).toBe(matches(n) && !keep.includes(n));
-    }), { numRuns: 2000 });
+    fc.assert(
+      fc.property(pattern, fc.uniqueArray(name, { maxLength: 15 }), fc.array(name, { maxLength: 3 }), (p, names, keep) => {
+        const selected = new Set(
+          gcCandidates(
+            names.map((n) => fileSet(n)),
+            { pattern: p, keep },
+          ).map((c) => c.name),
+        );
+        const matches = oracle(p);
+        for (const n of names) expect(selected.has(n)).toBe(matches(n) && !keep.includes(n));
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   test('property: a name that does not start with the literal prefix is never selected', () => {
-    fc.assert(fc.property(pattern, name, (p, n) => {
-      const prefix = p.slice(0, p.search(/[*?]|$/));
-      fc.pre(!n.startsWith(prefix));
-      expect(gcCandidates([fileSet(n)], { pattern: p })).toEqual([]);
-    }), { numRuns: 2000 });
+    fc.assert(
+      fc.property(pattern, name, (p, n) => {
+        const prefix = p.slice(0, p.search(/[*?]|$/));
+        fc.pre(!n.startsWith(prefix));
+        expect(gcCandidates([fileSet(n)], { pattern: p })).toEqual([]);
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   test('--older-than judges the last change; a FileSet without a timestamp is never old enough', () => {

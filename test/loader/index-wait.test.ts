@@ -6,8 +6,24 @@ import type { DomoFilesClient, FileEntry } from '../../client';
 import { waitForIndex } from '../../loader/index-wait';
 
 function file(path: string, indexStatus: FileEntry['indexStatus']): FileEntry {
-  return { id: path, path, name: path, fileType: 'TEXT', kind: 'file', isDirectory: false, contentType: 'text/plain', size: 1, hash: null,
-    hashAlgorithm: null, downloadUrl: null, created: null, createdBy: null, connectorKey: null, indexStatus, indexReason: null };
+  return {
+    id: path,
+    path,
+    name: path,
+    fileType: 'TEXT',
+    kind: 'file',
+    isDirectory: false,
+    contentType: 'text/plain',
+    size: 1,
+    hash: null,
+    hashAlgorithm: null,
+    downloadUrl: null,
+    created: null,
+    createdBy: null,
+    connectorKey: null,
+    indexStatus,
+    indexReason: null,
+  };
 }
 
 /** A stand-in exposing only the two calls waitForIndex makes. */

@@ -19,9 +19,19 @@ const TOKEN = 'owner-token-1';
 const READER = 'reader-token-9';
 
 beforeEach(async () => {
-  be = await startScratchBackend({ token: TOKEN, users: [{ token: TOKEN, userId: 1 }, { token: READER, userId: 9 }], indexDelayMs: 20 });
+  be = await startScratchBackend({
+    token: TOKEN,
+    users: [
+      { token: TOKEN, userId: 1 },
+      { token: READER, userId: 9 },
+    ],
+    indexDelayMs: 20,
+  });
   ({ emu, client: owner, dir } = be);
-  writeTree(path.join(dir, 'docs'), { 'pto.md': '# Paid time off\nEvery employee gets twenty days of paid time off.\n', 'travel.md': '# Travel\nBook trains.\n' });
+  writeTree(path.join(dir, 'docs'), {
+    'pto.md': '# Paid time off\nEvery employee gets twenty days of paid time off.\n',
+    'travel.md': '# Travel\nBook trains.\n',
+  });
 });
 afterEach(async () => {
   await be.close();
@@ -58,7 +68,7 @@ test('aiEnabled and access are reconciled exactly (grants not listed are revoked
   expect((await planManifest(changed, { client: owner })).filesets[0].actions).toEqual([]);
 });
 
-test('an ownership transfer away from the token\'s own user is refused unless allowOwnerTransfer; allowed, it converges', async () => {
+test("an ownership transfer away from the token's own user is refused unless allowOwnerTransfer; allowed, it converges", async () => {
   await applyManifest(await kb(''), { client: owner });
   const id = await kbId();
   const m0 = emu.stats().mutating;

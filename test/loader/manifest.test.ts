@@ -21,7 +21,8 @@ const errorOf = (text: string, env: Record<string, string | undefined> = {}): st
 
 describe('manifest', () => {
   test('a full entry with defaults applied and paths resolved against the manifest', () => {
-    const m = parse(`version: 1
+    const m = parse(
+      `version: 1
 filesets:
   - name: "docs-\${PR_NUMBER:-main}"
     description: Product docs
@@ -37,17 +38,37 @@ filesets:
     maxDeletePercent: 12.5
     allowEmpty: true
     dot: true
-`, { PR_NUMBER: '42' });
+`,
+      { PR_NUMBER: '42' },
+    );
     expect(m.file).toBe(FILE);
     expect(m.dir).toBe('/repo/examples');
     expect(m.filesets[0]).toEqual({
-      name: 'docs-42', description: 'Product docs', source: '/repo/examples/docs', include: ['**/*'], exclude: ['**/*.tmp'],
-      directoryPath: 'handbook', prune: true, maxDeletePercent: 50, allowEmpty: false, dot: false, line: 3,
-      allowOwnerTransfer: false, contentTypes: {},
+      name: 'docs-42',
+      description: 'Product docs',
+      source: '/repo/examples/docs',
+      include: ['**/*'],
+      exclude: ['**/*.tmp'],
+      directoryPath: 'handbook',
+      prune: true,
+      maxDeletePercent: 50,
+      allowEmpty: false,
+      dot: false,
+      line: 3,
+      allowOwnerTransfer: false,
+      contentTypes: {},
     });
     expect(m.filesets[1]).toMatchObject({
-      name: 'other', id: 'abc-123', source: '/repo/data', include: ['**/*.pdf'], prune: false, maxDeletes: 10,
-      maxDeletePercent: 12.5, allowEmpty: true, dot: true, line: 8,
+      name: 'other',
+      id: 'abc-123',
+      source: '/repo/data',
+      include: ['**/*.pdf'],
+      prune: false,
+      maxDeletes: 10,
+      maxDeletePercent: 12.5,
+      allowEmpty: true,
+      dot: true,
+      line: 8,
     });
   });
 
@@ -64,14 +85,16 @@ filesets:
   });
 
   test('an unknown key names the line and suggests the right one', () => {
-    expect(errorOf(`version: 1
+    expect(
+      errorOf(`version: 1
 filesets:
   - name: docs
     source: ./docs
 
 
     prnue: true
-`)).toBe("examples/manifest.yaml:7: unknown key 'prnue' in filesets[0] (did you mean 'prune'?)");
+`),
+    ).toBe("examples/manifest.yaml:7: unknown key 'prnue' in filesets[0] (did you mean 'prune'?)");
     expect(errorOf('version: 1\nfilesets: []\nextra: 1\n')).toMatch(/^examples\/manifest.yaml:3: unknown key 'extra' in the manifest/);
   });
 
@@ -84,12 +107,32 @@ filesets:
     ['missing name', 'version: 1\nfilesets:\n  - source: .\n', /:3: filesets\[0\]: missing 'name'/],
     ['name not a string', 'version: 1\nfilesets:\n  - name: 12\n    source: .\n', /:3: filesets\[0\].name must be a string \(quote it\)/],
     ['prune not boolean', 'version: 1\nfilesets:\n  - name: a\n    source: .\n    prune: yes\n', /:5: filesets\[0\].prune must be true or false/],
-    ['negative maxDeletes', 'version: 1\nfilesets:\n  - name: a\n    source: .\n    maxDeletes: -1\n', /:5: filesets\[0\].maxDeletes must be a whole number >= 0/],
+    [
+      'negative maxDeletes',
+      'version: 1\nfilesets:\n  - name: a\n    source: .\n    maxDeletes: -1\n',
+      /:5: filesets\[0\].maxDeletes must be a whole number >= 0/,
+    ],
     ['fractional maxDeletes', 'version: 1\nfilesets:\n  - name: a\n    source: .\n    maxDeletes: 1.5\n', /:5: .*whole number/],
-    ['percent out of range', 'version: 1\nfilesets:\n  - name: a\n    source: .\n    maxDeletePercent: 101\n', /:5: filesets\[0\].maxDeletePercent must be a number from 0 to 100/],
-    ['absolute pattern', 'version: 1\nfilesets:\n  - name: a\n    source: .\n    include: ["/etc/*"]\n', /:5: filesets\[0\].include: pattern '\/etc\/\*' is absolute/],
-    ['.. pattern', 'version: 1\nfilesets:\n  - name: a\n    source: .\n    exclude:\n      - ok\n      - ../x/**\n', /:7: filesets\[0\].exclude: pattern '..\/x\/\*\*' contains '..'/],
-    ['.. directoryPath', 'version: 1\nfilesets:\n  - name: a\n    source: .\n    directoryPath: a/../b\n', /:5: .*directoryPath 'a\/..\/b' has a "\.\." segment/],
+    [
+      'percent out of range',
+      'version: 1\nfilesets:\n  - name: a\n    source: .\n    maxDeletePercent: 101\n',
+      /:5: filesets\[0\].maxDeletePercent must be a number from 0 to 100/,
+    ],
+    [
+      'absolute pattern',
+      'version: 1\nfilesets:\n  - name: a\n    source: .\n    include: ["/etc/*"]\n',
+      /:5: filesets\[0\].include: pattern '\/etc\/\*' is absolute/,
+    ],
+    [
+      '.. pattern',
+      'version: 1\nfilesets:\n  - name: a\n    source: .\n    exclude:\n      - ok\n      - ../x/**\n',
+      /:7: filesets\[0\].exclude: pattern '..\/x\/\*\*' contains '..'/,
+    ],
+    [
+      '.. directoryPath',
+      'version: 1\nfilesets:\n  - name: a\n    source: .\n    directoryPath: a/../b\n',
+      /:5: .*directoryPath 'a\/..\/b' has a "\.\." segment/,
+    ],
     ['missing variable', 'version: 1\nfilesets:\n  - name: a\n    source: "${SRC}"\n', /:4: environment variable 'SRC' is not set/],
     ['bad variable syntax', 'version: 1\nfilesets:\n  - name: "a-${1X}"\n    source: .\n', /:3: bad variable reference/],
     ['empty document', '', /: the manifest is empty/],
@@ -101,18 +144,25 @@ filesets:
   });
 
   test('entries of one FileSet must own disjoint directoryPaths', () => {
-    const ok = parse('version: 1\nfilesets:\n  - name: a\n    source: x\n    directoryPath: handbook\n  - name: a\n    source: y\n    directoryPath: handbooks\n');
+    const ok = parse(
+      'version: 1\nfilesets:\n  - name: a\n    source: x\n    directoryPath: handbook\n  - name: a\n    source: y\n    directoryPath: handbooks\n',
+    );
     expect(ok.filesets).toHaveLength(2);
-    expect(errorOf('version: 1\nfilesets:\n  - name: a\n    source: x\n    directoryPath: hb\n  - name: a\n    source: y\n    directoryPath: hb/sub\n'))
-      .toMatch(/:6: entries on lines 3 and 6 reach the same FileSet with overlapping directoryPaths 'hb' and 'hb\/sub'/);
-    expect(errorOf('version: 1\nfilesets:\n  - name: a\n    source: x\n  - name: a\n    source: y\n')).toMatch(/:5: entries on lines 3 and 5 reach the same FileSet with overlapping/);
+    expect(
+      errorOf('version: 1\nfilesets:\n  - name: a\n    source: x\n    directoryPath: hb\n  - name: a\n    source: y\n    directoryPath: hb/sub\n'),
+    ).toMatch(/:6: entries on lines 3 and 6 reach the same FileSet with overlapping directoryPaths 'hb' and 'hb\/sub'/);
+    expect(errorOf('version: 1\nfilesets:\n  - name: a\n    source: x\n  - name: a\n    source: y\n')).toMatch(
+      /:5: entries on lines 3 and 5 reach the same FileSet with overlapping/,
+    );
   });
 
   test('one id with two names, or one name with two ids, is refused', () => {
-    expect(errorOf('version: 1\nfilesets:\n  - name: a\n    id: X\n    source: x\n  - name: b\n    id: X\n    source: y\n    directoryPath: d\n'))
-      .toMatch(/:6: FileSet id 'X' is declared with two names/);
-    expect(errorOf('version: 1\nfilesets:\n  - name: a\n    id: X\n    source: x\n  - name: a\n    source: y\n    directoryPath: d\n'))
-      .toMatch(/:6: FileSet name 'a' is declared twice with different ids/);
+    expect(errorOf('version: 1\nfilesets:\n  - name: a\n    id: X\n    source: x\n  - name: b\n    id: X\n    source: y\n    directoryPath: d\n')).toMatch(
+      /:6: FileSet id 'X' is declared with two names/,
+    );
+    expect(errorOf('version: 1\nfilesets:\n  - name: a\n    id: X\n    source: x\n  - name: a\n    source: y\n    directoryPath: d\n')).toMatch(
+      /:6: FileSet name 'a' is declared twice with different ids/,
+    );
   });
 
   test('loadManifest checks that each source is a directory, naming the entry line', async () => {
@@ -131,20 +181,28 @@ filesets:
 
   test('the parser throws only ManifestError, for any input', () => {
     const yamlish = fc.stringMatching(/^[\sa-zA-Z0-9:\-[\]{}"'#&*!|>%@`,.$\\/]*$/, { maxLength: 200 });
-    const structured = fc.record({
-      version: fc.oneof(fc.constant(1), fc.anything()),
-      filesets: fc.oneof(fc.array(fc.dictionary(fc.constantFrom('name', 'source', 'id', 'prune', 'include', 'maxDeletes', 'x', 'dot'), fc.anything())), fc.anything()),
-    }).map((o) => JSON.stringify(o));
-    fc.assert(fc.property(fc.oneof(fc.string(), yamlish, structured), (text) => {
-      try {
-        parse(text, { A: 'x' });
-      } catch (e) {
-        if (!(e instanceof ManifestError)) throw e;
-        expect(e.message).not.toContain('\n');
-        // the parser's last-resort wrapper must never be needed: every input is foreseen
-        expect(e.message).not.toMatch(/cannot parse the manifest/);
-      }
-    }), { numRuns: 1500 });
+    const structured = fc
+      .record({
+        version: fc.oneof(fc.constant(1), fc.anything()),
+        filesets: fc.oneof(
+          fc.array(fc.dictionary(fc.constantFrom('name', 'source', 'id', 'prune', 'include', 'maxDeletes', 'x', 'dot'), fc.anything())),
+          fc.anything(),
+        ),
+      })
+      .map((o) => JSON.stringify(o));
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), yamlish, structured), (text) => {
+        try {
+          parse(text, { A: 'x' });
+        } catch (e) {
+          if (!(e instanceof ManifestError)) throw e;
+          expect(e.message).not.toContain('\n');
+          // the parser's last-resort wrapper must never be needed: every input is foreseen
+          expect(e.message).not.toMatch(/cannot parse the manifest/);
+        }
+      }),
+      { numRuns: 1500 },
+    );
   });
 });
 

@@ -13,7 +13,16 @@ const rd = (path: string): PlanRemote => ({ path, id: `dir-${path}`, kind: 'dire
 const unknown = (path: string): PlanRemote => ({ path, id: `u-${path}`, kind: 'unknown', hash: null, size: 0, shape: 'fileType null, size null' });
 const opts = (o: Partial<PlanOptions> & { exclude?: string[] } = {}): PlanOptions => {
   const { exclude, ...rest } = o;
-  return { line: 1, source: '/src', directoryPath: '', selection: normalizeSelection({ exclude: exclude ?? [] }), prune: true, maxDeletePercent: 50, allowEmpty: false, ...rest };
+  return {
+    line: 1,
+    source: '/src',
+    directoryPath: '',
+    selection: normalizeSelection({ exclude: exclude ?? [] }),
+    prune: true,
+    maxDeletePercent: 50,
+    allowEmpty: false,
+    ...rest,
+  };
 };
 const ops = (p: EntryPlan): string[] => actionsOf([p]).map((a) => `${a.op} ${a.path}${a.kind === 'directory' ? '/' : ''}`);
 const phase = (p: EntryPlan, path: string): string | undefined => p.deletes.find((d) => d.path === path)?.phase;
@@ -58,8 +67,11 @@ describe('planner scenarios', () => {
   });
 
   test('a directory left empty by the plan is deleted after its files; an excluded one stays', () => {
-    const p = planEntry([local('keep.md')], [rf('keep.md'), rd('old'), rf('old/a.md'), rd('old/deep'), rf('old/deep/b.md'), rd('tmp'), rd('empty')],
-      opts({ exclude: ['tmp'], maxDeletePercent: 100 }));
+    const p = planEntry(
+      [local('keep.md')],
+      [rf('keep.md'), rd('old'), rf('old/a.md'), rd('old/deep'), rf('old/deep/b.md'), rd('tmp'), rd('empty')],
+      opts({ exclude: ['tmp'], maxDeletePercent: 100 }),
+    );
     expect(ops(p)).toEqual(['delete empty/', 'delete old/', 'delete old/a.md', 'delete old/deep/', 'delete old/deep/b.md']);
     expect(p.deletes.every((d) => d.phase === 'after')).toBe(true);
   });
@@ -84,7 +96,9 @@ describe('planner scenarios', () => {
 
   test('a swap that would lose a file the entry may not delete is a problem, never a silent overwrite', () => {
     expect(planEntry([local('a/b.md')], [rf('a')], opts({ prune: false })).problems[0]).toMatch(/'a' is a file remotely .* \(prune is off\)/);
-    expect(planEntry([local('a')], [rd('a'), rf('a/keep.tmp')], opts({ exclude: ['**/*.tmp'] })).problems[0]).toMatch(/holding 'a\/keep.tmp' .* \(it is excluded\)/);
+    expect(planEntry([local('a')], [rd('a'), rf('a/keep.tmp')], opts({ exclude: ['**/*.tmp'] })).problems[0]).toMatch(
+      /holding 'a\/keep.tmp' .* \(it is excluded\)/,
+    );
   });
 
   test('an entry of unknown shape is a problem unless excluded, and is never deleted', () => {
@@ -95,25 +109,56 @@ describe('planner scenarios', () => {
   });
 
   test('excluded paths survive a prune (exclude written with "./" or "//" too); files outside the prefix are not considered', () => {
-    const p = planEntry([local('a.md')], [rf('docs/a.md'), rf('docs/tmp/x.tmp'), rf('docs/build/out.bin'), rf('docs/a/b/c.md'), rf('other/z.md'), rf('docsx/y.md')],
-      opts({ directoryPath: 'docs', exclude: ['**/*.tmp', './build', 'a//b'], maxDeletePercent: 100 }));
+    const p = planEntry(
+      [local('a.md')],
+      [rf('docs/a.md'), rf('docs/tmp/x.tmp'), rf('docs/build/out.bin'), rf('docs/a/b/c.md'), rf('other/z.md'), rf('docsx/y.md')],
+      opts({ directoryPath: 'docs', exclude: ['**/*.tmp', './build', 'a//b'], maxDeletePercent: 100 }),
+    );
     expect(ops(p)).toEqual([]);
     expect(p.remoteCount).toBe(4);
   });
 
   test('guards: maxDeletes refuses the whole entry, keeping the actions for display; directories do not count', () => {
     const r = Array.from({ length: 10 }, (_, i) => rf(`f${i}.md`));
-    const p = planEntry(r.slice(0, 7).map((f) => local(f.path)), r, opts({ maxDeletes: 2 }));
+    const p = planEntry(
+      r.slice(0, 7).map((f) => local(f.path)),
+      r,
+      opts({ maxDeletes: 2 }),
+    );
     expect(p.refused?.guard).toBe('maxDeletes');
     expect(p.deletes).toHaveLength(3);
-    expect(planEntry(r.slice(0, 8).map((f) => local(f.path)), [...r, rd('empty1'), rd('empty2')], opts({ maxDeletes: 2 })).refused).toBeUndefined();
+    expect(
+      planEntry(
+        r.slice(0, 8).map((f) => local(f.path)),
+        [...r, rd('empty1'), rd('empty2')],
+        opts({ maxDeletes: 2 }),
+      ).refused,
+    ).toBeUndefined();
   });
 
   test('guards: maxDeletePercent counts the share of remote files under the prefix', () => {
     const r = Array.from({ length: 10 }, (_, i) => rf(`f${i}.md`));
-    expect(planEntry(r.slice(0, 5).map((f) => local(f.path)), r, opts()).refused).toBeUndefined(); // exactly 50%
-    expect(planEntry(r.slice(0, 4).map((f) => local(f.path)), r, opts()).refused?.guard).toBe('maxDeletePercent');
-    expect(planEntry(r.slice(0, 4).map((f) => local(f.path)), r, opts({ maxDeletePercent: 60 })).refused).toBeUndefined();
+    expect(
+      planEntry(
+        r.slice(0, 5).map((f) => local(f.path)),
+        r,
+        opts(),
+      ).refused,
+    ).toBeUndefined(); // exactly 50%
+    expect(
+      planEntry(
+        r.slice(0, 4).map((f) => local(f.path)),
+        r,
+        opts(),
+      ).refused?.guard,
+    ).toBe('maxDeletePercent');
+    expect(
+      planEntry(
+        r.slice(0, 4).map((f) => local(f.path)),
+        r,
+        opts({ maxDeletePercent: 60 }),
+      ).refused,
+    ).toBeUndefined();
     expect(planEntry([local('f0.md')], r, opts({ maxDeletePercent: 0 })).refused?.guard).toBe('maxDeletePercent');
   });
 
@@ -185,7 +230,8 @@ describe('planner properties', () => {
   const rel = fc.array(seg, { minLength: 1, maxLength: 3 }).map((s) => s.join('/'));
   const hash = fc.constantFrom('1', '2', '3');
   // a path cannot be both a file and a directory on one side
-  const treeArb = fc.uniqueArray(fc.tuple(rel, hash), { selector: (t) => t[0], maxLength: 20 })
+  const treeArb = fc
+    .uniqueArray(fc.tuple(rel, hash), { selector: (t) => t[0], maxLength: 20 })
     .map((fsx) => fsx.filter(([p]) => !fsx.some(([q]) => q.startsWith(`${p}/`))));
   const setup = fc.record({
     localFiles: treeArb,
@@ -201,47 +247,57 @@ describe('planner properties', () => {
   });
 
   test('an unrefused, unblocked plan applied to a model server gives local + protected remote files, deletes only what it shows, and re-plans empty', () => {
-    fc.assert(fc.property(setup, (s) => {
-      const server = new ModelServer(s.implicitDirs);
-      for (const [p, h] of s.remoteFiles) server.upload(joinRemote(s.prefix, p), H(h));
-      for (const [p, h] of s.outside) server.upload(`outside/${p}`, H(h));
-      const loc = s.localFiles.map(([p, h]) => local(p, h));
-      const o = opts({ directoryPath: s.prefix, exclude: s.exclude, prune: s.prune, maxDeletePercent: s.pct, allowEmpty: s.allowEmpty, ...(s.maxDeletes !== undefined ? { maxDeletes: s.maxDeletes } : {}) });
-      const excludes = selectorOf(normalizeSelection({ exclude: s.exclude })).excludes;
-      const before = new Map(server.entries);
-      const plan = planEntry(loc, [...server.entries.values()], o);
+    fc.assert(
+      fc.property(setup, (s) => {
+        const server = new ModelServer(s.implicitDirs);
+        for (const [p, h] of s.remoteFiles) server.upload(joinRemote(s.prefix, p), H(h));
+        for (const [p, h] of s.outside) server.upload(`outside/${p}`, H(h));
+        const loc = s.localFiles.map(([p, h]) => local(p, h));
+        const o = opts({
+          directoryPath: s.prefix,
+          exclude: s.exclude,
+          prune: s.prune,
+          maxDeletePercent: s.pct,
+          allowEmpty: s.allowEmpty,
+          ...(s.maxDeletes !== undefined ? { maxDeletes: s.maxDeletes } : {}),
+        });
+        const excludes = selectorOf(normalizeSelection({ exclude: s.exclude })).excludes;
+        const before = new Map(server.entries);
+        const plan = planEntry(loc, [...server.entries.values()], o);
 
-      // every action stays under the prefix; a local path or an excluded one is never deleted
-      const localFull = new Set(loc.map((f) => joinRemote(s.prefix, f.path)));
-      for (const a of actionsOf([plan])) expect(relativeToPrefix(s.prefix, a.path)).not.toBeNull();
-      for (const d of plan.deletes) {
-        if (d.kind === 'file') expect(localFull.has(d.path)).toBe(false);
-        expect(excludes(d.rel)).toBe(false);
-      }
-      if (!s.prune) expect(plan.deletes).toHaveLength(0);
-      const fileDeletes = plan.deletes.filter((d) => d.kind === 'file').length;
-      if (plan.refused === undefined && fileDeletes > 0) {
-        if (s.maxDeletes !== undefined) expect(fileDeletes).toBeLessThanOrEqual(s.maxDeletes);
-        expect(fileDeletes * 100).toBeLessThanOrEqual(s.pct * plan.remoteCount);
-        if (!s.allowEmpty) expect(loc.length).toBeGreaterThan(0);
-      }
-      if (plan.refused || plan.problems.length > 0) return;
+        // every action stays under the prefix; a local path or an excluded one is never deleted
+        const localFull = new Set(loc.map((f) => joinRemote(s.prefix, f.path)));
+        for (const a of actionsOf([plan])) expect(relativeToPrefix(s.prefix, a.path)).not.toBeNull();
+        for (const d of plan.deletes) {
+          if (d.kind === 'file') expect(localFull.has(d.path)).toBe(false);
+          expect(excludes(d.rel)).toBe(false);
+        }
+        if (!s.prune) expect(plan.deletes).toHaveLength(0);
+        const fileDeletes = plan.deletes.filter((d) => d.kind === 'file').length;
+        if (plan.refused === undefined && fileDeletes > 0) {
+          if (s.maxDeletes !== undefined) expect(fileDeletes).toBeLessThanOrEqual(s.maxDeletes);
+          expect(fileDeletes * 100).toBeLessThanOrEqual(s.pct * plan.remoteCount);
+          if (!s.allowEmpty) expect(loc.length).toBeGreaterThan(0);
+        }
+        if (plan.refused || plan.problems.length > 0) return;
 
-      server.apply(plan);
-      // nothing was deleted that the plan did not show (a replaced path is rewritten, not deleted)
-      const shown = new Set(plan.deletes.map((d) => d.path));
-      for (const p of server.deleted) expect(shown.has(p)).toBe(true);
-      // remote == local under the prefix, plus what the entry may not delete
-      const expected = new Map<string, string | null>(loc.map((f) => [joinRemote(s.prefix, f.path), f.hash]));
-      for (const [p, e] of before) {
-        if (e.kind !== 'file' || expected.has(p)) continue;
-        const r = relativeToPrefix(s.prefix, p);
-        if (r === null || !s.prune || excludes(r)) expected.set(p, e.hash);
-      }
-      expect(new Map([...server.files()].sort())).toEqual(new Map([...expected].sort()));
-      // and the next plan is empty
-      const again = planEntry(loc, [...server.entries.values()], o);
-      expect(ops(again)).toEqual([]);
-    }), { numRuns: 400 });
+        server.apply(plan);
+        // nothing was deleted that the plan did not show (a replaced path is rewritten, not deleted)
+        const shown = new Set(plan.deletes.map((d) => d.path));
+        for (const p of server.deleted) expect(shown.has(p)).toBe(true);
+        // remote == local under the prefix, plus what the entry may not delete
+        const expected = new Map<string, string | null>(loc.map((f) => [joinRemote(s.prefix, f.path), f.hash]));
+        for (const [p, e] of before) {
+          if (e.kind !== 'file' || expected.has(p)) continue;
+          const r = relativeToPrefix(s.prefix, p);
+          if (r === null || !s.prune || excludes(r)) expected.set(p, e.hash);
+        }
+        expect(new Map([...server.files()].sort())).toEqual(new Map([...expected].sort()));
+        // and the next plan is empty
+        const again = planEntry(loc, [...server.entries.values()], o);
+        expect(ops(again)).toEqual([]);
+      }),
+      { numRuns: 400 },
+    );
   });
 });

@@ -39,30 +39,33 @@ const readings: fc.Arbitrary<Readings> = fc.record(
 
 test('any readings: exit 0 ⇒ remote == local and an empty re-plan; otherwise nothing deleted that the plan did not show', async () => {
   const figures = { combinations: 0, applies: 0, clean: 0, deletes: 0, unlistable: 0 };
-  await fc.assert(fc.asyncProperty(readings, fc.array(editOp, { minLength: 6, maxLength: 14 }), async (r, ops) => {
-    figures.combinations += 1;
-    const documented = r.maxLimit === null || r.maxLimit >= 100;
-    if (!documented) figures.unlistable += 1;
-    const be = await startScratchBackend({ readings: r });
-    try {
-      const session = new EditSession({ client: be.client, emu: be.emu, dir: path.join(be.dir, 'session'), name: 'readings' });
-      // at least two applies: the second one meets what the first one left on this server
-      const half = Math.floor(ops.length / 2);
-      for (const o of [...ops.slice(0, half), { kind: 'apply' as const }, ...ops.slice(half), { kind: 'apply' as const }]) {
-        if (o.kind !== 'apply') {
-          session.edit(o);
-          continue;
+  await fc.assert(
+    fc.asyncProperty(readings, fc.array(editOp, { minLength: 6, maxLength: 14 }), async (r, ops) => {
+      figures.combinations += 1;
+      const documented = r.maxLimit === null || r.maxLimit >= 100;
+      if (!documented) figures.unlistable += 1;
+      const be = await startScratchBackend({ readings: r });
+      try {
+        const session = new EditSession({ client: be.client, emu: be.emu, dir: path.join(be.dir, 'session'), name: 'readings' });
+        // at least two applies: the second one meets what the first one left on this server
+        const half = Math.floor(ops.length / 2);
+        for (const o of [...ops.slice(0, half), { kind: 'apply' as const }, ...ops.slice(half), { kind: 'apply' as const }]) {
+          if (o.kind !== 'apply') {
+            session.edit(o);
+            continue;
+          }
+          const res = await session.apply();
+          figures.applies += 1;
+          figures.deletes += res.deleted;
+          if (res.clean) figures.clean += 1;
+          if (documented) expect({ clean: res.clean, report: res.clean ? null : res.report }).toEqual({ clean: true, report: null });
         }
-        const res = await session.apply();
-        figures.applies += 1;
-        figures.deletes += res.deleted;
-        if (res.clean) figures.clean += 1;
-        if (documented) expect({ clean: res.clean, report: res.clean ? null : res.report }).toEqual({ clean: true, report: null });
+      } finally {
+        await be.close();
       }
-    } finally {
-      await be.close();
-    }
-  }), { numRuns: RUNS, seed: Number(process.env.READINGS_SEED ?? 20240611) });
+    }),
+    { numRuns: RUNS, seed: Number(process.env.READINGS_SEED ?? 20240611) },
+  );
   logFigures('readings-property', figures);
   // vacuous if no combination ever applied cleanly or pruned
   expect(figures.clean).toBeGreaterThan(RUNS);

@@ -50,10 +50,12 @@ describe('scanSource', () => {
   test('a name the remote path rule refuses is named on one line: a line break in it is shown escaped', async () => {
     put('ok.md');
     put('a\nb.md');
-    const err = await scanSource({ source: root }).catch((e: unknown) => e) as Error;
+    const err = (await scanSource({ source: root }).catch((e: unknown) => e)) as Error;
     expect(err).toBeInstanceOf(LoaderError);
     expect(err.message).not.toMatch(/[\r\n]/);
-    expect(err.message).toBe(`${path.join(root, 'a\\u000ab.md')}: file name contains a control character (U+000A), which does not survive an upload unchanged; rename it or exclude it`);
+    expect(err.message).toBe(
+      `${path.join(root, 'a\\u000ab.md')}: file name contains a control character (U+000A), which does not survive an upload unchanged; rename it or exclude it`,
+    );
   });
 
   test('dotfiles only with dot; include and exclude', async () => {
@@ -76,7 +78,10 @@ describe('scanSource', () => {
     put('real.md', 'real');
     symlinkSync(path.join(root, 'real.md'), path.join(root, 'alias.md'));
     const files = await scanSource({ source: root });
-    expect(files.map((f) => [f.path, f.hash])).toEqual([['alias.md', sha('real')], ['real.md', sha('real')]]);
+    expect(files.map((f) => [f.path, f.hash])).toEqual([
+      ['alias.md', sha('real')],
+      ['real.md', sha('real')],
+    ]);
     const outside = mkdtempSync(path.join(tmpdir(), 'outside-'));
     writeFileSync(path.join(outside, 'secret'), 'secret');
     symlinkSync(path.join(outside, 'secret'), path.join(root, 'escape.md'));
@@ -196,7 +201,8 @@ describe('hash cache', () => {
     expect(cache.size).toBe(15);
     await cache.save();
     expect(Object.keys(JSON.parse(readFileSync(path.join(cacheDir, 'hash-cache.json'), 'utf8')).entries).sort()).toEqual(
-      [0, 1, 2, 3, 4].map((i) => `/elsewhere/recent${i}`));
+      [0, 1, 2, 3, 4].map((i) => `/elsewhere/recent${i}`),
+    );
   });
 });
 

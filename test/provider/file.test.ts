@@ -46,7 +46,8 @@ describe('FileSetFile check', () => {
     expect(noFs.failures!.map((f) => f.property)).toEqual(['fileSetId']);
   });
   it('reports the conflicts the program found (hidden overlaps input) on path, and keeps them out of the inputs', async () => {
-    const reason = "FileSetFile 'about' (path 'docs/a.md') is inside FileSetFolder 'docs' (prefix 'docs') and would be pruned by it; exclude it in the folder (exclude: ['a.md']) or move it";
+    const reason =
+      "FileSetFile 'about' (path 'docs/a.md') is inside FileSetFolder 'docs' (prefix 'docs') and would be pruned by it; exclude it in the folder (exclude: ['a.md']) or move it";
     const r = await p.check!({} as FileSetFileInputs, { fileSetId, path: 'docs/a.md', content: 'x', overlaps: [reason] } as FileSetFileInputs);
     expect(r.failures).toEqual([{ property: 'path', reason }]);
     expect(await checked({ fileSetId, path: 'docs/a.md', content: 'x', overlaps: UNKNOWN } as Partial<FileSetFileInputs>)).not.toHaveProperty('overlaps');
@@ -58,19 +59,37 @@ describe('FileSetFile check', () => {
 });
 
 describe('FileSetFile diff (offline)', () => {
-  const olds = { fileSetId: 'fs', path: 'a.txt', content: 'x', hash: sha('x'), contentType: 'text/plain', size: 1, fileId: 'f1', __provider: 'old' } as unknown as FileSetFileOutputs;
+  const olds = {
+    fileSetId: 'fs',
+    path: 'a.txt',
+    content: 'x',
+    hash: sha('x'),
+    contentType: 'text/plain',
+    size: 1,
+    fileId: 'f1',
+    __provider: 'old',
+  } as unknown as FileSetFileOutputs;
   it('no change when the bytes are the same, whatever __provider says', async () => {
-    expect(await p.diff!('fs/a.txt', olds, { fileSetId: 'fs', path: 'a.txt', content: 'x', hash: sha('x'), __provider: 'new' } as FileSetFileInputs)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
+    expect(await p.diff!('fs/a.txt', olds, { fileSetId: 'fs', path: 'a.txt', content: 'x', hash: sha('x'), __provider: 'new' } as FileSetFileInputs)).toEqual({
+      changes: false,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
   });
   it('a content change is an in-place update', async () => {
-    expect(await p.diff!('fs/a.txt', olds, { fileSetId: 'fs', path: 'a.txt', content: 'y', hash: sha('y') })).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    expect(await p.diff!('fs/a.txt', olds, { fileSetId: 'fs', path: 'a.txt', content: 'y', hash: sha('y') })).toEqual({
+      changes: true,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
   });
   it('fileSetId or path changes replace', async () => {
     expect((await p.diff!('fs/a.txt', olds, { fileSetId: 'fs2', path: 'a.txt', content: 'x', hash: sha('x') })).replaces).toEqual(['fileSetId']);
     expect((await p.diff!('fs/a.txt', olds, { fileSetId: 'fs', path: 'b.txt', content: 'x', hash: sha('x') })).replaces).toEqual(['path']);
   });
   it('the old file goes first only when the old and new paths nest in one FileSet', async () => {
-    const dbr = async (news: Partial<FileSetFileInputs>): Promise<boolean | undefined> => (await p.diff!('fs/a.txt', olds, { content: 'x', hash: sha('x'), ...news } as FileSetFileInputs)).deleteBeforeReplace;
+    const dbr = async (news: Partial<FileSetFileInputs>): Promise<boolean | undefined> =>
+      (await p.diff!('fs/a.txt', olds, { content: 'x', hash: sha('x'), ...news } as FileSetFileInputs)).deleteBeforeReplace;
     expect(await dbr({ fileSetId: 'fs', path: 'b.txt' })).toBe(false);
     expect(await dbr({ fileSetId: 'fs2', path: 'a.txt/b.txt' })).toBe(false);
     // A directory where the old file is: uploaded first, the new path would meet the old file.

@@ -31,7 +31,16 @@ describe('FileSet check', () => {
 });
 
 describe('FileSet diff (offline)', () => {
-  const olds = { name: 'a', description: null, aiEnabled: true, connector: 'DOMO', accountId: null, connectorContext: null, forceDestroy: false, __provider: 'old code' } as unknown as FileSetOutputs;
+  const olds = {
+    name: 'a',
+    description: null,
+    aiEnabled: true,
+    connector: 'DOMO',
+    accountId: null,
+    connectorContext: null,
+    forceDestroy: false,
+    __provider: 'old code',
+  } as unknown as FileSetOutputs;
   it('ignores __provider and absent optional inputs', async () => {
     const r = await p.diff!('id', olds, { name: 'a', __provider: 'new code' } as unknown as FileSetInputs);
     expect(r).toEqual({ changes: false, replaces: [] });
@@ -58,7 +67,8 @@ describe('FileSet diff (offline)', () => {
 });
 
 describe('FileSet owner', () => {
-  const refusedCreate = "owner 7 would move FileSet 'kb' away from this token's user (who owns a FileSet it creates), who may then lose access; set allowOwnerTransfer: true to allow it";
+  const refusedCreate =
+    "owner 7 would move FileSet 'kb' away from this token's user (who owns a FileSet it creates), who may then lose access; set allowOwnerTransfer: true to allow it";
 
   it('check refuses an owner on a FileSet it creates unless allowOwnerTransfer; owner must be a user id', async () => {
     expect((await p.check!({} as FileSetInputs, { name: 'kb', owner: 7 })).failures).toEqual([{ property: 'owner', reason: refusedCreate }]);
@@ -70,14 +80,16 @@ describe('FileSet owner', () => {
 
   it('diff refuses a transfer away from the owner while the token holds OWNER, unless allowOwnerTransfer', async () => {
     const olds = { name: 'kb', owner: 1, permission: 'OWNER' } as FileSetOutputs;
-    await expect(p.diff!('id', olds, { name: 'kb', owner: 7 })).rejects.toThrow("owner 7 would move FileSet 'kb' away from user 1, this token's user, who may then lose access; set allowOwnerTransfer: true to allow it");
+    await expect(p.diff!('id', olds, { name: 'kb', owner: 7 })).rejects.toThrow(
+      "owner 7 would move FileSet 'kb' away from user 1, this token's user, who may then lose access; set allowOwnerTransfer: true to allow it",
+    );
     expect(await p.diff!('id', olds, { name: 'kb', owner: 7, allowOwnerTransfer: true })).toEqual({ changes: true, replaces: [] });
     expect(await p.diff!('id', { ...olds, permission: 'EDIT' }, { name: 'kb', owner: 7 })).toEqual({ changes: true, replaces: [] });
     // State from before owner was an input holds the API's string.
     expect(await p.diff!('id', { ...olds, owner: '1' } as unknown as FileSetOutputs, { name: 'kb', owner: 1 })).toEqual({ changes: false, replaces: [] });
   });
 
-  it('create with allowOwnerTransfer hands the new FileSet to its owner; outputs show owner and the token\'s permission', async () => {
+  it("create with allowOwnerTransfer hands the new FileSet to its owner; outputs show owner and the token's permission", async () => {
     const { id, outs } = await make({ name: 'unit-fs-owned', owner: 7, allowOwnerTransfer: true });
     expect(outs).toMatchObject({ owner: 7, permission: 'EDIT' });
     expect(outs).not.toHaveProperty('allowOwnerTransfer');
@@ -88,7 +100,9 @@ describe('FileSet owner', () => {
   it('update applies the rule to the FileSet as it is now, before changing anything', async () => {
     const { id, outs } = await make({ name: 'unit-fs-stale' });
     const stale = { ...outs, owner: 5, permission: 'EDIT' };
-    await expect(p.update!(id, stale, { name: 'unit-fs-renamed', owner: 7 })).rejects.toThrow(/updating FileSet .*: owner 7 would move FileSet 'unit-fs-stale' away from user 1, this token's user/);
+    await expect(p.update!(id, stale, { name: 'unit-fs-renamed', owner: 7 })).rejects.toThrow(
+      /updating FileSet .*: owner 7 would move FileSet 'unit-fs-stale' away from user 1, this token's user/,
+    );
     expect(await fx.client.getFileSet(id)).toMatchObject({ name: 'unit-fs-stale', owner: '1' });
     const moved = await p.update!(id, outs, { name: 'unit-fs-renamed', owner: 7, allowOwnerTransfer: true });
     expect(moved.outs).toMatchObject({ name: 'unit-fs-renamed', owner: 7, permission: 'EDIT' });
@@ -210,7 +224,9 @@ describe('FileSet lifecycle', () => {
   });
 
   it('create is transactional: a failure after the FileSet exists deletes it', async () => {
-    const spy = jest.spyOn(DomoFilesClient.prototype, 'getFileSet').mockRejectedValueOnce(Object.assign(new Error('500 Internal Server Error: GET boom'), { code: 'SERVER_ERROR' }));
+    const spy = jest
+      .spyOn(DomoFilesClient.prototype, 'getFileSet')
+      .mockRejectedValueOnce(Object.assign(new Error('500 Internal Server Error: GET boom'), { code: 'SERVER_ERROR' }));
     try {
       await expect(p.create({ name: 'unit-fs-rollback' })).rejects.toThrow(/rolled back/);
     } finally {
@@ -225,7 +241,10 @@ describe('FileSet lifecycle', () => {
     const del = jest.spyOn(DomoFilesClient.prototype, 'deleteFileSet').mockImplementationOnce(fail);
     let err: (Error & { id?: string; properties?: Record<string, unknown> }) | undefined;
     try {
-      err = await p.create({ name: 'unit-fs-stuck', __provider: 'code' } as FileSetInputs).then(() => undefined, (e) => e);
+      err = await p.create({ name: 'unit-fs-stuck', __provider: 'code' } as FileSetInputs).then(
+        () => undefined,
+        (e) => e,
+      );
     } finally {
       get.mockRestore();
       del.mockRestore();

@@ -47,7 +47,10 @@ describe('FileSetFolder check', () => {
     write('intro.md', '# intro');
   });
   it('returns failures for a missing source and bad options', async () => {
-    const r = await p.check!({} as FileSetFolderInputs, { fileSetId, source: join(fx.dir, 'nope'), maxDeletePercent: 150, include: 'x' } as unknown as FileSetFolderInputs);
+    const r = await p.check!(
+      {} as FileSetFolderInputs,
+      { fileSetId, source: join(fx.dir, 'nope'), maxDeletePercent: 150, include: 'x' } as unknown as FileSetFolderInputs,
+    );
     expect(r.failures!.map((f) => f.property).sort()).toEqual(['include', 'maxDeletePercent']);
     const r2 = await p.check!({} as FileSetFolderInputs, { fileSetId, source: join(fx.dir, 'nope') });
     expect(r2.failures).toEqual([{ property: 'source', reason: expect.stringMatching(/is not a directory/) }]);
@@ -55,7 +58,8 @@ describe('FileSetFolder check', () => {
     expect(r3.failures!.map((f) => f.property)).toEqual(['directoryPath']);
   });
   it('reports the conflicts the program found (hidden overlaps input) and keeps them out of the inputs', async () => {
-    const reason = "FileSetFile 'about' (path 'handbook/about.md') is inside FileSetFolder 'handbook' (prefix 'handbook') and would be pruned by it; exclude it in the folder (exclude: ['about.md']) or move it";
+    const reason =
+      "FileSetFile 'about' (path 'handbook/about.md') is inside FileSetFolder 'handbook' (prefix 'handbook') and would be pruned by it; exclude it in the folder (exclude: ['about.md']) or move it";
     const r = await p.check!({} as FileSetFolderInputs, { fileSetId, source: src, directoryPath: 'handbook', overlaps: [reason] } as FileSetFolderInputs);
     expect(r.failures).toEqual([{ property: 'directoryPath', reason }]);
     for (const overlaps of [[], UNKNOWN]) {
@@ -69,7 +73,8 @@ describe('FileSetFolder check', () => {
     expect(bad.failures!.map((f) => f.reason)).toEqual([expect.stringMatching(/'md' is not an extension/), expect.stringMatching(/\.txt.*media type/)]);
   });
   it('checks waitForIndex: a boolean or {timeoutSeconds > 0}', async () => {
-    for (const ok of [true, false, { timeoutSeconds: 30 }, UNKNOWN]) expect((await checked({ fileSetId, source: src, waitForIndex: ok } as Partial<FileSetFolderInputs>)).waitForIndex).toEqual(ok);
+    for (const ok of [true, false, { timeoutSeconds: 30 }, UNKNOWN])
+      expect((await checked({ fileSetId, source: src, waitForIndex: ok } as Partial<FileSetFolderInputs>)).waitForIndex).toEqual(ok);
     for (const bad of ['yes', { timeoutSeconds: 0 }, { timeoutSeconds: '30' }, { timeout: 30 }, [30]]) {
       const r = await p.check!({} as FileSetFolderInputs, { fileSetId, source: src, waitForIndex: bad } as unknown as FileSetFolderInputs);
       expect(r.failures).toEqual([{ property: 'waitForIndex', reason: 'waitForIndex must be true, false or {timeoutSeconds: N} with N > 0' }]);
@@ -82,17 +87,39 @@ describe('FileSetFolder check', () => {
 });
 
 describe('FileSetFolder diff (offline)', () => {
-  const olds = { fileSetId: 'fs', source: 'docs', directoryPath: 'handbook', digest: 'd1', fileCount: 2, totalBytes: 10, __provider: 'old' } as unknown as FileSetFolderOutputs;
+  const olds = {
+    fileSetId: 'fs',
+    source: 'docs',
+    directoryPath: 'handbook',
+    digest: 'd1',
+    fileCount: 2,
+    totalBytes: 10,
+    __provider: 'old',
+  } as unknown as FileSetFolderOutputs;
   it('no change for the same digest and defaults spelled out or not', async () => {
-    expect(await p.diff!('fs/handbook', olds, { fileSetId: 'fs', source: 'docs', directoryPath: 'handbook', prune: true, digest: 'd1', __provider: 'new' } as FileSetFolderInputs)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
+    expect(
+      await p.diff!('fs/handbook', olds, {
+        fileSetId: 'fs',
+        source: 'docs',
+        directoryPath: 'handbook',
+        prune: true,
+        digest: 'd1',
+        __provider: 'new',
+      } as FileSetFolderInputs),
+    ).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
   });
   it('a digest change is an update; directoryPath or fileSetId replaces', async () => {
-    expect(await p.diff!('x', olds, { fileSetId: 'fs', source: 'docs', directoryPath: 'handbook', digest: 'd2' })).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    expect(await p.diff!('x', olds, { fileSetId: 'fs', source: 'docs', directoryPath: 'handbook', digest: 'd2' })).toEqual({
+      changes: true,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
     expect((await p.diff!('x', olds, { fileSetId: 'fs', source: 'docs', directoryPath: 'other', digest: 'd1' })).replaces).toEqual(['directoryPath']);
     expect((await p.diff!('x', olds, { fileSetId: 'fs2', source: 'docs', directoryPath: 'handbook', digest: 'd1' })).replaces).toEqual(['fileSetId']);
   });
   it('the old folder is deleted first exactly when the two prefixes overlap in one FileSet', async () => {
-    const dbr = async (news: Partial<FileSetFolderInputs>): Promise<boolean | undefined> => (await p.diff!('x', olds, { source: 'docs', digest: 'd1', ...news } as FileSetFolderInputs)).deleteBeforeReplace;
+    const dbr = async (news: Partial<FileSetFolderInputs>): Promise<boolean | undefined> =>
+      (await p.diff!('x', olds, { source: 'docs', digest: 'd1', ...news } as FileSetFolderInputs)).deleteBeforeReplace;
     expect(await dbr({ fileSetId: 'fs', directoryPath: 'handbook/v2' })).toBe(true);
     expect(await dbr({ fileSetId: 'fs', directoryPath: '' })).toBe(true);
     expect(await dbr({ fileSetId: 'fs', directoryPath: UNKNOWN })).toBe(true);
@@ -110,7 +137,10 @@ describe('FileSetFolder diff (offline)', () => {
     expect((await p.diff!('x', olds, { fileSetId: 'fs', source: 'docs', directoryPath: 'handbook', digest: 'd1', waitForIndex: true })).changes).toBe(false);
   });
   it('a contentTypes change is an update', async () => {
-    expect((await p.diff!('x', olds, { fileSetId: 'fs', source: 'docs', directoryPath: 'handbook', digest: 'd1', contentTypes: { '.md': 'text/markdown' } })).changes).toBe(true);
+    expect(
+      (await p.diff!('x', olds, { fileSetId: 'fs', source: 'docs', directoryPath: 'handbook', digest: 'd1', contentTypes: { '.md': 'text/markdown' } }))
+        .changes,
+    ).toBe(true);
   });
 });
 
@@ -173,10 +203,15 @@ describe('FileSetFolder lifecycle', () => {
   it('a failure in the middle of a sync keeps the resource, marked to sync again', async () => {
     const other = (await fx.client.createFileSet({ name: 'unit-folder-partial' })).id;
     const inputs = await checked({ ...base(), fileSetId: other, __provider: 'code' } as Partial<FileSetFolderInputs>);
-    const spy = jest.spyOn(DomoFilesClient.prototype, 'uploadFile').mockRejectedValueOnce(Object.assign(new Error('500 Internal Server Error: POST upload'), { code: 'SERVER_ERROR' }));
+    const spy = jest
+      .spyOn(DomoFilesClient.prototype, 'uploadFile')
+      .mockRejectedValueOnce(Object.assign(new Error('500 Internal Server Error: POST upload'), { code: 'SERVER_ERROR' }));
     let err: (Error & { id?: string; properties?: Record<string, unknown> }) | undefined;
     try {
-      err = await p.create(inputs).then(() => undefined, (e) => e);
+      err = await p.create(inputs).then(
+        () => undefined,
+        (e) => e,
+      );
     } finally {
       spy.mockRestore();
     }
@@ -227,7 +262,15 @@ describe('FileSetFolder lifecycle', () => {
 describe('FileSetFolder waitForIndex', () => {
   it('waits until the uploaded files are indexed and reports the counts; without it the counts are null', async () => {
     const ai = (await fx.client.createFileSet({ name: 'unit-folder-ai', aiEnabled: true })).id;
-    const waited = await p.create(await checked({ fileSetId: ai, source: src, exclude: ['**/*.tmp'], directoryPath: 'kb', waitForIndex: { timeoutSeconds: 60 } } as Partial<FileSetFolderInputs>));
+    const waited = await p.create(
+      await checked({
+        fileSetId: ai,
+        source: src,
+        exclude: ['**/*.tmp'],
+        directoryPath: 'kb',
+        waitForIndex: { timeoutSeconds: 60 },
+      } as Partial<FileSetFolderInputs>),
+    );
     expect(waited.outs).toMatchObject({ indexCompleted: 2, indexPending: 0, indexFailed: 0, indexSkipped: 0 });
     expect(waited.outs).not.toHaveProperty('waitForIndex');
     for await (const f of fx.client.listFiles(ai, { filesOnly: true })) expect(f.indexStatus).toBe('COMPLETED');
@@ -250,9 +293,20 @@ describe('FileSetFolder waitForIndex', () => {
 
     it('a timeout keeps the synced folder (its real digest) and fails with the counts', async () => {
       const slow = (await client.createFileSet({ name: 'unit-folder-slow', aiEnabled: true })).id;
-      const inputs = await checked({ fileSetId: slow, source: src, exclude: ['**/*.tmp'], waitForIndex: { timeoutSeconds: 0.001 }, __provider: 'code' } as Partial<FileSetFolderInputs>);
-      const err = await p.create(inputs).then(() => undefined, (e: Error & { id?: string; properties?: Record<string, unknown> }) => e);
-      expect(err?.message).toMatch(/syncing .*: indexing did not finish within 0\.001 s \(0 completed, 2 pending, 0 skipped of 2 uploaded file\(s\)\); raise waitForIndex\.timeoutSeconds/);
+      const inputs = await checked({
+        fileSetId: slow,
+        source: src,
+        exclude: ['**/*.tmp'],
+        waitForIndex: { timeoutSeconds: 0.001 },
+        __provider: 'code',
+      } as Partial<FileSetFolderInputs>);
+      const err = await p.create(inputs).then(
+        () => undefined,
+        (e: Error & { id?: string; properties?: Record<string, unknown> }) => e,
+      );
+      expect(err?.message).toMatch(
+        /syncing .*: indexing did not finish within 0\.001 s \(0 completed, 2 pending, 0 skipped of 2 uploaded file\(s\)\); raise waitForIndex\.timeoutSeconds/,
+      );
       expect(err?.id).toBe(`${slow}/`);
       expect(err?.properties).toMatchObject({ digest: inputs.digest, fileCount: 2, indexCompleted: 0, indexPending: 2, indexFailed: 0, __provider: 'code' });
       expect(await remotePaths(client, slow)).toEqual(['guide/setup.md', 'intro.md']);

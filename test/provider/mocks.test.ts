@@ -60,10 +60,17 @@ describe('examples/pulumi program', () => {
 
   it('syncs examples/docs under handbook/ into that FileSet and waits for indexing', () => {
     const folder = seen.find((s) => s.name === 'handbook')!;
-    expect(folder.inputs).toMatchObject({ fileSetId: 'docs-id', source: 'examples/docs', directoryPath: 'handbook', prune: true, exclude: ['**/*.tmp'], waitForIndex: { timeoutSeconds: 600 } });
+    expect(folder.inputs).toMatchObject({
+      fileSetId: 'docs-id',
+      source: 'examples/docs',
+      directoryPath: 'handbook',
+      prune: true,
+      exclude: ['**/*.tmp'],
+      waitForIndex: { timeoutSeconds: 600 },
+    });
   });
 
-  it('shares the FileSet with the configured reviewers\' group, and only with it', () => {
+  it("shares the FileSet with the configured reviewers' group, and only with it", () => {
     const access = seen.find((s) => s.name === 'docs-access')!;
     expect(access.inputs).toMatchObject({ fileSetId: 'docs-id', grants: [{ group: 70, permission: 'READ' }] });
   });

@@ -16,8 +16,13 @@ const folder = (name: string, prefix: string, exclude: string[] = [], fileSetId 
 /** Whether the loader's plan of `folder` (nothing local, prune on) deletes the remote file at `path`. */
 function loaderPrunes(f: Extract<Claim, { kind: 'folder' }>, path: string): boolean {
   const plan = planEntry([], [{ path, id: 'id-1', kind: 'file', size: 1, hash: 'h' }], {
-    line: 0, source: '/nowhere', directoryPath: f.prefix, selection: normalizeSelection({ exclude: f.exclude }),
-    prune: true, maxDeletePercent: 100, allowEmpty: true,
+    line: 0,
+    source: '/nowhere',
+    directoryPath: f.prefix,
+    selection: normalizeSelection({ exclude: f.exclude }),
+    prune: true,
+    maxDeletePercent: 100,
+    allowEmpty: true,
   });
   return plan.deletes.some((d) => d.path === path);
 }
@@ -128,7 +133,9 @@ describe('constructors under setMocks: the hidden overlaps input', () => {
     });
     const overlaps = Object.fromEntries(seen.map((r) => [r.name, r.inputs.overlaps]));
     expect(overlaps.team).toEqual([]);
-    expect(overlaps.reviewers).toEqual([expect.stringMatching(/^FileSetAccess 'reviewers' and FileSetAccess 'team' both manage the grants of FileSet docs-id/)]);
+    expect(overlaps.reviewers).toEqual([
+      expect.stringMatching(/^FileSetAccess 'reviewers' and FileSetAccess 'team' both manage the grants of FileSet docs-id/),
+    ]);
   });
 
   it('each program starts with no claims (a second setMocks run sees none of the first)', async () => {
@@ -138,13 +145,17 @@ describe('constructors under setMocks: the hidden overlaps input', () => {
   });
 
   it('preview: an unknown FileSet id leaves the conflicts unknown, so check has nothing to fail on', async () => {
-    const seen = await captureProviders(() => {
-      const id = pulumi.output(pulumi.unknown) as pulumi.Output<string>;
-      return [
-        new FileSetFile('about', { fileSetId: id, path: 'handbook/about.md', content: 'x' }),
-        new FileSetFolder('handbook', { fileSetId: id, source: 'docs', directoryPath: 'handbook' }),
-      ];
-    }, 'dev', true);
+    const seen = await captureProviders(
+      () => {
+        const id = pulumi.output(pulumi.unknown) as pulumi.Output<string>;
+        return [
+          new FileSetFile('about', { fileSetId: id, path: 'handbook/about.md', content: 'x' }),
+          new FileSetFolder('handbook', { fileSetId: id, source: 'docs', directoryPath: 'handbook' }),
+        ];
+      },
+      'dev',
+      true,
+    );
     const handbook = seen.find((r) => r.name === 'handbook')!;
     expect(pulumi.isUnknown(handbook.inputs.overlaps)).toBe(true);
   });

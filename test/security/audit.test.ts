@@ -15,7 +15,8 @@ interface AuditJson {
 }
 
 /** Registry down or without the audit endpoint (a mirror answering 404/405/501): nothing to judge. */
-const UNREACHABLE = /Method Not Allowed|\b40[45]\b|\b501\b|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|EHOSTUNREACH|network|getaddrinfo|audit endpoint returned an error|request to .* failed/i;
+const UNREACHABLE =
+  /Method Not Allowed|\b40[45]\b|\b501\b|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|EHOSTUNREACH|network|getaddrinfo|audit endpoint returned an error|request to .* failed/i;
 
 const NAME = 'npm audit --omit=dev reports no high or critical vulnerability';
 
@@ -37,7 +38,9 @@ if (!vulnerabilities && UNREACHABLE.test(errorText)) {
 } else {
   test(NAME, () => {
     if (!vulnerabilities) throw new Error(`npm audit gave no report (exit ${r.status}): ${errorText.slice(0, 500)}`);
-    const bad = Object.entries(report?.vulnerabilities ?? {}).filter(([, x]) => x.severity === 'high' || x.severity === 'critical').map(([name, x]) => `${name} (${x.severity})`);
+    const bad = Object.entries(report?.vulnerabilities ?? {})
+      .filter(([, x]) => x.severity === 'high' || x.severity === 'critical')
+      .map(([name, x]) => `${name} (${x.severity})`);
     logFigures('npm-audit', { vulnerabilities });
     expect(bad).toEqual([]);
     expect((vulnerabilities.high ?? 0) + (vulnerabilities.critical ?? 0)).toBe(0);

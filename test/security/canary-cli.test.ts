@@ -6,7 +6,18 @@
  */
 import { inspect } from 'node:util';
 import { DomoFilesClient } from '../../client';
-import { assertBuilt, canary, logFigures, runCli, startBackend, startScriptedProxy, workspace, type Backend, type RunResult, type Workspace } from '../support/harness';
+import {
+  assertBuilt,
+  canary,
+  logFigures,
+  runCli,
+  startBackend,
+  startScriptedProxy,
+  workspace,
+  type Backend,
+  type RunResult,
+  type Workspace,
+} from '../support/harness';
 
 beforeAll(assertBuilt);
 jest.setTimeout(180_000);
@@ -99,12 +110,18 @@ describe('the canary never appears in CLI output', () => {
     // A hostile or buggy gateway that echoes the token in its error body and a response header.
     const proxy = await startScriptedProxy(be.emu.url, (req) => {
       const tok = String(req.headers['x-domo-developer-token'] ?? '');
-      if (req.method === 'POST' && /\/files(\?|$)/.test(req.url ?? '')) return { status: 500, body: { status: 500, message: `upstream failed for token ${tok}`, toe: tok }, headers: { 'x-echo': tok } };
+      if (req.method === 'POST' && /\/files(\?|$)/.test(req.url ?? ''))
+        return { status: 500, body: { status: 500, message: `upstream failed for token ${tok}`, toe: tok }, headers: { 'x-echo': tok } };
       return null;
     });
     try {
       await ws.write('src/c.md', 'new file so that apply uploads');
-      for (const args of [['apply', '-f', 'manifest.yaml'], ['apply', '-f', 'manifest.yaml', '--format', 'json'], ['apply', '-f', 'manifest.yaml', '--format', 'markdown'], ['files', 'upload', fsId, 'src/c.md']]) {
+      for (const args of [
+        ['apply', '-f', 'manifest.yaml'],
+        ['apply', '-f', 'manifest.yaml', '--format', 'json'],
+        ['apply', '-f', 'manifest.yaml', '--format', 'markdown'],
+        ['files', 'upload', fsId, 'src/c.md'],
+      ]) {
         const r = await run(args, { DOMO_BASE_URL: proxy.url, DOMO_DEVELOPER_TOKEN: be.token, DEBUG: 'domo-filesets' });
         expect(r.code).toBe(1);
         expectClean(r, be.token);
@@ -112,7 +129,12 @@ describe('the canary never appears in CLI output', () => {
     } finally {
       await proxy.close();
     }
-    const faulty = await startBackend({ token: be.token, faults: { rate: 0.5, kinds: ['500', '429', 'reset', 'slow'], seed: 3 }, slowMs: 10, retryAfterSeconds: 0 });
+    const faulty = await startBackend({
+      token: be.token,
+      faults: { rate: 0.5, kinds: ['500', '429', 'reset', 'slow'], seed: 3 },
+      slowMs: 10,
+      retryAfterSeconds: 0,
+    });
     try {
       for (const args of commands().slice(0, 7)) expectClean(await run(args, faulty.env), be.token);
     } finally {
@@ -137,7 +159,11 @@ describe('client errors in-process carry no token', () => {
     ];
     try {
       for (const c of clients) {
-        for (const op of [() => c.getFileSet('echo'), () => c.createFileSet({ name: 'x' }), () => c.uploadFile('echo', { path: 'a.md', source: { content: 'a' } })]) {
+        for (const op of [
+          () => c.getFileSet('echo'),
+          () => c.createFileSet({ name: 'x' }),
+          () => c.uploadFile('echo', { path: 'a.md', source: { content: 'a' } }),
+        ]) {
           try {
             await op();
           } catch (e) {

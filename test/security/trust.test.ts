@@ -25,10 +25,11 @@ async function recorder(): Promise<{ url: string; seen: { url: string; headers: 
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     seen,
-    close: () => new Promise<void>((r) => {
-      server.closeAllConnections();
-      server.close(() => r());
-    }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 
@@ -50,12 +51,30 @@ describe('redirects never carry the token to another origin', () => {
       const client = new DomoFilesClient({ baseUrl: proxy.url, token: be.token, env: {}, retry: { attempts: 1 } });
       const sink: Buffer[] = [];
       const { Writable } = await import('node:stream');
-      await client.downloadFile(fsId, { path: 'a.md' }, { stream: new Writable({ write: (c, _e, cb) => { sink.push(c); cb(); } }) }).catch(() => undefined);
+      await client
+        .downloadFile(
+          fsId,
+          { path: 'a.md' },
+          {
+            stream: new Writable({
+              write: (c, _e, cb) => {
+                sink.push(c);
+                cb();
+              },
+            }),
+          },
+        )
+        .catch(() => undefined);
       await client.downloadFile(fsId, { fileId: 'x' }, { stream: new Writable({ write: (_c, _e, cb) => cb() }) }).catch(() => undefined);
       await client.getFileSet(fsId).catch(() => undefined);
       await client.findFileSetsByName('redirects').catch(() => undefined);
       await client.close();
-      for (const args of [['files', 'download', fsId, '--path', 'a.md'], ['files', 'download', fsId, '--path', 'a.md', '-o', 'x.bin'], ['filesets', 'get', fsId], ['filesets', 'list']]) {
+      for (const args of [
+        ['files', 'download', fsId, '--path', 'a.md'],
+        ['files', 'download', fsId, '--path', 'a.md', '-o', 'x.bin'],
+        ['filesets', 'get', fsId],
+        ['filesets', 'list'],
+      ]) {
         await runCli(args, { env: { DOMO_BASE_URL: proxy.url, DOMO_DEVELOPER_TOKEN: be.token }, cwd: ws.dir });
       }
       // The download redirect must have been followed (else this test proves nothing), without the token.
@@ -104,9 +123,21 @@ describe('the emulator rejects missing and wrong tokens', () => {
       const logStart = be.emu.requestLog().length;
       let checked = 0;
       for (const [method, url, body] of routes) {
-        const variants: Record<string, string>[] = [{}, { 'x-domo-developer-token': '' }, { 'x-domo-developer-token': 'wrong-token' }, { 'x-domo-developer-token': `${token}x` }, { 'x-domo-developer-token': token.slice(0, -1) }, { authorization: `Bearer ${token}` }];
+        const variants: Record<string, string>[] = [
+          {},
+          { 'x-domo-developer-token': '' },
+          { 'x-domo-developer-token': 'wrong-token' },
+          { 'x-domo-developer-token': `${token}x` },
+          { 'x-domo-developer-token': token.slice(0, -1) },
+          { authorization: `Bearer ${token}` },
+        ];
         for (const headers of variants) {
-          const res = await fetch(url, { method, headers: { ...headers, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined, redirect: 'manual' });
+          const res = await fetch(url, {
+            method,
+            headers: { ...headers, ...(body ? { 'content-type': 'application/json' } : {}) },
+            body: body ? JSON.stringify(body) : undefined,
+            redirect: 'manual',
+          });
           expect([method, url, res.status]).toEqual([method, url, 401]);
           await res.arrayBuffer();
           checked += 1;
@@ -117,7 +148,12 @@ describe('the emulator rejects missing and wrong tokens', () => {
       form.append('file', new Blob(['evil']), 'evil.md');
       const up = await fetch(`${A}/filesets/${fsId}/files`, { method: 'POST', body: form });
       expect(up.status).toBe(401);
-      expect(be.emu.requestLog().slice(logStart).filter((e) => e.status < 300)).toEqual([]);
+      expect(
+        be.emu
+          .requestLog()
+          .slice(logStart)
+          .filter((e) => e.status < 300),
+      ).toEqual([]);
       expect(be.emu.stats().mutating - before).toBeGreaterThan(0); // the refused mutations did arrive
       const paths: string[] = [];
       for await (const f of be.client.listFiles(fsId)) paths.push(f.path);
@@ -146,8 +182,24 @@ describe('nothing the emulator writes lands outside its data directory', () => {
     const dataDir = join(parent, 'data');
     const token = canary('JAIL');
     const hostile = [
-      '../escape', '../../escape', '/etc/escape', '..', '.', 'a/../../b', `${parent}/sibling`, '..\\..\\win', 'con', 'nul.txt',
-      '\u2215etc\u2215lookalike', '%2e%2e%2fencoded', 'x'.repeat(300), 'ünïcödé/ﬁle', 'tab\tname', 'new\nline', ' spaces ', '~root',
+      '../escape',
+      '../../escape',
+      '/etc/escape',
+      '..',
+      '.',
+      'a/../../b',
+      `${parent}/sibling`,
+      '..\\..\\win',
+      'con',
+      'nul.txt',
+      '\u2215etc\u2215lookalike',
+      '%2e%2e%2fencoded',
+      'x'.repeat(300),
+      'ünïcödé/ﬁle',
+      'tab\tname',
+      'new\nline',
+      ' spaces ',
+      '~root',
     ];
     const emu = await startTestEmulator({ token, dataDir });
     let accepted = 0;
@@ -164,13 +216,19 @@ describe('nothing the emulator writes lands outside its data directory', () => {
         }
         const target = fsId ?? (await client.createFileSet({ name: 'jail' })).id;
         for (const p of [name, `dir/${name}`, `${name}/inner.md`]) {
-          await client.uploadFile(target, { path: p, source: { content: `payload ${p}` } }).then(() => (accepted += 1), () => (refused += 1));
+          await client.uploadFile(target, { path: p, source: { content: `payload ${p}` } }).then(
+            () => (accepted += 1),
+            () => (refused += 1),
+          );
         }
-        await client.initiateSplitUpload(target, `split/${name}`).then(async (f) => {
-          accepted += 1;
-          await client.uploadSplitPart(target, f.id, 1, Buffer.from('part')).catch(() => undefined);
-          await client.finalizeSplitUpload(target, f.id).catch(() => undefined);
-        }, () => (refused += 1));
+        await client.initiateSplitUpload(target, `split/${name}`).then(
+          async (f) => {
+            accepted += 1;
+            await client.uploadSplitPart(target, f.id, 1, Buffer.from('part')).catch(() => undefined);
+            await client.finalizeSplitUpload(target, f.id).catch(() => undefined);
+          },
+          () => (refused += 1),
+        );
       }
       await client.close();
     } finally {

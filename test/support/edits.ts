@@ -131,10 +131,17 @@ export class EditSession {
   /** Writes the manifest of the current patterns and loads it. */
   async manifest(): Promise<Manifest> {
     const file = path.join(this.t.dir, 'manifest.yaml');
-    writeFileSync(file, [
-      'version: 1', 'filesets:',
-      ...this.roots.map((_, i) => `  - name: ${this.t.name}\n    source: ./s${i}\n    directoryPath: p${i}\n    maxDeletePercent: 100\n    allowEmpty: true\n${PATTERNS[this.patterns[i]].yaml}`),
-    ].join('\n'));
+    writeFileSync(
+      file,
+      [
+        'version: 1',
+        'filesets:',
+        ...this.roots.map(
+          (_, i) =>
+            `  - name: ${this.t.name}\n    source: ./s${i}\n    directoryPath: p${i}\n    maxDeletePercent: 100\n    allowEmpty: true\n${PATTERNS[this.patterns[i]].yaml}`,
+        ),
+      ].join('\n'),
+    );
     return loadManifest(file, {});
   }
 
@@ -186,7 +193,9 @@ export class EditSession {
     this.roots.forEach((root, i) => {
       const pat = PATTERNS[this.patterns[i]];
       const prefix = `p${i}`;
-      const under = Object.keys(remote).map((p) => [p, relativeToPrefix(prefix, p)] as const).filter((x): x is [string, string] => x[1] !== null);
+      const under = Object.keys(remote)
+        .map((p) => [p, relativeToPrefix(prefix, p)] as const)
+        .filter((x): x is [string, string] => x[1] !== null);
       const expected: Record<string, string> = {};
       for (const f of filesUnder(root)) if (pat.selects(f)) expected[`${prefix}/${f}`] = sha256(readFileSync(path.join(root, f)));
       for (const [full, rel] of under) if (!pat.selects(rel) && pat.protects(rel)) expected[full] = remote[full];

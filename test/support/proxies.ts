@@ -19,10 +19,13 @@ export type RequestPicker = (req: IncomingMessage) => boolean;
 
 /** Forwards `req` to `target` (its body piped, or `body` when already read) and pipes the answer back. */
 function pass(target: URL, req: IncomingMessage, res: ServerResponse, extraHeaders: OutgoingHttpHeaders = {}, body?: Buffer): void {
-  const up = request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host, ...extraHeaders } }, (r) => {
-    res.writeHead(r.statusCode ?? 502, r.headers);
-    r.pipe(res);
-  });
+  const up = request(
+    { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host, ...extraHeaders } },
+    (r) => {
+      res.writeHead(r.statusCode ?? 502, r.headers);
+      r.pipe(res);
+    },
+  );
   up.on('error', () => res.destroy());
   if (body) up.end(body);
   else req.pipe(up);
@@ -97,7 +100,10 @@ export interface Scripted {
  * rest; request bodies it answers are drained, not forwarded. Records what it received (method, URL, the
  * token header) so tests can check what reached it.
  */
-export async function startScriptedProxy(target: string, script: (req: IncomingMessage) => Scripted | null): Promise<Proxy & { seen: { method: string; url: string; token: string | undefined }[] }> {
+export async function startScriptedProxy(
+  target: string,
+  script: (req: IncomingMessage) => Scripted | null,
+): Promise<Proxy & { seen: { method: string; url: string; token: string | undefined }[] }> {
   const t = new URL(target);
   const seen: { method: string; url: string; token: string | undefined }[] = [];
   const proxy = await listen((req, res) => {
@@ -126,15 +132,18 @@ export async function startGateProxy(target: string, pick: RequestPicker): Promi
   let arrivedResolve!: () => void;
   const arrived = new Promise<void>((r) => (arrivedResolve = r));
   let gated = false;
-  const proxy = await listen((req, res) => {
-    if (!gated && pick(req)) {
-      gated = true;
-      req.pause();
-      arrivedResolve();
-      void released.then(() => pass(t, req, res));
-      return;
-    }
-    pass(t, req, res);
-  }, () => release());
+  const proxy = await listen(
+    (req, res) => {
+      if (!gated && pick(req)) {
+        gated = true;
+        req.pause();
+        arrivedResolve();
+        void released.then(() => pass(t, req, res));
+        return;
+      }
+      pass(t, req, res);
+    },
+    () => release(),
+  );
   return { ...proxy, arrived, release };
 }

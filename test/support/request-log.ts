@@ -5,7 +5,18 @@
 import type { EmulatorHandle, RequestLogEntry } from '../../emulator';
 
 /** Operations that change data. */
-const MUTATING = new Set(['createFileSet', 'updateFileSet', 'deleteFileSet', 'createFile', 'deleteFile', 'deleteFileByPath', 'initiateSplitFileUpload', 'uploadSplitFilePart', 'finalizeSplitFileUpload', 'abortSplitFileUpload']);
+const MUTATING = new Set([
+  'createFileSet',
+  'updateFileSet',
+  'deleteFileSet',
+  'createFile',
+  'deleteFile',
+  'deleteFileByPath',
+  'initiateSplitFileUpload',
+  'uploadSplitFilePart',
+  'finalizeSplitFileUpload',
+  'abortSplitFileUpload',
+]);
 
 const ok = (e: RequestLogEntry): boolean => e.status >= 200 && e.status < 300;
 
