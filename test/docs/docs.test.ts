@@ -26,6 +26,7 @@ const OTHER_PROGRAMS: { program: RegExp; flags: string[] }[] = [
   { program: /\brclone\b/, flags: ['--checksum', '--transfers'] }, // the rclone baseline of the benchmarks
   { program: /\bnode --cpu-prof\b/, flags: ['--cpu-prof'] }, // Node's CPU profiler
   { program: /\btsc\b/, flags: ['--noEmit'] }, // the TypeScript compiler
+  { program: /\bprettier\b/, flags: ['--check', '--write'] }, // the formatter
 ];
 
 /** The flags of `npm run bench`, read from its argument parser (bench/ is a script, not part of the CLI). */
