@@ -18,6 +18,11 @@ const MUTATING_OPS = new Set([
   'reindexFileSetFiles',
 ]);
 
+/** Whether an operation changes data (what `mutating` counts, whatever the request's status). */
+export function isMutatingOperation(operationId: string): boolean {
+  return MUTATING_OPS.has(operationId);
+}
+
 /** Mutable counters plus the ring-buffered log. */
 export class Recorder {
   private s: EmulatorStats = Recorder.empty();
@@ -32,7 +37,7 @@ export class Recorder {
 
   request(operationId: string): void {
     this.s.total++;
-    if (MUTATING_OPS.has(operationId)) this.s.mutating++;
+    if (isMutatingOperation(operationId)) this.s.mutating++;
     this.s.requests[operationId] = (this.s.requests[operationId] ?? 0) + 1;
   }
 

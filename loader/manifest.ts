@@ -9,6 +9,7 @@ import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Docum
 import { ManifestError } from './errors';
 import { interpolate, InterpolationError } from './interpolate';
 import { normalizeDirectoryPath, prefixesOverlap } from './prefix';
+import { compareUtf16 } from './order';
 import { normalizePattern } from './selector';
 import type { FileSetSpec, Grant, Manifest } from './types';
 
@@ -152,7 +153,7 @@ class Parser {
     const maxDeletePercent = this.number(pairs.get('maxDeletePercent'), `${where}.maxDeletePercent`, { integer: false, min: 0, max: 100 }) ?? 50;
     const aiEnabled = this.bool(pairs.get('aiEnabled'), `${where}.aiEnabled`);
     const owner = this.number(pairs.get('owner'), `${where}.owner`, { integer: true, min: 1 });
-    const allowOwnerTransfer = this.bool(pairs.get('allowOwnerTransfer'), `${where}.allowOwnerTransfer`) ?? false;
+    const allowOwnerTransfer = this.bool(pairs.get('allowOwnerTransfer'), `${where}.allowOwnerTransfer`);
     const access = this.grants(pairs.get('access'), `${where}.access`);
     const contentTypes = this.contentTypes(pairs.get('contentTypes'), `${where}.contentTypes`);
     const spec: FileSetSpec = {
@@ -165,7 +166,6 @@ class Parser {
       maxDeletePercent,
       allowEmpty,
       dot,
-      allowOwnerTransfer,
       contentTypes,
       line,
     };
@@ -174,6 +174,7 @@ class Parser {
     if (maxDeletes !== undefined) spec.maxDeletes = maxDeletes;
     if (aiEnabled !== undefined) spec.aiEnabled = aiEnabled;
     if (owner !== undefined) spec.owner = owner;
+    if (allowOwnerTransfer !== undefined) spec.allowOwnerTransfer = allowOwnerTransfer;
     if (access !== undefined) spec.access = access;
     return spec;
   }
@@ -348,6 +349,10 @@ class Parser {
   }
 }
 
+/** FileSet-level settings every entry of one FileSet must agree on when it gives them. */
+const SHARED_KEYS = ['description', 'aiEnabled', 'owner', 'access', 'allowOwnerTransfer'] as const;
+type SharedKey = (typeof SHARED_KEYS)[number];
+
 /**
  * Why two entries that reach the same FileSet cannot both be applied, or null: their prefixes overlap (each
  * would prune the other's files), or they disagree on a FileSet-level setting. Checked on the manifest and
@@ -358,12 +363,18 @@ export function sharedSettingsConflict(a: FileSetSpec, b: FileSetSpec): string |
   if (prefixesOverlap(a.directoryPath, b.directoryPath)) {
     return `entries on lines ${a.line} and ${b.line} reach the same FileSet with overlapping directoryPaths ${show(a.directoryPath)} and ${show(b.directoryPath)}; entries of one FileSet must own disjoint directoryPaths`;
   }
-  const differ = (key: 'description' | 'aiEnabled' | 'owner' | 'access' | 'allowOwnerTransfer'): boolean =>
-    a[key] !== undefined && b[key] !== undefined && JSON.stringify(a[key]) !== JSON.stringify(b[key]);
-  for (const key of ['description', 'aiEnabled', 'owner', 'access', 'allowOwnerTransfer'] as const) {
+  // Grants are a set: the same grants in another order say the same thing.
+  const value = (s: FileSetSpec, key: SharedKey): string =>
+    JSON.stringify(key === 'access' && s.access ? [...s.access].sort((x, y) => compareUtf16(grantKey(x), grantKey(y))) : s[key]);
+  const differ = (key: SharedKey): boolean => a[key] !== undefined && b[key] !== undefined && value(a, key) !== value(b, key);
+  for (const key of SHARED_KEYS) {
     if (differ(key)) return `entries on lines ${a.line} and ${b.line} reach the same FileSet but disagree on '${key}'; give it once, or the same value in both`;
   }
   return null;
+}
+
+function grantKey(g: Grant): string {
+  return `${g.principal.type}:${g.principal.id}`;
 }
 
 /** SHA-256 of the validated entries (sources relative to the manifest's directory): what a saved plan was made from. */

@@ -9,7 +9,7 @@ import { promises as fsp } from 'node:fs';
 import { LoaderError } from './errors';
 import { describeChange } from './changes';
 import { actionsOf } from './plan';
-import type { FileSetPlan, Plan } from './types';
+import type { FileSetChange, FileSetPlan, Plan } from './types';
 
 /** Largest plan file read (a plan of 100,000 files is a few tens of MB). */
 const MAX_PLAN_BYTES = 512 * 1024 * 1024;
@@ -78,6 +78,23 @@ function actionKeys(p: FileSetPlan): Map<string, string> {
   return out;
 }
 
+/** How a change's starting point (`from`) reads in a message. */
+function fromText(c: FileSetChange): string {
+  if (c.from === null) return c.op === 'grant' ? 'no grant' : 'nothing';
+  return c.op === 'transfer' ? `user ${c.from}` : typeof c.from === 'string' && c.op === 'update' ? JSON.stringify(c.from) : String(c.from);
+}
+
+/** FileSet changes of the same words in both plans that start from different states: label → both starting points. */
+function movedChanges(saved: readonly FileSetChange[], fresh: readonly FileSetChange[]): Map<string, { planned: string; now: string }> {
+  const out = new Map<string, { planned: string; now: string }>();
+  const plannedByLabel = new Map(saved.map((c) => [describeChange(c), c]));
+  for (const c of fresh) {
+    const was = plannedByLabel.get(describeChange(c));
+    if (was && JSON.stringify(was) !== JSON.stringify(c)) out.set(describeChange(c), { planned: fromText(was), now: fromText(c) });
+  }
+  return out;
+}
+
 /**
  * Why a saved plan no longer describes what applying it would do, as one-line reasons (empty: it is fresh).
  * `fresh` is a plan made now from the same manifest against the same API.
@@ -103,8 +120,12 @@ export function stalenessOf(saved: Plan, fresh: Plan): string[] {
     }
     const before = actionKeys(s);
     const now = actionKeys(f);
-    const gone = [...before].filter(([k]) => !now.has(k)).map(([, label]) => label);
-    const added = [...now].filter(([k]) => !before.has(k)).map(([, label]) => label);
+    // A FileSet change planned from one state and needed now from another (a grant changed in Domo to
+    // another permission, a description edited) is one change whose starting point moved, named as such.
+    const moved = movedChanges(s.changes, f.changes);
+    for (const [label, from] of moved) reasons.push(`${where}: ${label}: planned from ${from.planned}, Domo now has ${from.now}`);
+    const gone = [...before].filter(([k, label]) => !now.has(k) && !moved.has(label)).map(([, label]) => label);
+    const added = [...now].filter(([k, label]) => !before.has(k) && !moved.has(label)).map(([, label]) => label);
     s.entries.forEach((e, k) => {
       const n = f.entries[k];
       const prefix = e.directoryPath === '' ? 'the root' : `'${e.directoryPath}'`;

@@ -32,8 +32,11 @@ export interface FileSetSpec {
   access?: Grant[];
   /** User id that must own the FileSet. */
   owner?: number;
-  /** Allow `owner` to move ownership away from the token's own user (the tool may lose access). */
-  allowOwnerTransfer: boolean;
+  /**
+   * Allow `owner` to move ownership away from the token's own user (the tool may lose access). Absent: not
+   * given by this entry (another entry of the FileSet may give it; none giving it refuses such a transfer).
+   */
+  allowOwnerTransfer?: boolean;
   /** Absolute path of the local directory. */
   source: string;
   /** fast-glob patterns relative to source (default ["**\/*"]), normalized (NFC, no "./", no "//"). */

@@ -358,7 +358,9 @@ describe('without a Domo token (a pull request from a fork)', () => {
     const files = report.filesets.reduce((n, fs) => n + fs.summary.upload, 0);
     expect(files).toBe(9);
     expect(report.filesets.map((fs) => [fs.name, fs.create])).toEqual([['docs-main', true]]);
-    expect(run.outputs.changes).toBe(String(files + 1));
+    // The example shares its FileSet with a reviewers' group: one grant besides the create and the uploads.
+    expect(report.filesets[0].actions).toContainEqual({ op: 'grant', principal: { type: 'GROUP', id: 1000 }, permission: 'READ', from: null });
+    expect(run.outputs.changes).toBe(String(files + 2));
     const notices = annotations(run.log, 'notice').join('\n');
     expect(notices).toContain('Planned without a Domo token (pull requests from forks get no secrets), against an empty embedded emulator');
     expect(notices).toContain('plan-out ignored');

@@ -145,6 +145,50 @@ test.each([
   await expectStale(reason, inProcess);
 });
 
+describe('refused when the FileSet itself changed in Domo after the plan', () => {
+  const grants = async (id: string): Promise<string[]> =>
+    (await be.client.getAccess(id)).fileSetAccess.map((a) => `${a.entityType} ${a.entityId} ${a.permission}`).sort();
+
+  beforeEach(async () => {
+    // The FileSet's settings are declared: description, AI, and access (group 12 is to be granted by the plan).
+    const settings = '    description: Handbook\n    aiEnabled: true\n    access:\n      - {group: 7, permission: READ}\n';
+    manifest = await ws.manifest(`version: 1\nfilesets:\n  - name: saved\n    source: ./src\n    maxDeletePercent: 100\n${settings}`);
+    expect((await cli(['apply', '-f', manifest])).code).toBe(0);
+    manifest = await ws.manifest(
+      `version: 1\nfilesets:\n  - name: saved\n    source: ./src\n    maxDeletePercent: 100\n${settings}      - {group: 12, permission: READ}\n`,
+    );
+    await ws.write('src/later.md', 'a file change planned with the settings');
+  });
+
+  test.each([
+    [
+      'a grant was added',
+      (id: string) => be.client.updateAccess(id, [{ entityId: 3, entityType: 'USER', permission: 'EDIT' }]),
+      /would now also revoke user 3/,
+    ],
+    [
+      'a grant was revoked',
+      (id: string) => be.client.updateAccess(id, [{ entityId: 7, entityType: 'GROUP', permission: 'NONE' }]),
+      /would now also grant group 7 READ/,
+    ],
+    [
+      'a grant the plan makes was made with another permission',
+      (id: string) => be.client.updateAccess(id, [{ entityId: 12, entityType: 'GROUP', permission: 'EDIT' }]),
+      /grant group 12 READ: planned from no grant, Domo now has EDIT/,
+    ],
+    ['the description was edited', (id: string) => be.client.updateFileSet(id, { description: 'edited in Domo' }), /would now also update description/],
+    ['AI was turned off', (id: string) => be.client.updateFileSet(id, { aiEnabled: false }), /would now also update aiEnabled/],
+  ])('%s', async (_what, change, reason) => {
+    const id = await fileSetId(be.client, 'saved');
+    await savePlan(inProcess);
+    await change(id);
+    const settings = async () => ({ grants: await grants(id), fileSet: await be.client.getFileSet(id) });
+    const before = await settings();
+    await expectStale(reason, inProcess);
+    expect(await settings()).toEqual(before);
+  });
+});
+
 test('a file that is not a plan, and apply with both a plan and -f, are one-line errors', async () => {
   await ws.write('junk.json', '{"format":"something-else"}');
   let r = await cli(['apply', 'junk.json']);

@@ -5,6 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EmulatorHandle, EmulatorOptions } from '../../emulator';
 import { startTestEmulator } from '../support/harness';
+import { waitFor } from '../support/wait';
+
+export { waitFor };
 
 export const TOKEN = 'test-token';
 export const API = '/api/files/v1';
@@ -12,18 +15,6 @@ export const API = '/api/files/v1';
 /** A fresh temporary directory. */
 export function tempDir(prefix = 'emu-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
-}
-
-/** Polls `probe` until it returns a truthy value (observable state, never a fixed sleep); fails after `tries`. */
-export async function waitFor<T>(probe: () => T | Promise<T>, what: string, limitMs = 30_000): Promise<T> {
-  // A bound only against a hang: on a loaded machine (CI runs suites side by side) states arrive late, not wrong.
-  const until = Date.now() + limitMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 /** A started emulator with a request helper bound to it. */

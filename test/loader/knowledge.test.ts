@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import type { DomoFilesClient } from '../../client';
 import type { EmulatorHandle } from '../../emulator';
-import { applyManifest, fileActions, planManifest, type Manifest } from '../../loader';
+import { applyManifest, fileActions, ManifestError, planManifest, type Manifest } from '../../loader';
 import { runCli } from '../cli/helpers';
 import { startScratchBackend, type ScratchBackend } from '../support/harness';
 import { manifestOf, writeTree } from './helpers';
@@ -128,4 +128,21 @@ test('apply --wait-indexed exits 0 once every uploaded file is indexed; query --
   expect(miss.code).toBe(1);
   expect(miss.stderr).toMatch(/query: nothing\.md is not among the 1 match \(pto\.md\)/);
   expect(fileActions((await planManifest(await kb(''), { client: owner })).filesets[0])).toEqual([]);
+});
+
+test('entries that turn out to be one FileSet after lookup (a name and an id) must agree on aiEnabled: one error naming both lines, nothing changed', async () => {
+  await applyManifest(await kb(''), { client: owner });
+  const id = await kbId();
+  writeTree(path.join(dir, 'more'), { 'extra.md': 'extra' });
+  const m = await manifestOf(
+    dir,
+    `version: 1\nfilesets:\n  - name: kb\n    source: ./docs\n    directoryPath: docs\n    aiEnabled: true\n  - name: kb-by-id\n    id: "${id}"\n    source: ./more\n    directoryPath: more\n    aiEnabled: false\n`,
+  );
+  const m0 = emu.stats().mutating;
+  await expect(applyManifest(m, { client: owner })).rejects.toThrow(ManifestError);
+  await expect(planManifest(m, { client: owner })).rejects.toThrow(
+    new RegExp(`manifest\\.yaml:7: entries on lines 3 and 7 reach the same FileSet but disagree on 'aiEnabled'.*\\(FileSet ${id}\\)$`),
+  );
+  expect(emu.stats().mutating).toBe(m0);
+  expect((await owner.getFileSet(id)).aiEnabled).toBe(true);
 });

@@ -55,7 +55,6 @@ filesets:
       allowEmpty: false,
       dot: false,
       line: 3,
-      allowOwnerTransfer: false,
       contentTypes: {},
     });
     expect(m.filesets[1]).toMatchObject({
@@ -163,6 +162,81 @@ filesets:
     expect(errorOf('version: 1\nfilesets:\n  - name: a\n    id: X\n    source: x\n  - name: a\n    source: y\n    directoryPath: d\n')).toMatch(
       /:6: FileSet name 'a' is declared twice with different ids/,
     );
+  });
+
+  const twoEntries = (a: string, b: string): string =>
+    `version: 1\nfilesets:\n  - name: kb\n    source: x\n    directoryPath: handbook\n${a}  - name: kb\n    source: y\n    directoryPath: policies\n${b}`;
+
+  test.each([
+    ['aiEnabled', '    aiEnabled: true\n', '    aiEnabled: false\n'],
+    ['access', '    access:\n      - {group: 7, permission: READ}\n', '    access:\n      - {group: 7, permission: EDIT}\n'],
+    ['owner', '    owner: 5\n    allowOwnerTransfer: true\n', '    owner: 6\n    allowOwnerTransfer: true\n'],
+  ])('entries of one FileSet that disagree on %s: one error naming both lines', (key, a, b) => {
+    const second = 6 + a.split('\n').length - 1;
+    expect(errorOf(twoEntries(a, b))).toBe(
+      `examples/manifest.yaml:${second}: entries on lines 3 and ${second} reach the same FileSet but disagree on '${key}'; give it once, or the same value in both`,
+    );
+    // Given once, or the same in both, it is one setting of the FileSet.
+    expect(parse(twoEntries(a, '')).filesets).toHaveLength(2);
+    expect(parse(twoEntries(a, a)).filesets).toHaveLength(2);
+  });
+
+  test('the same grants listed in another order are not a disagreement', () => {
+    const m = parse(
+      twoEntries(
+        '    access:\n      - {group: 7, permission: READ}\n      - {user: 3, permission: EDIT}\n',
+        '    access:\n      - {user: 3, permission: EDIT}\n      - {group: 7, permission: READ}\n',
+      ),
+    );
+    expect(m.filesets).toHaveLength(2);
+  });
+
+  test.each([
+    [
+      'an unknown permission',
+      '    access:\n      - user: 3\n        permission: WRITE\n',
+      /:7: filesets\[0\]\.access\[0\]\.permission must be READ, EDIT or OWNER \(got 'WRITE'\)/,
+    ],
+    [
+      'NONE (revoking is leaving a principal out)',
+      '    access:\n      - user: 3\n        permission: NONE\n',
+      /:7: .*must be READ, EDIT or OWNER \(got 'NONE'\); leave a principal out to revoke it/,
+    ],
+    [
+      'both user and group',
+      '    access:\n      - user: 3\n        group: 4\n        permission: READ\n',
+      /:6: filesets\[0\]\.access\[0\] needs exactly one of 'user' or 'group'/,
+    ],
+    ['neither user nor group', '    access:\n      - permission: READ\n', /:6: filesets\[0\]\.access\[0\] needs exactly one of 'user' or 'group'/],
+    ['a grant without a permission', '    access:\n      - group: 4\n', /:6: filesets\[0\]\.access\[0\]: missing 'permission'/],
+    [
+      'a user id that is not a number',
+      '    access:\n      - user: alice\n        permission: READ\n',
+      /:6: filesets\[0\]\.access\[0\]\.user must be a whole number >= 1/,
+    ],
+    [
+      'one principal granted twice',
+      '    access:\n      - {user: 3, permission: READ}\n      - {user: 3, permission: EDIT}\n',
+      /:7: filesets\[0\]\.access\[1\]: user 3 is granted twice \(also on line 6\)/,
+    ],
+    ['access that is not a list', '    access: {user: 3, permission: READ}\n', /:5: filesets\[0\]\.access must be a list/],
+    ['owner 0', '    owner: 0\n', /:5: filesets\[0\]\.owner must be a whole number >= 1/],
+    ['a negative owner', '    owner: -4\n', /:5: filesets\[0\]\.owner must be a whole number >= 1/],
+    ['a fractional owner', '    owner: 1.5\n', /:5: filesets\[0\]\.owner must be a whole number >= 1/],
+    ['an owner given by name', '    owner: alice\n', /:5: filesets\[0\]\.owner must be a whole number >= 1/],
+    [
+      'a contentTypes key without a leading dot',
+      '    contentTypes:\n      ".md": text/markdown\n      txt: text/plain\n',
+      /:7: filesets\[0\]\.contentTypes: 'txt' is not an extension like "\.md"/,
+    ],
+    ['an empty content type', '    contentTypes:\n      ".md": ""\n', /:6: filesets\[0\]\.contentTypes\.\.md: '' is not a media type like text\/markdown/],
+    ['a content type without a subtype', '    contentTypes:\n      ".md": markdown\n', /:6: filesets\[0\]\.contentTypes\.\.md: 'markdown' is not a media type/],
+    ['contentTypes that is a list', '    contentTypes: [".md"]\n', /:5: filesets\[0\]\.contentTypes must be a mapping of "\.ext": "type\/subtype"/],
+  ])('knowledge-base keys: %s is one line naming the file and line', (_what, extra, re) => {
+    const msg = errorOf(`version: 1\nfilesets:\n  - name: kb\n    source: ./docs\n${extra}`);
+    expect(msg).toMatch(/^examples\/manifest\.yaml:\d+: /);
+    expect(msg).toMatch(re);
+    expect(msg).not.toContain('\n');
   });
 
   test('loadManifest checks that each source is a directory, naming the entry line', async () => {

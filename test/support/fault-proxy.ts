@@ -11,7 +11,10 @@
  * - `drip`: the target's answer, one byte every `dripMs` (default 2000 ms);
  * - `status`: `status` (default 400) with Domo's JSON error body, the target never reached (a gateway or the
  *   server refusing one request every time);
- * - `rewrite`: the target's JSON answer passed through `rewrite` (an answer in a shape the target never gives).
+ * - `rewrite`: the target's JSON answer passed through `rewrite` (an answer in a shape the target never gives);
+ * - `corrupt`: the target's answer with its first byte altered, same length (bytes damaged on the way); a
+ *   redirect (a download's 302 to the content) is followed by the proxy, so it is the file's bytes that arrive
+ *   damaged.
  *
  * By default html200 and empty200 do not reach the target (the server never saw the request); with
  * `forward: true` the target acts on the request and only its answer is replaced. The request header
@@ -20,10 +23,10 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { request } from 'undici';
+import { request, type Dispatcher } from 'undici';
 
 /** The faults the proxy can inject. */
-const PROXY_FAULTS = ['html200', 'truncatedJson', 'empty200', 'endlessCursor', 'drip', 'status', 'rewrite'] as const;
+const PROXY_FAULTS = ['html200', 'truncatedJson', 'empty200', 'endlessCursor', 'drip', 'status', 'rewrite', 'corrupt'] as const;
 
 /** One fault kind. */
 type ProxyFault = (typeof PROXY_FAULTS)[number];
@@ -107,6 +110,16 @@ function parseJson(body: Buffer): unknown {
   }
 }
 
+/** An upstream answer as the proxy passes it on (hop-by-hop headers and the length dropped: send() sets it). */
+async function answerOf(res: Dispatcher.ResponseData): Promise<Answer> {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(res.headers)) {
+    if (v === undefined || ['connection', 'keep-alive', 'transfer-encoding', 'content-length'].includes(k)) continue;
+    headers[k] = Array.isArray(v) ? v.join(', ') : v;
+  }
+  return { status: res.statusCode, headers, body: Buffer.from(await res.body.arrayBuffer()) };
+}
+
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -131,17 +144,22 @@ export async function startFaultProxy(target: string, rules: FaultRule[] = []): 
       out[k] = Array.isArray(v) ? v.join(', ') : v;
     }
     if (body.length > 0) out['content-length'] = String(body.length);
-    const res = await request(new URL(url, target), {
-      method: method as 'GET',
-      headers: out,
-      body: body.length > 0 ? body : undefined,
-    });
-    const resHeaders: Record<string, string> = {};
-    for (const [k, v] of Object.entries(res.headers)) {
-      if (v === undefined || ['connection', 'keep-alive', 'transfer-encoding', 'content-length'].includes(k)) continue;
-      resHeaders[k] = Array.isArray(v) ? v.join(', ') : v;
+    return answerOf(
+      await request(new URL(url, target), {
+        method: method as 'GET',
+        headers: out,
+        body: body.length > 0 ? body : undefined,
+      }),
+    );
+  }
+
+  /** Follows redirects of `a` (at most 5, plain GETs: a download's content URL carries its own token). */
+  async function followed(a: Answer): Promise<Answer> {
+    let out = a;
+    for (let hop = 0; hop < 5 && out.status >= 300 && out.status < 400 && out.headers.location; hop++) {
+      out = await answerOf(await request(new URL(out.headers.location, target), { method: 'GET' }));
     }
-    return { status: res.statusCode, headers: resHeaders, body: Buffer.from(await res.body.arrayBuffer()) };
+    return out;
   }
 
   function send(res: ServerResponse, a: Answer): void {
@@ -235,6 +253,13 @@ export async function startFaultProxy(target: string, rules: FaultRule[] = []): 
         const t = await target();
         const parsed = parseJson(t.body);
         a = parsed === undefined || !rule.rewrite ? t : { ...t, body: Buffer.from(JSON.stringify(rule.rewrite(parsed, { method, url, body }))) };
+        break;
+      }
+      case 'corrupt': {
+        const t = await followed(await target());
+        const damaged = Buffer.from(t.body);
+        if (damaged.length > 0) damaged[0] ^= 0xff;
+        a = { ...t, body: damaged };
         break;
       }
       case 'drip': {

@@ -5,7 +5,7 @@
  *
  * Also re-exported here, so a suite has one import: the built CLI as a child (cli-child.ts), temp workspaces
  * and the local/remote file sets (fs-state.ts), request-log checks (request-log.ts), pass-through proxies
- * (proxies.ts).
+ * (proxies.ts), waiting on observable state (wait.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -18,6 +18,7 @@ export * from './cli-child';
 export * from './fs-state';
 export * from './request-log';
 export * from './proxies';
+export * from './wait';
 
 /** The variable that selects the emulator profile of a test run. */
 const PROFILE_VAR = 'DOMO_FILESETS_TEST_PROFILE';

@@ -3,20 +3,7 @@
  * server's side of the story, which the invariants are checked against.
  */
 import type { EmulatorHandle, RequestLogEntry } from '../../emulator';
-
-/** Operations that change data. */
-const MUTATING = new Set([
-  'createFileSet',
-  'updateFileSet',
-  'deleteFileSet',
-  'createFile',
-  'deleteFile',
-  'deleteFileByPath',
-  'initiateSplitFileUpload',
-  'uploadSplitFilePart',
-  'finalizeSplitFileUpload',
-  'abortSplitFileUpload',
-]);
+import { isMutatingOperation } from '../../emulator/stats';
 
 const ok = (e: RequestLogEntry): boolean => e.status >= 200 && e.status < 300;
 
@@ -30,9 +17,12 @@ export function deletedPaths(log: RequestLogEntry[]): string[] {
   return successfulDeletes(log).flatMap((e) => e.removed ?? (e.path ? [e.path] : []));
 }
 
-/** Log entries of operations that change data and succeeded (2xx): what a refused run must not have. */
+/**
+ * Log entries of operations that change data (files, FileSets, access, ownership, indexing) and succeeded
+ * (2xx): what a refused run must not have.
+ */
 export function successfulMutations(log: RequestLogEntry[]): RequestLogEntry[] {
-  return log.filter((e) => MUTATING.has(e.operationId) && ok(e));
+  return log.filter((e) => isMutatingOperation(e.operationId) && ok(e));
 }
 
 /** Mutating requests the emulator counted since `before` (a `stats().mutating` snapshot). */
