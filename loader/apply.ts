@@ -16,7 +16,7 @@ import { readSmall, sha256Hex, SMALL_READ_BYTES } from './hash';
 import { Backup } from './backup';
 import { unconfirmedDeletes } from './confirm-deletes';
 import { describeChange } from './changes';
-import { waitForIndex } from './index-wait';
+import { waitForIndex, type WaitTarget } from './index-wait';
 import { forEachPooled } from './pool';
 import { isNotFound } from './remote';
 import type { Run } from './run';
@@ -82,6 +82,8 @@ export async function applyTarget(run: Run, plan: FileSetPlan): Promise<TargetOu
   }
   const fileSetId = outcome.id as string;
   const backup = run.backupDir !== undefined ? new Backup(run.client, run.backupDir, { id: fileSetId, name: plan.name }) : undefined;
+  // Turning AI on makes Domo index the files already there as well: then the whole FileSet is waited for.
+  let aiTurnedOn = false;
   for (const change of plan.changes) {
     if (run.stopped) {
       outcome.skipped.push({ op: change.op, reason: INTERRUPTED });
@@ -89,6 +91,7 @@ export async function applyTarget(run: Run, plan: FileSetPlan): Promise<TargetOu
     }
     try {
       await applyChange(run.client, fileSetId, change);
+      if (change.op === 'update' && change.field === 'aiEnabled' && change.to === true) aiTurnedOn = true;
     } catch (e) {
       fail(outcome, `${describeChange(change)} of FileSet '${plan.name}': ${message(e)}`);
     }
@@ -99,8 +102,17 @@ export async function applyTarget(run: Run, plan: FileSetPlan): Promise<TargetOu
     await backup?.flush();
   }
   if (backup && backup.count > 0) outcome.backup = { dir: backup.dir, files: backup.count };
-  if (run.waitIndexed && !run.stopped && outcome.uploadedPaths.length > 0) {
-    const waited = await waitForIndex(run.client, fileSetId, new Set(outcome.uploadedPaths), {
+  const target: WaitTarget = aiTurnedOn
+    ? {
+        all: true,
+        size: Math.max(
+          outcome.uploadedPaths.length,
+          plan.entries.reduce((n, e) => n + e.localCount, 0),
+        ),
+      }
+    : new Set(outcome.uploadedPaths);
+  if (run.waitIndexed && !run.stopped && target.size > 0) {
+    const waited = await waitForIndex(run.client, fileSetId, target, {
       timeoutMs: run.waitIndexed.timeoutMs,
       ...(run.signal ? { signal: run.signal } : {}),
       onProgress: (done, total) => run.progress({ phase: 'index', files: done, totalFiles: total, bytes: 0, totalBytes: 0 }),

@@ -37,8 +37,15 @@ function isDone(e: Pick<FileEntry, 'indexStatus'>): boolean {
   return e.indexStatus === 'COMPLETED' || e.indexStatus === 'FAILED' || e.indexStatus === 'SKIPPED';
 }
 
-/** Waits until every path of `paths` in the FileSet is COMPLETED, FAILED or SKIPPED, or the deadline passes. */
-export async function waitForIndex(client: DomoFilesClient, fileSetId: string, paths: ReadonlySet<string>, opts: WaitIndexOptions): Promise<WaitIndexResult> {
+/**
+ * Which files to wait for: a set of paths, or every file of the FileSet (after AI was turned on, Domo indexes
+ * the files already there too), with how many that is expected to be (for progress).
+ */
+export type WaitTarget = ReadonlySet<string> | { all: true; size: number };
+
+/** Waits until every file of `target` in the FileSet is COMPLETED, FAILED or SKIPPED, or the deadline passes. */
+export async function waitForIndex(client: DomoFilesClient, fileSetId: string, target: WaitTarget, opts: WaitIndexOptions): Promise<WaitIndexResult> {
+  const paths = 'all' in target ? { has: () => true, size: target.size } : target;
   const result: WaitIndexResult = { completed: 0, pending: 0, failed: [], skipped: 0, timedOut: false, unsupported: false, polls: 0, requests: 0 };
   if (paths.size === 0) return result;
   const deadline = Date.now() + opts.timeoutMs;

@@ -200,6 +200,21 @@ describe('aiEnabled on an existing FileSet', () => {
     await waitFor(all('COMPLETED'), 'the skipped files to be indexed');
     expect((await cli(['plan', '-f', 'manifest.yaml', '--detailed-exitcode'])).code).toBe(0);
   });
+
+  it('apply --wait-indexed that turns AI on waits for the files already there, not only for uploads', async () => {
+    await backend({ indexDelayMs: 300 });
+    const id = await applied('    aiEnabled: false\n');
+    await waitFor(async () => Object.values(await indexStatuses(id)).every((s) => s === 'SKIPPED'), 'the files to be skipped');
+    await kb('    aiEnabled: true\n');
+    const r = await cli(['apply', '-f', 'manifest.yaml', '--wait-indexed', '--format', 'json']);
+    expect(r.code).toBe(0);
+    // No upload in this run, yet on exit every file is indexed and the report counts them.
+    expect(Object.values(await indexStatuses(id)).every((s) => s === 'COMPLETED')).toBe(true);
+    expect((JSON.parse(r.stdout) as { filesets: { index?: { completed: number; pending: number } }[] }).filesets[0].index).toMatchObject({
+      completed: 2,
+      pending: 0,
+    });
+  });
 });
 
 describe('status', () => {
