@@ -78,6 +78,11 @@ export class Backup {
       { filePath: target },
       file.hash ? { expectedSha256: file.hash } : { verify: false },
     );
+    // Without a SHA-256 from the server the size is what can be checked: a short download is no backup.
+    if (!file.hash && r.bytes !== file.size) {
+      await fsp.rm(target, { force: true });
+      throw new LoaderError(`backup of '${file.path}' is ${r.bytes} bytes where the server lists ${file.size}; the file was not backed up`);
+    }
     this.files.push({ path: file.path, size: r.bytes, sha256: r.sha256, reason });
     // The index is rewritten every 100 files (so an interrupted run still indexes most of what it saved) and at the end.
     if (this.files.length - this.written >= 100) await this.flush();

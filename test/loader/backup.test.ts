@@ -2,7 +2,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { applyManifest, destroyManifest, readBackup, restoreBackup } from '../../loader';
+import { startFaultProxy } from '../support/fault-proxy';
 import { remoteState, sha256 } from '../support/fs-state';
+import { testClient } from '../support/harness';
 import { manifestOf, removeFiles, startEnv, writeTree, type Env } from './helpers';
 
 let env: Env;
@@ -85,4 +87,33 @@ test('restore refuses a backed-up file that changed on disk since, and a directo
   const r = await restoreBackup(env.client, dir);
   expect(r.failed).toEqual([{ path: 'a.md', message: expect.stringMatching(/changed since it was saved/) }]);
   await expect(readBackup(env.dir)).rejects.toThrow(/is not a domo-filesets backup/);
+});
+
+test('on a server without SHA-256, a backup download whose size differs from the listed size is no backup: the change is not made', async () => {
+  await env.close();
+  env = await startEnv({ readings: { hashes: false } });
+  src = path.join(env.dir, 'docs');
+  writeTree(src, { 'a.md': 'old a', 'b.md': 'old b' });
+  const m = await manifest();
+  await applyManifest(m, { client: env.client });
+  const [fs] = await env.client.findFileSetsByName('kb/prod');
+  const before = await remoteState(env.client, fs.id);
+  // The listing says a.md holds one byte more than the download will bring (a download cut short looks the same).
+  const grow = (json: unknown) => {
+    const page = json as { files?: { path: string; size: number }[] };
+    for (const f of page.files ?? []) if (f.path === 'a.md') f.size += 1;
+    return page;
+  };
+  const proxy = await startFaultProxy(env.emu.url, [{ fault: 'rewrite', match: { method: 'POST', path: /\/files\/search/ }, rewrite: grow }]);
+  const client = testClient(proxy.url, env.token);
+  try {
+    writeTree(src, { 'a.md': 'new content of a' });
+    const report = await applyManifest(m, { client, backupDir: path.join(env.dir, 'backups') });
+    expect(report.filesets[0].result).toMatchObject({ replaced: 0, failed: 1 });
+    expect(report.filesets[0].error?.message).toBe("replace a.md: backup of 'a.md' is 5 bytes where the server lists 6; the file was not backed up");
+    expect(await remoteState(env.client, fs.id)).toEqual(before);
+  } finally {
+    await client.close();
+    await proxy.close();
+  }
 });
