@@ -30,6 +30,22 @@ async function applyExact(name: string, n: number, flags: string[]): Promise<voi
   expect(await remoteState(be.client, await fileSetId(be.client, name))).toEqual(await localState(src));
 }
 
+test('a rate-limited server (20 requests/s, burst 5): apply exits 0 in one run with every file exact, and the limit was hit', async () => {
+  be = await startScratchBackend({ rateLimit: { rate: 20, burst: 5 } });
+  await applyExact('limited', 60, []);
+  // The run met the limit (otherwise this proves nothing) and still finished in one go.
+  expect(be.emu.stats().limited).toBeGreaterThan(0);
+});
+
+test('--concurrency 64, pinned (--no-adaptive): 64 requests in flight at the emulator, never more', async () => {
+  // Pinned, so the count does not depend on how fast the adaptive window grows on a busy machine (its growth
+  // from 8 is tested on the client's own: test/client/throughput.test.ts). 200 ms per request keeps every
+  // upload in flight until the 64th has arrived.
+  be = await startScratchBackend({ latencyMs: 100 });
+  await applyExact('wide', 200, ['--concurrency', '64', '--no-adaptive']);
+  expect(be.emu.stats().peakInFlight).toBe(64);
+});
+
 test('--no-adaptive pins it: --concurrency 16 puts 16 requests in flight from the first upload; adaptive stays below', async () => {
   be = await startScratchBackend({ latencyMs: 100 });
   await applyExact('pinned', 16, ['--concurrency', '16', '--no-adaptive']);
