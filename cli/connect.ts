@@ -15,9 +15,13 @@ export interface Connection {
   close(): Promise<void>;
 }
 
-/** Client options a command's flags may set: `--concurrency` is the client's most requests in flight. */
+/**
+ * Client options a command's flags may set: `--concurrency` is the client's most requests in flight, and
+ * `--no-adaptive` (adaptive false) keeps that many in flight from the start.
+ */
 export interface ConnectOptions {
   concurrency?: number;
+  adaptive?: boolean;
 }
 
 /** Client from DOMO_* variables; registers the token as a secret before anything can print it. */

@@ -1,8 +1,9 @@
 /**
  * Ctrl-C and SIGTERM during a command that changes things. The first signal stops new work from starting
  * (`stop`); running requests get a grace period to finish, after which `cancel` aborts them (a split upload
- * in flight is then aborted, never left open). The command then prints what was done and exits 130 (SIGINT)
- * or 143 (SIGTERM). A second signal exits at once.
+ * in flight is then aborted, never left open — unless it replaces a file, which it had to delete first: that
+ * one is finished, so the path is never left empty). The command then prints what was done and exits 130
+ * (SIGINT) or 143 (SIGTERM). A second signal exits at once.
  */
 import type { Io } from './io';
 

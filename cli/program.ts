@@ -141,6 +141,7 @@ export function buildProgram(ctx: Ctx, sink: OutcomeSink): Command {
     ).argParser(nonEmpty);
   const concurrencyOption = () =>
     new Option('--concurrency <n>', 'most requests in flight and files hashed at once (1-256, default 64; adaptive below it)').argParser(concurrency);
+  const adaptiveOption = () => new Option('--no-adaptive', 'keep --concurrency requests in flight from the start; no adaptive window or pacing');
 
   sub(program, 'plan', 'show what apply would change; sends no mutating request')
     .addOption(manifestOption())
@@ -148,6 +149,7 @@ export function buildProgram(ctx: Ctx, sink: OutcomeSink): Command {
     .option('--detailed-exitcode', 'exit 2 when there are changes, 0 when there are none')
     .option('--out <file>', 'also save the plan to this file, for apply FILE to apply exactly', nonEmpty)
     .addOption(concurrencyOption())
+    .addOption(adaptiveOption())
     .option('--max-deletes <n>', 'refuse (exit 3) any FileSet whose plan deletes more than n files', nonNegativeInt)
     .addOption(emulatorOption())
     .action(action(MODULES.plan));
@@ -158,6 +160,7 @@ export function buildProgram(ctx: Ctx, sink: OutcomeSink): Command {
     .option('--dry-run', 'plan only; send no mutating request')
     .addOption(formatOption())
     .addOption(concurrencyOption())
+    .addOption(adaptiveOption())
     .option('--max-deletes <n>', 'refuse (exit 3) any FileSet whose plan deletes more than n files', nonNegativeInt)
     .addOption(backupOption())
     .option('--wait-indexed', 'then wait until every file uploaded is indexed for AI search (exit 1 on a failed file or the timeout)')

@@ -250,6 +250,11 @@ export interface UploadFileRequest {
   expectedSha256?: string;
   /** The size to compare when the server has no usable SHA-256 (default: the number of bytes sent). */
   expectedSize?: number;
+  /**
+   * Aborts the upload (a split upload is then aborted on the server) — except a split upload that replaces
+   * a file: the old file is deleted before it starts, so once it has, the upload is finished rather than
+   * leave the path empty.
+   */
   signal?: AbortSignal;
 }
 

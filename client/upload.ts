@@ -105,11 +105,12 @@ export async function sendPart(req: Requester, fileSetId: string, fileId: string
 /**
  * The split upload never overwrites (409 at initiate). To keep uploadFile's "upload or overwrite" meaning, an
  * existing *file* at the path is deleted and the upload initiated again; a directory is never deleted. A
- * failure after that delete leaves the path empty (the next apply uploads it again).
+ * failure after that delete leaves the path empty (the next apply uploads it again). `replaced`: a file was
+ * deleted to make room.
  */
-async function initiateReplacing(client: UploadClient, fileSetId: string, path: string): Promise<FileEntry> {
+async function initiateReplacing(client: UploadClient, fileSetId: string, path: string): Promise<{ started: FileEntry; replaced: boolean }> {
   try {
-    return await client.initiateSplitUpload(fileSetId, path);
+    return { started: await client.initiateSplitUpload(fileSetId, path), replaced: false };
   } catch (err) {
     if (!(err instanceof ConflictError)) throw err;
     const existing = await client.getFileByPath(fileSetId, path).catch((e: unknown) => {
@@ -122,7 +123,7 @@ async function initiateReplacing(client: UploadClient, fileSetId: string, path: 
         if (!isNotFound(e)) throw e;
       });
     }
-    return client.initiateSplitUpload(fileSetId, path);
+    return { started: await client.initiateSplitUpload(fileSetId, path), replaced: existing !== null };
   }
 }
 
@@ -135,14 +136,16 @@ async function splitUpload(
   data: PartData,
   signal?: AbortSignal,
 ): Promise<FileEntry> {
-  const started = await initiateReplacing(client, fileSetId, path);
+  const { started, replaced } = await initiateReplacing(client, fileSetId, path);
+  // Once the old file is gone, cancelling would leave the path empty: a replacement is finished instead.
+  const partSignal = replaced ? undefined : signal;
   try {
     if (started.path !== '') checkStoredPath(path, started, 'initiateSplitFileUpload');
     // Parts read from a file go out a few at a time: each one waits on the server's parsing and storing,
     // and the disk read of the next overlaps it. Parts cut from a stream or a buffer go one by one, so at
     // most one part is held in memory and part failures surface in order.
     await forEachPart(splitParts(data, limits.splitPartSize), data.kind === 'file' ? SPLIT_PARTS_IN_FLIGHT : 1, (part, partNumber) =>
-      sendPart(req, fileSetId, started.id, partNumber, part, signal),
+      sendPart(req, fileSetId, started.id, partNumber, part, partSignal),
     );
   } catch (err) {
     // Leave no half-assembled upload behind; the original error is what the caller needs.

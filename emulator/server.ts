@@ -194,14 +194,19 @@ class EmulatorServer {
   /** A path no route serves: 405 for a known path, 501 under /api/ (an operation not emulated), else 404. */
   private async unrouted(req: IncomingMessage, res: ServerResponse, pathname: string, route: 'method' | null): Promise<void> {
     this.recorder.request('unknown');
+    const answered = this.recorder.enter();
     const err =
       route === 'method'
         ? errors.methodNotAllowed(`Method ${req.method} not supported on ${pathname}`)
         : pathname.startsWith('/api/')
           ? errors.notImplemented(`${req.method} ${pathname} is not implemented by the emulator`)
           : errors.notFound(`No route ${req.method} ${pathname}`);
-    await this.sleep(this.latency.next());
-    await this.sleep(this.latency.next());
+    try {
+      await this.sleep(this.latency.next());
+      await this.sleep(this.latency.next());
+    } finally {
+      answered();
+    }
     await this.responder.error(res, err);
   }
 
@@ -218,6 +223,7 @@ class EmulatorServer {
       caller: NOBODY,
     };
     this.recorder.request(route.operationId);
+    const answered = this.recorder.enter();
     let fault: FaultKind | null = null;
     // Log once both the response is over and the handler has returned, so a request whose client went
     // away mid-handler is logged with the path the handler saw and status 0 (no response was delivered).
@@ -256,8 +262,10 @@ class EmulatorServer {
       }
       if (!answer) return;
       await this.sleep(this.latency.next());
+      answered();
       if (!gone()) await answer();
     } finally {
+      answered();
       handlerDone = true;
       if (closed) logEntry();
     }

@@ -28,17 +28,34 @@ export class Recorder {
   private s: EmulatorStats = Recorder.empty();
   private log: RequestLogEntry[] = [];
   private seq = 0;
+  /** API requests received and not yet answered. */
+  private inFlight = 0;
 
   constructor(private readonly maxLog: number) {}
 
   private static empty(): EmulatorStats {
-    return { total: 0, mutating: 0, bytesIn: 0, bytesOut: 0, requests: {}, faults: {}, limited: 0 };
+    return { total: 0, mutating: 0, bytesIn: 0, bytesOut: 0, requests: {}, faults: {}, limited: 0, peakInFlight: 0 };
   }
 
   request(operationId: string): void {
     this.s.total++;
     if (isMutatingOperation(operationId)) this.s.mutating++;
     this.s.requests[operationId] = (this.s.requests[operationId] ?? 0) + 1;
+  }
+
+  /**
+   * An API request arrived; returns the function that marks it answered (idempotent). Call that before the
+   * answer is written, so a client that starts its next request on receiving an answer is never counted twice.
+   */
+  enter(): () => void {
+    this.inFlight++;
+    if (this.inFlight > this.s.peakInFlight) this.s.peakInFlight = this.inFlight;
+    let left = false;
+    return () => {
+      if (left) return;
+      left = true;
+      this.inFlight--;
+    };
   }
 
   limited(): void {
@@ -73,7 +90,7 @@ export class Recorder {
   }
 
   clear(): void {
-    this.s = Recorder.empty();
+    this.s = { ...Recorder.empty(), peakInFlight: this.inFlight };
     this.log = [];
     this.seq = 0;
   }

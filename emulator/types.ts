@@ -97,6 +97,8 @@ export interface EmulatorStats {
   faults: Record<string, number>;
   /** Requests refused with 429 by the rate limit. */
   limited: number;
+  /** Most API requests handled at once: received (any delay included) and not yet answered. */
+  peakInFlight: number;
 }
 
 /** One entry of the request log (GET /_emulator/log → {entries}). */

@@ -17,7 +17,7 @@ import type { EntryPlan } from './types';
 export type EntryOptions = PlanOptions;
 
 /** What a scan needs of a run (a local-only digest needs no client). */
-export type ScanContext = Pick<Run, 'stateDirs' | 'cache' | 'concurrency' | 'signal' | 'progress' | 'gitBlobs'>;
+export type ScanContext = Pick<Run, 'stateDirs' | 'cache' | 'concurrency' | 'hashing' | 'signal' | 'progress' | 'gitBlobs'>;
 
 /** Scans the entry's source (small new files left unhashed with `deferHash`). */
 export async function scanEntry(run: ScanContext, opts: EntryOptions, deferHash = false): Promise<LocalFile[]> {
@@ -28,6 +28,7 @@ export async function scanEntry(run: ScanContext, opts: EntryOptions, deferHash 
     cache: run.cache,
     blobs: await run.gitBlobs(opts.source),
     concurrency: run.concurrency,
+    hashing: run.hashing,
     deferHash,
     onProgress: (p) => run.progress(p),
     ...(run.signal ? { signal: run.signal } : {}),
@@ -57,6 +58,7 @@ export async function planEntryFrom(
     local = await hashPending(local, (f) => remotePaths.has(joinRemote(opts.directoryPath, f.path)), {
       cache: run.cache,
       concurrency: run.concurrency,
+      hashing: run.hashing,
       ...(run.signal ? { signal: run.signal } : {}),
     });
   }

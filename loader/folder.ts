@@ -12,6 +12,7 @@ import { GuardError, LoaderError } from './errors';
 import { joinRemote, normalizeDirectoryPath } from './prefix';
 import { cleanBlobsUnder } from './git-index';
 import { HashCache } from './hash-cache';
+import { Slots } from './pool';
 import { isNotFound } from './remote';
 import { DEFAULT_CONCURRENCY, Run } from './run';
 import type { LocalFile } from './scan';
@@ -152,11 +153,13 @@ export async function folderDigest(opts: Omit<FolderOptions, 'fileSetId'>): Prom
   const stateDir = path.resolve(opts.stateDir ?? '.domo-filesets');
   const cache = await HashCache.load(stateDir);
   try {
+    const concurrency = opts.concurrency ?? DEFAULT_CONCURRENCY;
     const local = await scanEntry(
       {
         stateDirs: [stateDir],
         cache,
-        concurrency: opts.concurrency ?? DEFAULT_CONCURRENCY,
+        concurrency,
+        hashing: new Slots(concurrency),
         signal: opts.signal,
         progress: () => undefined,
         gitBlobs: cleanBlobsUnder,

@@ -44,10 +44,14 @@ export class HashCache {
     private readonly file: string | null,
     private readonly entries: Map<string, Entry>,
     private readonly blobs: Map<string, BlobEntry> = new Map(),
+    private readonly maxEntries = MAX_ENTRIES,
   ) {}
 
-  /** Loads `<dir>/hash-cache.json`; anything unusable gives an empty cache. `null` dir = memory only. */
-  static async load(dir: string | null): Promise<HashCache> {
+  /**
+   * Loads `<dir>/hash-cache.json`; anything unusable gives an empty cache. `null` dir = memory only.
+   * `maxEntries` (default MAX_ENTRIES) is the most entries of each kind a save keeps.
+   */
+  static async load(dir: string | null, maxEntries = MAX_ENTRIES): Promise<HashCache> {
     if (dir === null) return new HashCache(null, new Map());
     const file = path.join(dir, FILE);
     const entries = new Map<string, Entry>();
@@ -55,20 +59,18 @@ export class HashCache {
     const text = await readStateFile(file, MAX_CACHE_BYTES);
     try {
       const doc = text === null ? null : (JSON.parse(text) as { version?: unknown; entries?: unknown; blobs?: unknown });
+      // Every entry is read (MAX_CACHE_BYTES bounds how many there can be); save drops the least recently
+      // seen beyond the cap. A cut here would keep the file's first entries, not its most recent ones.
       if (doc && doc.version === VERSION && doc.entries && typeof doc.entries === 'object') {
-        for (const [k, v] of Object.entries(doc.entries as Record<string, unknown>)) {
-          if (entries.size >= MAX_ENTRIES) break;
-          if (isEntry(v)) entries.set(k, v);
-        }
+        for (const [k, v] of Object.entries(doc.entries as Record<string, unknown>)) if (isEntry(v)) entries.set(k, v);
         for (const [k, v] of Object.entries((doc.blobs ?? {}) as Record<string, unknown>)) {
-          if (blobs.size >= MAX_ENTRIES) break;
           if (/^[0-9a-f]{40,64}$/.test(k) && isBlobEntry(v)) blobs.set(k, v);
         }
       }
     } catch {
       // corrupt: start empty; the next save replaces it
     }
-    return new HashCache(file, entries, blobs);
+    return new HashCache(file, entries, blobs, maxEntries);
   }
 
   /** The cached hash when the file's stat still matches, else undefined. */
@@ -149,16 +151,16 @@ export class HashCache {
     if (!this.file) return;
     this.forgetUnseenUnder([...this.scannedRoots]);
     const oldest = this.day - MAX_AGE_DAYS;
-    this.dirty = bound(this.entries, (e) => e[4], oldest) || this.dirty;
-    this.dirty = bound(this.blobs, (e) => e[2], oldest) || this.dirty;
+    this.dirty = bound(this.entries, (e) => e[4], oldest, this.maxEntries) || this.dirty;
+    this.dirty = bound(this.blobs, (e) => e[2], oldest, this.maxEntries) || this.dirty;
     if (!this.dirty) return;
     const doc = { version: VERSION, entries: Object.fromEntries(this.entries), blobs: Object.fromEntries(this.blobs) };
     if (await writeStateFile(this.file, JSON.stringify(doc))) this.dirty = false;
   }
 }
 
-/** Drops entries last seen before `oldest`, then the least recently seen beyond MAX_ENTRIES; true when any went. */
-function bound<E>(map: Map<string, E>, seen: (e: E) => number, oldest: number): boolean {
+/** Drops entries last seen before `oldest`, then the least recently seen beyond `max`; true when any went. */
+function bound<E>(map: Map<string, E>, seen: (e: E) => number, oldest: number, max: number): boolean {
   let changed = false;
   for (const [k, e] of map) {
     if (seen(e) < oldest) {
@@ -166,10 +168,10 @@ function bound<E>(map: Map<string, E>, seen: (e: E) => number, oldest: number): 
       changed = true;
     }
   }
-  if (map.size > MAX_ENTRIES) {
+  if (map.size > max) {
     const bySeen = [...map].sort((a, b) => seen(b[1]) - seen(a[1]));
     map.clear();
-    for (const [k, e] of bySeen.slice(0, MAX_ENTRIES)) map.set(k, e);
+    for (const [k, e] of bySeen.slice(0, max)) map.set(k, e);
     changed = true;
   }
   return changed;

@@ -34,3 +34,30 @@ export async function forEachPooled<T>(
   const rejected = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (rejected) throw rejected.reason;
 }
+
+/**
+ * A count of slots shared by pools nested inside one another (FileSets, then the files of each): each pool
+ * bounds its own items, the slots bound their total. `run` waits for a free slot, first come first served.
+ */
+export class Slots {
+  private free: number;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(size: number) {
+    this.free = Math.max(1, Math.floor(size));
+  }
+
+  /** Calls `fn` in a slot and frees the slot when it settles. */
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.free > 0) this.free -= 1;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    try {
+      return await fn();
+    } finally {
+      const next = this.waiting.shift();
+      // A waiter takes the slot over; it is never free in between.
+      if (next) next();
+      else this.free += 1;
+    }
+  }
+}

@@ -9,6 +9,7 @@ import { LoaderError } from './errors';
 import { cleanBlobsUnder, type CleanBlobs } from './git-index';
 import { HashCache } from './hash-cache';
 import { UploadLedger } from './ledger';
+import { Slots } from './pool';
 import type { Progress, ProgressCallback } from './types';
 
 /** Default for `concurrency`: files in work at once, as the client's default most requests in flight (it adapts below). */
@@ -17,7 +18,10 @@ export const DEFAULT_CONCURRENCY = 64;
 /** Options every loader operation takes. */
 export interface RunOptions {
   client: DomoFilesClient;
-  /** Files in work at once (hashed, uploaded, deleted) — give the client the same number (1–256, default 64). */
+  /**
+   * Files hashed at once over the whole run, and files uploaded or deleted at once in each FileSet (requests in
+   * flight are the client's own bound) — give the client the same number (1–256, default 64).
+   */
   concurrency?: number;
   /** Overrides every entry's maxDeletes (the CLI's --max-deletes). */
   maxDeletes?: number;
@@ -46,6 +50,9 @@ function validateRunOptions(opts: { concurrency?: number; maxDeletes?: number })
 
 /** The shared context of one run. */
 export class Run {
+  /** Files hashed at once, over every scan of the run (FileSets are scanned side by side): `concurrency`. */
+  readonly hashing: Slots;
+
   private constructor(
     readonly client: DomoFilesClient,
     readonly concurrency: number,
@@ -61,7 +68,9 @@ export class Run {
     readonly backupDir: string | undefined,
     /** Wait for indexing after applying, and for how long (absent: no wait). */
     readonly waitIndexed: { timeoutMs: number } | undefined,
-  ) {}
+  ) {
+    this.hashing = new Slots(concurrency);
+  }
 
   /** Opens a run whose state lives in `stateDir` (validated options, cache and ledger loaded). */
   static async open(opts: RunOptions, defaultStateDir: string): Promise<Run> {

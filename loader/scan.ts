@@ -15,7 +15,7 @@ import type { CleanBlobs } from './git-index';
 import type { HashCache } from './hash-cache';
 import { hashFile, SMALL_READ_BYTES } from './hash';
 import { assertScannableNames } from './names';
-import { forEachPooled } from './pool';
+import { forEachPooled, type Slots } from './pool';
 import { normalizeSelection, selectorOf, type Selection } from './selector';
 import type { LocalIdentity, ProgressCallback } from './types';
 import { compareUtf16 } from './order';
@@ -48,6 +48,8 @@ export interface ScanOptions {
   blobs?: CleanBlobs;
   /** Files hashed at once (default 16). */
   concurrency?: number;
+  /** Slots shared with the other scans of a run: every file hashed takes one, so the run's total is bounded too. */
+  hashing?: Slots;
   /**
    * Leave small files the cache does not know unhashed (hash null): apply hashes them only where needed,
    * from the one read that also uploads them. Larger files are hashed as usual: their upload streams them, so
@@ -126,7 +128,7 @@ export async function scanSource(opts: ScanOptions): Promise<LocalFile[]> {
       if (cached !== undefined) file = { ...identity(c), path: name, size: c.size, hash: cached };
       else if (opts.deferHash && c.size <= SMALL_READ_BYTES) file = { ...identity(c), path: name, size: c.size, hash: null };
       else {
-        file = await hashCandidate(name, c, cache);
+        file = await inSlot(opts.hashing, () => hashCandidate(name, c, cache));
         if (blob !== undefined && file.size === c.size) cache?.setBlob(blob, file.size, file.hash as string);
       }
       doneFiles += 1;
@@ -144,7 +146,7 @@ export async function scanSource(opts: ScanOptions): Promise<LocalFile[]> {
 export async function hashPending(
   files: readonly LocalFile[],
   needed: (f: LocalFile) => boolean,
-  opts: { cache?: HashCache; concurrency?: number; signal?: AbortSignal },
+  opts: { cache?: HashCache; concurrency?: number; hashing?: Slots; signal?: AbortSignal },
 ): Promise<LocalFile[]> {
   const out = [...files];
   const todo = out.map((f, i) => ({ f, i })).filter(({ f }) => f.hash === null && needed(f));
@@ -152,11 +154,16 @@ export async function hashPending(
     todo,
     opts.concurrency ?? 16,
     async ({ f, i }) => {
-      out[i] = await hashCandidate(f.path, { ...f, rel: f.path }, opts.cache);
+      out[i] = await inSlot(opts.hashing, () => hashCandidate(f.path, { ...f, rel: f.path }, opts.cache));
     },
     opts.signal,
   );
   return out;
+}
+
+/** `fn` in one of `slots` when given, else at once. */
+function inSlot<T>(slots: Slots | undefined, fn: () => Promise<T>): Promise<T> {
+  return slots ? slots.run(fn) : fn();
 }
 
 function identity(c: LocalIdentity): LocalIdentity {

@@ -6,7 +6,7 @@
 import { dirname, resolve } from 'node:path';
 import type { RunOptions } from '../../loader/run';
 import type { Manifest, Report } from '../../loader/types';
-import { connectEmbedded, connectFromEnv, withConnection, type Connection } from '../connect';
+import { connectEmbedded, connectFromEnv, withConnection, type ConnectOptions, type Connection } from '../connect';
 import { onInterrupt } from '../interrupt';
 import type { Ctx } from '../outcome';
 import { createProgress } from '../progress';
@@ -17,6 +17,8 @@ export interface ManifestFlags {
   file?: string;
   format: Format;
   concurrency?: number;
+  /** false with --no-adaptive: the client keeps --concurrency requests in flight from the start. */
+  adaptive?: boolean;
   maxDeletes?: number;
   emulator?: boolean;
 }
@@ -28,8 +30,11 @@ export async function readManifest(ctx: Ctx, file: string): Promise<Manifest> {
 }
 
 /** Opens the connection the flags ask for. */
-export function connect(ctx: Ctx, flags: { emulator?: boolean; concurrency?: number }, manifest: Manifest): Promise<Connection> | Connection {
-  const opts = flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {};
+export function connect(ctx: Ctx, flags: { emulator?: boolean } & ConnectOptions, manifest: Manifest): Promise<Connection> | Connection {
+  const opts: ConnectOptions = {
+    ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),
+    ...(flags.adaptive === false ? { adaptive: false } : {}),
+  };
   return flags.emulator ? connectEmbedded(ctx.io, manifest.dir ?? dirname(manifest.file), opts) : connectFromEnv(ctx.io, opts);
 }
 

@@ -37,6 +37,8 @@ afterEach(async () => {
   await ws?.cleanup();
 });
 
+/** Small split uploads and a short grace period after Ctrl-C for the CLI child (see the fixture). */
+const SMALL_SPLITS = join(__dirname, '..', 'support', 'fixtures', 'small-splits.cjs');
 const MANIFEST = 'version: 1\nfilesets:\n  - name: killed\n    source: ./src\n    maxDeletePercent: 100\n';
 
 function tick(ms: number): Promise<void> {
@@ -147,6 +149,42 @@ describe('SIGINT / SIGTERM mid-apply', () => {
       expect(await remoteState(be.client, fsId)).toEqual(local);
     });
   }
+
+  it('Ctrl-C during a split upload that replaces a file: the path is never left empty, a new file’s split upload is aborted, none stays open, exit 130', async () => {
+    // Every request takes 40 ms and each file goes in 48 parts, 3 at a time: both uploads are still sending
+    // parts when the grace period (300 ms here) ends and the running requests are cancelled.
+    be = await startBackend({ latencyMs: 20 });
+    const fsId = (await be.client.createFileSet({ name: 'killed' })).id;
+    await be.client.uploadFile(fsId, { path: 'big.bin', source: { content: 'the old content' } });
+    const replacement = Buffer.alloc(48 * 256, 1);
+    await ws.write('src/big.bin', replacement);
+    await ws.write('src/new.bin', Buffer.alloc(48 * 256, 2));
+    const file = await ws.manifest(MANIFEST);
+    const logStart = be.emu.requestLog().length;
+    const slice = (): RequestLogEntry[] => be.emu.requestLog().slice(logStart);
+    const ok = (op: string, path: string): number => slice().filter((e) => e.operationId === op && e.path === path && e.status >= 200 && e.status < 300).length;
+    const run = spawnCli(['apply', '-f', file, '--format', 'json'], { env: { ...be.env, NODE_OPTIONS: `--require ${SMALL_SPLITS}` }, cwd: ws.dir });
+    let exited = false;
+    void run.done.then(() => (exited = true));
+    // The split upload cannot overwrite: the old big.bin is deleted first. Interrupt once both send parts.
+    const sending = (): boolean =>
+      ok('deleteFileByPath', 'big.bin') === 1 && ok('uploadSplitFilePart', 'big.bin') > 0 && ok('uploadSplitFilePart', 'new.bin') > 0;
+    expect(await waitFor(slice, sending, () => exited)).toBe(true);
+    run.child.kill('SIGINT');
+    const r = await run.done;
+    expect(r.code).toBe(130);
+    const report = JSON.parse(r.stdout) as { interrupted?: { signal: string }; filesets: { result: { uploaded: number; replaced: number; failed: number } }[] };
+    expect(report.interrupted).toEqual({ signal: 'SIGINT' });
+    expect(report.filesets[0].result).toMatchObject({ uploaded: 0, replaced: 1, failed: 1 });
+    // Aborting the replacement would have left big.bin missing: it was finished instead. The new file was aborted.
+    expect(await remoteState(be.client, fsId)).toEqual({ 'big.bin': sha256(replacement) });
+    expect([ok('finalizeSplitFileUpload', 'big.bin'), ok('abortSplitFileUpload', 'big.bin')]).toEqual([1, 0]);
+    expect([ok('finalizeSplitFileUpload', 'new.bin'), ok('abortSplitFileUpload', 'new.bin')]).toEqual([0, 1]);
+    for (const p of ['big.bin', 'new.bin']) expect(ok('initiateSplitFileUpload', p)).toBe(1);
+    const rerun = await runCli(['apply', '-f', file], { env: be.env, cwd: ws.dir });
+    expect(rerun.code).toBe(0);
+    expect(await remoteState(be.client, fsId)).toEqual(await localState(join(ws.dir, 'src')));
+  });
 
   it('a second Ctrl-C exits at once', async () => {
     be = await startBackend({ faults: { rate: 1, kinds: ['slow'], seed: 3 }, slowMs: 2_000 });

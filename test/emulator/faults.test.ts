@@ -204,7 +204,7 @@ describe('stats, log and reset', () => {
     ]);
     const r = await fetch(`${emu.url}/_emulator/reset`, { method: 'POST' });
     expect(r.status).toBe(200);
-    expect(emu.e.stats()).toEqual({ total: 0, mutating: 0, bytesIn: 0, bytesOut: 0, requests: {}, faults: {}, limited: 0 });
+    expect(emu.e.stats()).toEqual({ total: 0, mutating: 0, bytesIn: 0, bytesOut: 0, requests: {}, faults: {}, limited: 0, peakInFlight: 0 });
     expect(emu.e.requestLog()).toEqual([]);
     expect((await emu.req('GET', `${API}/filesets/${fs.id}`)).status).toBe(404);
   });

@@ -154,6 +154,40 @@ describe('latency over HTTP', () => {
     }
   });
 
+  it('stats count the most requests handled at once (peakInFlight): delays included, answered ones not', async () => {
+    const setup = await startEmu({ dataDir: dir, indexDelayMs: 0 });
+    const fs = await setup.createFileSet('peak');
+    await setup.close();
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask', 'hrtime', 'performance'] });
+    const e = await startEmulator({ token: TOKEN, dataDir: dir, latencyMs: 1000 });
+    try {
+      const get = (): ReturnType<typeof send> => send(e.url, 'GET', `${API}/filesets/${fs.id}`);
+      const five = Array.from({ length: 5 }, get);
+      // All five have arrived and sleep on the (fake) clock: in flight together.
+      while (e.stats().total < 5 || jest.getTimerCount() < 5) await io();
+      expect(e.stats().peakInFlight).toBe(5);
+      while (!five.every((r) => r.done())) {
+        await jest.advanceTimersByTimeAsync(1000);
+        await io();
+      }
+      expect(five.map((r) => r.status())).toEqual([200, 200, 200, 200, 200]);
+      await e.reset();
+      expect(e.stats().peakInFlight).toBe(0);
+      // One after another: never more than one at a time, and an unrouted /api path counts too.
+      for (const path of [`${API}/filesets/${fs.id}`, `${API}/no-such-operation`]) {
+        const one = send(e.url, 'GET', path);
+        while (!one.done()) {
+          await jest.advanceTimersByTimeAsync(1000);
+          await io();
+        }
+      }
+      expect(e.stats()).toMatchObject({ total: 2, peakInFlight: 1 });
+    } finally {
+      jest.useRealTimers();
+      await e.close();
+    }
+  });
+
   it('does not act on a request whose client leaves during the first delay', async () => {
     const emu = await startEmu({ latencyMs: 150, indexDelayMs: 0 });
     try {

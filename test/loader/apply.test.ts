@@ -248,3 +248,62 @@ test('a file that vanishes between scan and upload fails that upload, and nothin
   expect(outcome.skipped).toEqual([{ op: 'delete', path: 'kb/c.md', reason: expect.stringMatching(/failed/) }]);
   expect((await remoteListing(env.client, await fileSetId())).map(([p]) => p)).toEqual(['kb/a.md', 'kb/b.md', 'kb/c.md', 'kb/other.md']);
 });
+
+/** Freezes `v` and everything reachable from it (a write anywhere then throws: the loader runs in strict mode). */
+function deepFreeze<T>(v: T): T {
+  if (v !== null && typeof v === 'object' && !ArrayBuffer.isView(v) && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const child of Object.values(v)) deepFreeze(child);
+  }
+  return v;
+}
+
+test('applyPlan never writes into the plan: a deep-frozen plan (create, upload, replace, swap, delete, update) applies cleanly', async () => {
+  writeTree(src, { 'a.md': 'a', 'gone.md': 'gone', swap: 'a file, then a directory', 'big.bin': Buffer.alloc(300 * 1024, 1) });
+  await applyManifest(await manifest('    maxDeletePercent: 100\n'), { client: env.client });
+  removeFiles(src, ['gone.md', 'swap']);
+  writeTree(src, { 'a.md': 'a, changed', 'swap/inner.md': 'inner', 'new.md': 'new', 'big.bin': Buffer.alloc(300 * 1024, 2) });
+  writeTree(path.join(env.dir, 'fresh'), { 'f.md': 'f' });
+  const m = await manifestOf(
+    env.dir,
+    [
+      'version: 1',
+      'filesets:',
+      '  - name: docs',
+      '    description: Product docs, revised',
+      '    source: ./docs',
+      '    directoryPath: kb',
+      '    maxDeletePercent: 100',
+      '  - name: fresh',
+      '    source: ./fresh',
+      '',
+    ].join('\n'),
+  );
+  const plan = deepFreeze(await createPlan(m, { client: env.client }));
+  const before = JSON.stringify(plan);
+  const [docs, fresh] = plan.filesets;
+  expect(docs.changes.map((c) => c.op)).toEqual(['update']);
+  expect(docs.entries[0].deletes.map((d) => [d.path, d.phase]).sort()).toEqual([
+    ['kb/gone.md', 'after'],
+    ['kb/swap', 'before'],
+  ]);
+  expect(docs.entries[0].uploads.map((u) => [u.op, u.path]).sort()).toEqual([
+    ['replace', 'kb/a.md'],
+    ['replace', 'kb/big.bin'],
+    ['upload', 'kb/new.md'],
+    ['upload', 'kb/swap/inner.md'],
+  ]);
+  expect(fresh.id).toBeNull();
+
+  const report = await applyPlan(plan, m, { client: env.client });
+  for (const f of report.filesets) {
+    expect(f.error).toBeUndefined();
+    expect(f.skipped).toBeUndefined();
+    expect(f.result?.failed).toBe(0);
+  }
+  expect(JSON.stringify(plan)).toBe(before);
+  expect((await remoteListing(env.client, await fileSetId())).map(([p]) => p)).toEqual(['kb/a.md', 'kb/big.bin', 'kb/new.md', 'kb/swap/inner.md']);
+  expect((await env.client.getFileSet(await fileSetId())).description).toBe('Product docs, revised');
+  expect(await remoteListing(env.client, await fileSetId('fresh'))).toEqual([['f.md', sha('f')]]);
+  expect((await planManifest(m, { client: env.client })).filesets.flatMap((f) => f.actions)).toEqual([]);
+});

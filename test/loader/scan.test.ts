@@ -204,6 +204,32 @@ describe('hash cache', () => {
       [0, 1, 2, 3, 4].map((i) => `/elsewhere/recent${i}`),
     );
   });
+
+  test('a cache holding more entries than its cap keeps the most recently seen on save, whatever their order in the file', async () => {
+    const cacheDir = path.join(root, '.cache');
+    mkdirSync(cacheDir);
+    const day = Math.floor(Date.now() / 86_400_000);
+    const cap = 20;
+    // The least recently seen come first in the file and the most recent last: a cut in file order keeps the wrong ones.
+    const seenOf = (i: number): number => (i < 10 ? day - 2 : i < cap + 5 ? day - 1 : day);
+    const entries: Record<string, unknown> = {};
+    const blobs: Record<string, unknown> = {};
+    for (let i = 0; i < cap + 10; i += 1) {
+      entries[`/f/${i}`] = [1, 1, i, sha(`f${i}`), seenOf(i)];
+      blobs[i.toString(16).padStart(40, '0')] = [1, sha(`f${i}`), seenOf(i)];
+    }
+    writeFileSync(path.join(cacheDir, 'hash-cache.json'), JSON.stringify({ version: 2, entries, blobs }));
+    const cache = await HashCache.load(cacheDir, cap);
+    expect(cache.size).toBe(cap + 10);
+    await cache.save();
+    const saved = JSON.parse(readFileSync(path.join(cacheDir, 'hash-cache.json'), 'utf8')) as { entries: object; blobs: object };
+    const kept = Array.from({ length: cap + 10 }, (_, i) => i).filter((i) => i >= 10);
+    expect(Object.keys(saved.entries).sort()).toEqual(kept.map((i) => `/f/${i}`).sort());
+    expect(Object.keys(saved.blobs).sort()).toEqual(kept.map((i) => i.toString(16).padStart(40, '0')).sort());
+    // What was saved loads as is: within the cap.
+    const again = await HashCache.load(cacheDir, cap);
+    expect(again.size).toBe(cap);
+  });
 });
 
 describe('state directories', () => {
