@@ -183,21 +183,24 @@ async function applyEntrySteps(
   await forEachPooled(
     entry.uploads,
     run.concurrency,
-    async (u) => {
-      ran.add(u);
-      try {
-        if (u.op === 'replace' && u.remote && backup) await backup.save({ ...u.remote, path: u.path }, 'replace');
-        await upload(run, fileSetId, u, outcome);
-        outcome.uploadedPaths.push(u.path);
-        if (u.op === 'upload') outcome.result.uploaded += 1;
-        else outcome.result.replaced += 1;
-      } catch (e) {
-        failed(`${u.op} ${u.path}: ${message(e)}`);
-      }
-      files += 1;
-      bytes += u.size;
-      run.progress({ phase: 'upload', files, totalFiles: entry.uploads.length, bytes, totalBytes: bytesTotal });
-    },
+    (u) =>
+      run.working.run(async () => {
+        // A slot may come free after a stop: the upload then does not start.
+        if (run.stopped) return;
+        ran.add(u);
+        try {
+          if (u.op === 'replace' && u.remote && backup) await backup.save({ ...u.remote, path: u.path }, 'replace');
+          await upload(run, fileSetId, u, outcome);
+          outcome.uploadedPaths.push(u.path);
+          if (u.op === 'upload') outcome.result.uploaded += 1;
+          else outcome.result.replaced += 1;
+        } catch (e) {
+          failed(`${u.op} ${u.path}: ${message(e)}`);
+        }
+        files += 1;
+        bytes += u.size;
+        run.progress({ phase: 'upload', files, totalFiles: entry.uploads.length, bytes, totalBytes: bytesTotal });
+      }),
     run.signal,
   );
   for (const u of entry.uploads) if (!ran.has(u)) outcome.skipped.push({ op: u.op, path: u.path, reason: INTERRUPTED });
@@ -281,7 +284,7 @@ async function runDeletes(
     done += 1;
     run.progress({ phase: 'delete', files: done, totalFiles: steps.length, bytes: 0, totalBytes: 0 });
   };
-  await forEachPooled(filesFirst, run.concurrency, one, run.signal);
+  await forEachPooled(filesFirst, run.concurrency, (d) => run.working.run(async () => (run.stopped ? undefined : one(d))), run.signal);
   for (const d of dirs) {
     if (run.stopped) break;
     await one(d);

@@ -19,8 +19,9 @@ export const DEFAULT_CONCURRENCY = 64;
 export interface RunOptions {
   client: DomoFilesClient;
   /**
-   * Files hashed at once over the whole run, and files uploaded or deleted at once in each FileSet (requests in
-   * flight are the client's own bound) — give the client the same number (1–256, default 64).
+   * Files hashed at once, and files uploaded or deleted at once, each over the whole run (FileSets and their
+   * entries go side by side, sharing the count); requests in flight are the client's own bound — give the
+   * client the same number (1–256, default 64).
    */
   concurrency?: number;
   /** Overrides every entry's maxDeletes (the CLI's --max-deletes). */
@@ -52,6 +53,8 @@ function validateRunOptions(opts: { concurrency?: number; maxDeletes?: number })
 export class Run {
   /** Files hashed at once, over every scan of the run (FileSets are scanned side by side): `concurrency`. */
   readonly hashing: Slots;
+  /** Files uploaded or deleted at once, over every FileSet and entry of the run: `concurrency`. */
+  readonly working: Slots;
 
   private constructor(
     readonly client: DomoFilesClient,
@@ -70,6 +73,7 @@ export class Run {
     readonly waitIndexed: { timeoutMs: number } | undefined,
   ) {
     this.hashing = new Slots(concurrency);
+    this.working = new Slots(concurrency);
   }
 
   /** Opens a run whose state lives in `stateDir` (validated options, cache and ledger loaded). */

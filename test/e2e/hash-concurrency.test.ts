@@ -35,3 +35,23 @@ test.each([1, 2])('plan --concurrency %i hashes at most that many files at once,
   expect(r.code).toBe(0);
   expect(JSON.parse(readFileSync(out, 'utf8'))).toEqual({ most: n });
 });
+
+test('apply --concurrency 2 works on at most 2 files at once over three FileSets (hashing and uploading)', async () => {
+  be = await startScratchBackend();
+  const files: Record<string, Buffer> = {};
+  for (const e of ['a', 'b', 'c']) for (let i = 0; i < 4; i += 1) files[`src/${e}/f${i}.bin`] = Buffer.alloc(LARGE, `${e}${i}`);
+  writeTree(be.dir, files);
+  const manifest = join(be.dir, 'manifest.yaml');
+  writeTree(be.dir, {
+    'manifest.yaml': ['version: 1', 'filesets:', ...['a', 'b', 'c'].map((e) => `  - name: uploaded-${e}\n    source: ./src/${e}`), ''].join('\n'),
+  });
+  const out = join(be.dir, 'open.json');
+  const r = await runCli(['apply', '-f', manifest, '--concurrency', '2'], {
+    env: { ...be.env, NODE_OPTIONS: `--require ${PRELOAD}`, COUNT_OPEN_UNDER: join(be.dir, 'src'), COUNT_OPEN_OUT: out },
+    cwd: be.dir,
+  });
+  expect(r.stderr).not.toMatch(/error/i);
+  expect(r.code).toBe(0);
+  expect(r.stdout).toMatch(/Apply: 3 FileSets created, 12 uploaded/);
+  expect(JSON.parse(readFileSync(out, 'utf8'))).toEqual({ most: 2 });
+});
