@@ -1,28 +1,15 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Report } from '../../loader/types';
-import { TOKEN, assertBuilt, mutatingSince, expectOneLineError, runCli, startBackend, workspace, type Backend, type Workspace } from '../support/harness';
+import { mutatingSince, expectOneLineError, runCli, useCliWorkspace, type CliWorkspace } from '../support/harness';
 
-let be: Backend;
-let ws: Workspace;
-
-beforeAll(async () => {
-  assertBuilt();
-  be = await startBackend();
+const fx = useCliWorkspace({
+  setup: async (fx: CliWorkspace) => {
+    await fx.ws.write('src/a.md', 'a');
+  },
 });
-afterAll(async () => be?.close());
-beforeEach(async () => {
-  await be.emu.reset();
-  ws = await workspace();
-  await ws.write('src/a.md', 'a');
-});
-afterEach(async () => ws?.cleanup());
 
-async function cli(args: string[], env: Record<string, string> = {}) {
-  const r = await runCli(args, { env: { ...be.env, ...env }, cwd: ws.dir });
-  expect(r.stdout + r.stderr).not.toContain(TOKEN);
-  return r;
-}
+const cli = fx.cli;
 
 describe('bad manifests: one line naming file and line, exit 1, nothing sent', () => {
   it.each([
@@ -37,8 +24,8 @@ describe('bad manifests: one line naming file and line, exit 1, nothing sent', (
     ],
     ['wrong version', 'version: 2\nfilesets: []\n', /manifest\.yaml:1: .*version/],
   ])('%s', async (_label, yaml, pattern) => {
-    const file = await ws.manifest(yaml);
-    const m0 = be.emu.stats().total;
+    const file = await fx.ws.manifest(yaml);
+    const m0 = fx.be.emu.stats().total;
     for (const cmd of [
       ['plan', '-f', file],
       ['apply', '-f', file],
@@ -49,7 +36,7 @@ describe('bad manifests: one line naming file and line, exit 1, nothing sent', (
       expect(expectOneLineError(r.stderr)).toMatch(pattern);
       expect(r.stderr).not.toMatch(/\n\s+at /);
     }
-    expect(be.emu.stats().total - m0).toBe(0);
+    expect(fx.be.emu.stats().total - m0).toBe(0);
   });
 
   it('a missing manifest file names the file', async () => {
@@ -59,7 +46,7 @@ describe('bad manifests: one line naming file and line, exit 1, nothing sent', (
   });
 
   it('interpolates ${VAR:-default} from the environment', async () => {
-    const file = await ws.manifest('version: 1\nfilesets:\n  - name: "docs-${PR_NUMBER:-main}"\n    source: ./src\n');
+    const file = await fx.ws.manifest('version: 1\nfilesets:\n  - name: "docs-${PR_NUMBER:-main}"\n    source: ./src\n');
     const withVar = JSON.parse((await cli(['plan', '-f', file, '--format', 'json'], { PR_NUMBER: '42' })).stdout) as Report;
     expect(withVar.filesets[0].name).toBe('docs-42');
     const without = JSON.parse((await cli(['plan', '-f', file, '--format', 'json'])).stdout) as Report;
@@ -69,16 +56,16 @@ describe('bad manifests: one line naming file and line, exit 1, nothing sent', (
 
 describe('destroy', () => {
   it('refuses without --yes (no prompt when stdin is not a TTY), then deletes with it', async () => {
-    await ws.write('other/b.md', 'b');
-    const file = await ws.manifest('version: 1\nfilesets:\n  - name: pr-1-docs\n    source: ./src\n  - name: pr-1-kb\n    source: ./other\n');
+    await fx.ws.write('other/b.md', 'b');
+    const file = await fx.ws.manifest('version: 1\nfilesets:\n  - name: pr-1-docs\n    source: ./src\n  - name: pr-1-kb\n    source: ./other\n');
     expect((await cli(['apply', '-f', file])).code).toBe(0);
-    const untouched = await be.client.createFileSet({ name: 'main-docs' });
+    const untouched = await fx.be.client.createFileSet({ name: 'main-docs' });
 
-    const m0 = be.emu.stats().mutating;
+    const m0 = fx.be.emu.stats().mutating;
     const refused = await cli(['destroy', '-f', file]);
     expect(refused.code).toBe(1);
     expect(expectOneLineError(refused.stderr)).toMatch(/--yes/);
-    expect(mutatingSince(be.emu, m0)).toBe(0);
+    expect(mutatingSince(fx.be.emu, m0)).toBe(0);
 
     const r = await cli(['destroy', '-f', file, '--yes', '--format', 'json']);
     expect(r.code).toBe(0);
@@ -87,9 +74,9 @@ describe('destroy', () => {
       ['pr-1-docs', true],
       ['pr-1-kb', true],
     ]);
-    expect(await be.client.findFileSetsByName('pr-1-docs')).toEqual([]);
-    expect(await be.client.findFileSetsByName('pr-1-kb')).toEqual([]);
-    expect((await be.client.getFileSet(untouched.id)).name).toBe('main-docs');
+    expect(await fx.be.client.findFileSetsByName('pr-1-docs')).toEqual([]);
+    expect(await fx.be.client.findFileSetsByName('pr-1-kb')).toEqual([]);
+    expect((await fx.be.client.getFileSet(untouched.id)).name).toBe('main-docs');
 
     const again = await cli(['destroy', '-f', file, '--yes']);
     expect(again.code).toBe(0);
@@ -99,16 +86,16 @@ describe('destroy', () => {
 
 describe('apply --emulator (embedded, persisted next to the manifest)', () => {
   it('needs no credentials, persists under .domo-filesets/emulator, and a second run changes nothing', async () => {
-    await ws.write('src/b/c.md', 'c');
-    const file = await ws.manifest('version: 1\nfilesets:\n  - name: demo\n    source: ./src\n');
+    await fx.ws.write('src/b/c.md', 'c');
+    const file = await fx.ws.manifest('version: 1\nfilesets:\n  - name: demo\n    source: ./src\n');
     const env = { DOMO_BASE_URL: '', DOMO_DEVELOPER_TOKEN: '' };
-    const first = await runCli(['apply', '-f', file, '--emulator'], { env, cwd: ws.dir });
+    const first = await runCli(['apply', '-f', file, '--emulator'], { env, cwd: fx.ws.dir });
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/^demo\s+2\s+0\s+0\s+0\s+0\s+\S+ B\s+created$/m);
     expect(first.stderr).toContain('embedded emulator');
-    expect(existsSync(join(ws.dir, '.domo-filesets', 'emulator'))).toBe(true);
+    expect(existsSync(join(fx.ws.dir, '.domo-filesets', 'emulator'))).toBe(true);
 
-    const second = await runCli(['apply', '-f', file, '--emulator', '--format', 'json'], { env, cwd: ws.dir });
+    const second = await runCli(['apply', '-f', file, '--emulator', '--format', 'json'], { env, cwd: fx.ws.dir });
     expect(second.code).toBe(0);
     const report = JSON.parse(second.stdout) as Report;
     expect(report.filesets[0]).toMatchObject({ summary: { upload: 0, replace: 0, delete: 0, unchanged: 2 }, result: { uploaded: 0, failed: 0 } });

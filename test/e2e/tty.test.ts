@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { BIN, TOKEN, assertBuilt, cleanEnv, runCli, startBackend, workspace, type Backend, type Workspace } from '../support/harness';
+import { BIN, TOKEN, cleanEnv, runCli, useCliWorkspace, type CliWorkspace } from '../support/harness';
 
 /**
  * On a terminal the CLI draws a progress bar (files and bytes) on stderr and colours its report; NO_COLOR
@@ -9,27 +9,19 @@ const hasScript = spawnSync('script', ['--version'], { stdio: 'ignore' }).status
 const describeTty = hasScript ? describe : describe.skip;
 if (!hasScript) console.warn('[e2e] util-linux `script` is not installed: the terminal tests are skipped');
 
-let be: Backend;
-let ws: Workspace;
-
-beforeAll(async () => {
-  assertBuilt();
-  be = await startBackend();
+const fx = useCliWorkspace({
+  label: 'tty',
+  setup: async (fx: CliWorkspace) => {
+    for (let i = 0; i < 12; i += 1) await fx.ws.write(`src/f${i}.txt`, `file ${i}\n`.repeat(200));
+    await fx.ws.manifest('version: 1\nfilesets:\n  - name: tty\n    source: ./src\n');
+  },
 });
-afterAll(async () => be?.close());
-beforeEach(async () => {
-  await be.emu.reset();
-  ws = await workspace('tty');
-  for (let i = 0; i < 12; i += 1) await ws.write(`src/f${i}.txt`, `file ${i}\n`.repeat(200));
-  await ws.manifest('version: 1\nfilesets:\n  - name: tty\n    source: ./src\n');
-});
-afterEach(async () => ws?.cleanup());
 
 /** Runs the CLI under a pseudo-terminal; returns everything the terminal showed and the exit code. */
 function onTerminal(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; screen: string }> {
   const cmd = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
   return new Promise((resolve, reject) => {
-    const child = spawn('script', ['-qec', cmd, '/dev/null'], { cwd: ws.dir, env: cleanEnv({ ...be.env, ...env }), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('script', ['-qec', cmd, '/dev/null'], { cwd: fx.ws.dir, env: cleanEnv({ ...fx.be.env, ...env }), stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     child.stdout.on('data', (c: Buffer) => out.push(c));
     child.stderr.on('data', (c: Buffer) => out.push(c));
@@ -60,7 +52,7 @@ describeTty('on a terminal', () => {
 
 describe('not on a terminal (CI logs)', () => {
   it('prints quiet progress lines on stderr and no bar, no colour', async () => {
-    const r = await runCli(['apply', '-f', 'manifest.yaml'], { env: be.env, cwd: ws.dir });
+    const r = await runCli(['apply', '-f', 'manifest.yaml'], { env: fx.be.env, cwd: fx.ws.dir });
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('domo-filesets: uploading 12 files');
     expect(r.stderr).toContain('domo-filesets: uploading done');

@@ -12,6 +12,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DomoFilesClient, type ClientOptions } from '../../client';
+import { runCli, type RunResult } from './cli-child';
+import { assertBuilt, workspace, type Workspace } from './fs-state';
 import { startEmulator, type EmulatorHandle, type EmulatorOptions, type FaultKind, type Profile } from '../../emulator';
 
 export * from './cli-child';
@@ -129,4 +131,52 @@ export const FAULT_MIX: { rate: number; kinds: FaultKind[] } = {
 /** Figures a suite collects, printed once per suite for the record (never asserted on). */
 export function logFigures(label: string, figures: Record<string, unknown>): void {
   process.stdout.write(`[reliability] ${label}: ${JSON.stringify(figures)}\n`);
+}
+
+/** The live objects of useCliWorkspace: one backend for the file, a fresh workspace per test. */
+export interface CliWorkspace {
+  readonly be: Backend;
+  readonly ws: Workspace;
+  /** Runs the built CLI in the workspace against the backend (plus `env`); its output never holds the token. */
+  cli(args: string[], env?: Record<string, string>): Promise<RunResult>;
+}
+
+/**
+ * Registers the hooks of a CLI end-to-end suite: the built CLI checked and one emulator backend for the file;
+ * before each test the emulator reset and a fresh workspace (then `setup`, given the fixture); after each the
+ * workspace removed. Returns the fixture, whose fields are live once the hooks ran.
+ */
+export function useCliWorkspace(opts: { label?: string; setup?: (fx: CliWorkspace) => Promise<void> } = {}): CliWorkspace {
+  let be: Backend | undefined;
+  let ws: Workspace | undefined;
+  const fx: CliWorkspace = {
+    get be() {
+      if (!be) throw new Error('useCliWorkspace: the backend is not started yet (use it inside a test or hook)');
+      return be;
+    },
+    get ws() {
+      if (!ws) throw new Error('useCliWorkspace: no workspace outside a test');
+      return ws;
+    },
+    async cli(args, env = {}) {
+      const r = await runCli(args, { env: { ...fx.be.env, ...env }, cwd: fx.ws.dir });
+      if (r.stdout.includes(fx.be.token) || r.stderr.includes(fx.be.token)) throw new Error(`the token appeared in the output of ${args.join(' ')}`);
+      return r;
+    },
+  };
+  beforeAll(async () => {
+    assertBuilt();
+    be = await startBackend();
+  });
+  afterAll(async () => be?.close());
+  beforeEach(async () => {
+    await fx.be.emu.reset();
+    ws = await workspace(opts.label);
+    await opts.setup?.(fx);
+  });
+  afterEach(async () => {
+    await ws?.cleanup();
+    ws = undefined;
+  });
+  return fx;
 }
