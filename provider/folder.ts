@@ -17,19 +17,12 @@ import { DomoResource, type OutputKeys } from './resource';
 // A local copy, so the serialized provider carries the helpers by value (see provider/kit.ts).
 const kit = sharedKit;
 
-/** Inputs of a FileSetFolder as the provider sees them; `digest` is computed by check. */
-export interface FileSetFolderInputs {
-  fileSetId: string;
-  source: string;
-  include?: string[];
-  exclude?: string[];
-  directoryPath?: string;
-  prune?: boolean;
-  maxDeletes?: number;
-  maxDeletePercent?: number;
-  allowEmpty?: boolean;
-  /** Content type by extension, keys lower-case with the dot (".md" → "text/markdown"). */
-  contentTypes?: Record<string, string>;
+/**
+ * Inputs of a FileSetFolder as the provider sees them: the loader's folder (contentTypes keys lower-case with
+ * the dot) without what a run decides (dotfiles, concurrency, state directory, signal); `digest` is computed
+ * by check.
+ */
+export interface FileSetFolderInputs extends Omit<FolderOptions, 'dot' | 'concurrency' | 'stateDir' | 'signal'> {
   /** After a sync that uploaded files, wait until they are indexed (true: up to 600 s). */
   waitForIndex?: boolean | { timeoutSeconds: number };
   digest?: string;
