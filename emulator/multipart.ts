@@ -61,6 +61,9 @@ export function parseMultipart(ctx: Ctx, store: Store, fileFields: string[], tex
       if (settled) return;
       settled = true;
       ctx.req.unpipe(bb);
+      // End the file part's stream too: a parser error does not always reach it (it depends on the Node
+      // version), and a part that never ends leaves the store's write, and its partial blob, pending forever.
+      fileStream?.destroy(e instanceof Error ? e : new Error(String(e)));
       // Free the blob if the file part was (partly) stored.
       void filePromise?.then((f) => store.deleteBlob(f.blobId)).catch(() => undefined);
       reject(e);
