@@ -22,6 +22,8 @@ export interface Connection {
 export interface ConnectOptions {
   concurrency?: number;
   adaptive?: boolean;
+  /** `--request-timeout`: the longest one attempt of a request may take (headers and body). */
+  requestTimeoutMs?: number;
 }
 
 /** Client from DOMO_* variables; registers the token as a secret before anything can print it. */

@@ -20,6 +20,7 @@ import {
   positiveNumber,
   probability,
   statusIn,
+  durationMs,
 } from './validate';
 
 /** Receives the outcome of the command that ran (commander's action result is not returned by parseAsync). */
@@ -142,6 +143,10 @@ export function buildProgram(ctx: Ctx, sink: OutcomeSink): Command {
   const concurrencyOption = () =>
     new Option('--concurrency <n>', 'most requests in flight and files hashed at once (1-256, default 64; adaptive below it)').argParser(concurrency);
   const adaptiveOption = () => new Option('--no-adaptive', 'keep --concurrency requests in flight from the start; no adaptive window or pacing');
+  const requestTimeoutOption = () =>
+    new Option('--request-timeout <duration>', 'longest one attempt of a request may take, answer and body (default 5m; 30s, 10m…); retried after').argParser(
+      durationMs,
+    );
 
   sub(program, 'plan', 'show what apply would change; sends no mutating request')
     .addOption(manifestOption())
@@ -150,6 +155,7 @@ export function buildProgram(ctx: Ctx, sink: OutcomeSink): Command {
     .option('--out <file>', 'also save the plan to this file, for apply FILE to apply exactly', nonEmpty)
     .addOption(concurrencyOption())
     .addOption(adaptiveOption())
+    .addOption(requestTimeoutOption())
     .option('--max-deletes <n>', 'refuse (exit 3) any FileSet whose plan deletes more than n files', nonNegativeInt)
     .addOption(emulatorOption())
     .action(action(MODULES.plan));
@@ -161,6 +167,7 @@ export function buildProgram(ctx: Ctx, sink: OutcomeSink): Command {
     .addOption(formatOption())
     .addOption(concurrencyOption())
     .addOption(adaptiveOption())
+    .addOption(requestTimeoutOption())
     .option('--max-deletes <n>', 'refuse (exit 3) any FileSet whose plan deletes more than n files', nonNegativeInt)
     .addOption(backupOption())
     .option('--wait-indexed', 'then wait until every file uploaded is indexed for AI search (exit 1 on a failed file or the timeout)')

@@ -116,3 +116,11 @@ export function nonEmpty(value: string): string {
   if (value.trim() === '') throw new InvalidArgumentError('must not be empty');
   return value;
 }
+
+/** `--request-timeout`: a duration above 0 in seconds, minutes or hours (30s, 5m, 1h), returned in ms. */
+export function durationMs(value: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(s|m|h)\s*$/i.exec(value);
+  const ms = m ? Math.round(Number(m[1]) * { s: 1_000, m: 60_000, h: 3_600_000 }[m[2].toLowerCase() as 's' | 'm' | 'h']) : 0;
+  if (!(ms > 0)) throw new InvalidArgumentError('must be a duration above 0 like 30s, 5m or 1h');
+  return ms;
+}

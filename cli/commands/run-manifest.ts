@@ -19,6 +19,8 @@ export interface ManifestFlags {
   concurrency?: number;
   /** false with --no-adaptive: the client keeps --concurrency requests in flight from the start. */
   adaptive?: boolean;
+  /** --request-timeout: the longest one attempt of a request may take, headers and body, in ms. */
+  requestTimeout?: number;
   maxDeletes?: number;
   emulator?: boolean;
 }
@@ -30,10 +32,15 @@ export async function readManifest(ctx: Ctx, file: string): Promise<Manifest> {
 }
 
 /** Opens the connection the flags ask for. */
-export function connect(ctx: Ctx, flags: { emulator?: boolean } & ConnectOptions, manifest: Manifest): Promise<Connection> | Connection {
+export function connect(
+  ctx: Ctx,
+  flags: { emulator?: boolean; requestTimeout?: number } & Omit<ConnectOptions, 'requestTimeoutMs'>,
+  manifest: Manifest,
+): Promise<Connection> | Connection {
   const opts: ConnectOptions = {
     ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),
     ...(flags.adaptive === false ? { adaptive: false } : {}),
+    ...(flags.requestTimeout !== undefined ? { requestTimeoutMs: flags.requestTimeout } : {}),
   };
   return flags.emulator ? connectEmbedded(ctx.io, manifest.dir ?? dirname(manifest.file), opts) : connectFromEnv(ctx.io, opts);
 }

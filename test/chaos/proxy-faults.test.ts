@@ -151,11 +151,11 @@ async function heal(s: Scene): Promise<void> {
 }
 
 /** Asserts the faulty run failed with this error and changed nothing at all. */
-async function expectRefusedUnchanged(s: Scene, rules: FaultRule[], error: RegExp, env: Record<string, string> = {}): Promise<void> {
+async function expectRefusedUnchanged(s: Scene, rules: FaultRule[], error: RegExp, args: string[] = []): Promise<void> {
   const before = await remoteState(be.client, s.id);
   const mutating = be.emu.stats().mutating;
   for (const r of rules) proxy.addRule(r);
-  const r = await cli(['apply', '-f', s.manifest], env);
+  const r = await cli(['apply', '-f', s.manifest, ...args]);
   proxy.clearRules();
   expect(r.code).toBe(1);
   expect(expectOneLineError(r.stderr)).toMatch(error);
@@ -186,12 +186,12 @@ describe('answers a read cannot be trusted with: apply stops before any change, 
     await expectRefusedUnchanged(await scene(), [{ fault: 'endlessCursor', match: LISTING }], /listing of FileSet .* does not end/);
   });
 
-  test('a listing whose body drips one byte at a time ends at the deadline', async () => {
+  test('a listing whose body drips one byte at a time ends at the deadline --request-timeout sets', async () => {
     await expectRefusedUnchanged(
       await scene(),
       [{ fault: 'drip', match: LISTING, dripMs: 200 }],
       /files\/search.*DEADLINE no complete response within the 1000 ms deadline/,
-      { TEST_REQUEST_TIMEOUT_MS: '1000' },
+      ['--request-timeout', '1s'],
     );
   });
 

@@ -18,6 +18,11 @@ describe('argument validation (in-process)', () => {
     [['apply', '-f', 'm.yaml', '--concurrency', 'lots'], /--concurrency/],
     [['apply', '-f', 'm.yaml', '--concurrency', '257'], /'--concurrency <n>' argument '257' is invalid. must be an integer from 1 to 256/],
     [['apply', '-f', 'm.yaml', '--max-deletes', '-1'], /--max-deletes/],
+    [
+      ['plan', '-f', 'm.yaml', '--request-timeout', 'soon'],
+      /'--request-timeout <duration>' argument 'soon' is invalid\. must be a duration above 0 like 30s, 5m or 1h/,
+    ],
+    [['apply', '-f', 'm.yaml', '--request-timeout', '0s'], /'--request-timeout <duration>' argument '0s' is invalid/],
     [['plan'], /required option '-f, --file <manifest>' not specified/],
     [['plan', '-f', 'm.yaml', '--bogus'], /unknown option '--bogus'/],
     [['plna'], /unknown command 'plna'.*Did you mean plan\?/],
