@@ -48,13 +48,14 @@ export function gcMatcher(pattern: string): (name: string) => boolean {
     let star = -1;
     let mark = 0;
     while (n < name.length) {
-      if (p < pattern.length && (pattern[p] === '?' || pattern[p] === name[n])) {
-        p += 1;
-        n += 1;
-      } else if (p < pattern.length && pattern[p] === '*') {
+      // A `*` in the pattern is a wildcard even where the name has a `*` too: tested before the literal match.
+      if (p < pattern.length && pattern[p] === '*') {
         star = p;
         mark = n;
         p += 1;
+      } else if (p < pattern.length && (pattern[p] === '?' || pattern[p] === name[n])) {
+        p += 1;
+        n += 1;
       } else if (star >= 0) {
         p = star + 1;
         mark += 1;

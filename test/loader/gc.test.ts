@@ -43,6 +43,14 @@ describe('gc selection', () => {
     expect(() => gcMatcher('*-pr-*')).toThrow(/literal prefix/);
   });
 
+  test('a wildcard in the pattern stays a wildcard where the name holds the same character', () => {
+    // Found by the property below: 'p*' did not match 'p*d' (the * was matched literally, then nothing was left for d).
+    expect(gcMatcher('p*')('p*d')).toBe(true);
+    expect(gcMatcher('docs-*-x')('docs-*-y-x')).toBe(true);
+    expect(gcMatcher('docs-?')('docs-?')).toBe(true);
+    expect(gcMatcher('docs-*')('doc-*')).toBe(false);
+  });
+
   test('durations', () => {
     expect(parseDuration('7d')).toBe(7 * 86_400_000);
     expect(parseDuration('12h')).toBe(12 * 3_600_000);
